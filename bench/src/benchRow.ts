@@ -1,0 +1,17 @@
+/** One measured number. `ratio` is value / baseline when the suite ran a baseline in the same process. */
+export interface BenchRow {
+  suite: string;
+  case: string;
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  ratio?: number;
+  note?: string;
+}
+
+/** A suite measures and returns rows; `quick` asks for a shortened run (for smoke tests). */
+export interface BenchSuite {
+  name: string;
+  run(options: { quick: boolean; log: (line: string) => void }): Promise<BenchRow[]>;
+}
