@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { throttleLatest } from './throttleLatest.ts';
+
+type Ev = { kind: 'step' | 'status'; n: number };
+
+async function* produce(events: Ev[], gapMs: number): AsyncGenerator<Ev> {
+  for (const e of events) {
+    yield e;
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+}
+
+async function collect(source: AsyncIterable<Ev>, consumerDelayMs = 0): Promise<Ev[]> {
+  const out: Ev[] = [];
+  for await (const e of source) {
+    out.push(e);
+    if (consumerDelayMs) await new Promise((r) => setTimeout(r, consumerDelayMs));
+  }
+  return out;
+}
+
+describe('throttleLatest', () => {
+  const keep = (e: Ev) => e.kind === 'status';
+
+  it('coalesces fast steps, keeps every status event and the last step', async () => {
+    const events: Ev[] = [{ kind: 'status', n: 0 }];
+    for (let i = 1; i <= 200; i++) events.push({ kind: 'step', n: i });
+    events.push({ kind: 'status', n: 201 });
+    const out = await collect(throttleLatest(produce(events, 1), { intervalMs: 40, keep }));
+    const steps = out.filter((e) => e.kind === 'step').map((e) => e.n);
+    expect(out.filter((e) => e.kind === 'status').map((e) => e.n)).toEqual([0, 201]);
+    expect(steps.length).toBeLessThan(100);
+    expect(steps.length).toBeGreaterThan(2);
+    expect(steps.at(-1)).toBe(200);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    expect(out.at(-1)).toEqual({ kind: 'status', n: 201 });
+  });
+
+  it('a slow consumer does not slow the producer', async () => {
+    let producedAt = 0;
+    async function* fast(): AsyncGenerator<Ev> {
+      for (let i = 0; i < 50; i++) yield { kind: 'step', n: i };
+      producedAt = Date.now();
+    }
+    const start = Date.now();
+    const out = await collect(throttleLatest(fast(), { intervalMs: 10, keep }), 50);
+    expect(producedAt - start).toBeLessThan(50);
+    expect(out.at(-1)?.n).toBe(49);
+    expect(out.length).toBeLessThan(10);
+  });
+
+  it('passes a source error through after the events before it', async () => {
+    async function* failing(): AsyncGenerator<Ev> {
+      yield { kind: 'status', n: 1 };
+      throw new Error('boom');
+    }
+    const out: Ev[] = [];
+    await expect(
+      (async () => {
+        for await (const e of throttleLatest(failing(), { intervalMs: 10, keep })) out.push(e);
+      })(),
+    ).rejects.toThrow('boom');
+    expect(out).toEqual([{ kind: 'status', n: 1 }]);
+  });
+});

@@ -1,0 +1,90 @@
+export interface ThrottleOptions<T> {
+  /** Minimum time between two delivered droppable events. */
+  intervalMs: number;
+  /** Events that must never be dropped (status changes, the final step). Others are latest-wins. */
+  keep(event: T): boolean;
+}
+
+/**
+ * Re-emits `source` at a pace the consumer can take: droppable events are coalesced (the newest wins)
+ * and delivered at most once per `intervalMs`; kept events are always delivered, in order. The source is
+ * drained eagerly, so a slow consumer never holds up the producer or other subscribers.
+ */
+export async function* throttleLatest<T>(
+  source: AsyncIterable<T>,
+  options: ThrottleOptions<T>,
+): AsyncGenerator<T> {
+  const queue: T[] = [];
+  let pendingDroppable: T | undefined;
+  let finished = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+
+  const iterator = source[Symbol.asyncIterator]();
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await iterator.next();
+        if (done) break;
+        if (options.keep(value)) {
+          // A kept event supersedes older droppable ones only by order: flush the pending one first.
+          if (pendingDroppable !== undefined) queue.push(pendingDroppable);
+          pendingDroppable = undefined;
+          queue.push(value);
+        } else {
+          pendingDroppable = value;
+        }
+        notify();
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      finished = true;
+      notify();
+    }
+  })();
+
+  let lastDroppableAt = Number.NEGATIVE_INFINITY;
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (pendingDroppable !== undefined) {
+        const wait = lastDroppableAt + options.intervalMs - Date.now();
+        if (wait <= 0 || finished) {
+          const event = pendingDroppable;
+          pendingDroppable = undefined;
+          lastDroppableAt = Date.now();
+          yield event;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          wake = () => {
+            // A kept event may arrive while we wait: it must not wait for the timer.
+            if (queue.length > 0 || finished) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+        });
+        continue;
+      }
+      if (finished) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    if (failure !== undefined) throw failure;
+  } finally {
+    // Not awaited: a source blocked in next() (a live subscription) must not keep the consumer waiting.
+    Promise.resolve(iterator.return?.()).catch(() => {});
+    void pump;
+  }
+}
