@@ -1,0 +1,249 @@
+import type { Executor } from '../driver.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { bytesToFloat32, float32ToBytes } from '../float32Bytes.ts';
+import { isId, newId } from '../ids.ts';
+import {
+  ACTIVE_STATUSES,
+  assertFinalStatus,
+  type FinalStatus,
+  type JobStatus,
+  statusList,
+} from '../jobStatus.ts';
+import { type Json, jsonParam } from '../json.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
+
+export interface Run {
+  id: string;
+  teamId: string;
+  modelId: string;
+  creatorId: string;
+  /** The optimisation request as the server validated it (target, method, constraints, steps, ...). */
+  spec: Json;
+  status: JobStatus;
+  error: string | null;
+  backend: string | null;
+  method: string | null;
+  workerId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  timings: Json | null;
+  /** Objective at the best input. */
+  value: number | null;
+  violation: number | null;
+  /** Model outputs at the best input. */
+  outputs: number[] | null;
+  certificate: Json | null;
+}
+
+export interface RunInputs {
+  finalInput: Float32Array | null;
+  bestInput: Float32Array | null;
+}
+
+/** What a finished run keeps. FAILED and INTERRUPTED need `error`; partial results may be kept with any status. */
+export interface RunOutcome extends Partial<RunInputs> {
+  status: FinalStatus;
+  error?: string | null;
+  value?: number | null;
+  violation?: number | null;
+  outputs?: number[] | null;
+  certificate?: Json | null;
+  timings?: Json | null;
+}
+
+export interface RunFilter {
+  teamId: string;
+  modelId?: string;
+  creatorId?: string;
+  status?: JobStatus | readonly JobStatus[];
+}
+
+export interface RunRepository {
+  /** A QUEUED run. Throws InvalidArgumentError when the model is neither the team's own nor built-in. */
+  create(run: { teamId: string; modelId: string; creatorId: string; spec: Json }): Promise<Run>;
+  get(id: string): Promise<Run | null>;
+  /** Newest first, keyset-paginated (see pagination.ts). */
+  list(filter: RunFilter, page?: PageRequest): Promise<Page<Run>>;
+  /** QUEUED → RUNNING. Null when the run is not QUEUED (cancelled meanwhile, or taken by another worker). */
+  markRunning(
+    id: string,
+    start: { backend: string; method: string; workerId?: string | null },
+  ): Promise<Run | null>;
+  /** QUEUED | RUNNING → a final status. Null when the run had already finished: final states never change. */
+  finish(id: string, outcome: RunOutcome): Promise<Run | null>;
+  getInputs(id: string): Promise<RunInputs | null>;
+  /**
+   * At start-up: RUNNING runs (of this worker, when given) become INTERRUPTED, keeping their recorded steps.
+   * Returns their IDs.
+   */
+  interruptRunning(options?: { workerId?: string; error?: string }): Promise<string[]>;
+  /** QUEUED + RUNNING runs of a user, for the per-user limit. */
+  countActiveByCreator(creatorId: string): Promise<number>;
+  /** With its steps, snapshots and share links. */
+  delete(id: string): Promise<boolean>;
+}
+
+interface RunRow {
+  id: string;
+  team_id: string;
+  model_id: string;
+  creator_id: string;
+  spec: Json;
+  status: JobStatus;
+  error: string | null;
+  backend: string | null;
+  method: string | null;
+  worker_id: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  timings: Json | null;
+  value: number | null;
+  violation: number | null;
+  outputs: number[] | null;
+  certificate: Json | null;
+}
+
+const COLUMNS = `id, team_id, model_id, creator_id, spec, status, error, backend, method, worker_id, created_at,
+  started_at, finished_at, timings, value, violation, outputs, certificate`;
+
+const toRun = (row: RunRow): Run => ({
+  id: row.id,
+  teamId: row.team_id,
+  modelId: row.model_id,
+  creatorId: row.creator_id,
+  spec: row.spec,
+  status: row.status,
+  error: row.error,
+  backend: row.backend,
+  method: row.method,
+  workerId: row.worker_id,
+  createdAt: row.created_at,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  timings: row.timings,
+  value: row.value,
+  violation: row.violation,
+  outputs: row.outputs,
+  certificate: row.certificate,
+});
+
+const DEFAULT_INTERRUPTED = 'the server stopped while the run was running';
+
+export function createRunRepository(db: Executor): RunRepository {
+  return {
+    async create({ teamId, modelId, creatorId, spec }) {
+      // The model must be visible to the team: an ID from another team is refused here too, not only in the API.
+      const { rows } = isId(modelId)
+        ? await db.query<RunRow>(
+            `INSERT INTO runs (id, team_id, model_id, creator_id, spec)
+             SELECT $1, $2, m.id, $4, $5::jsonb FROM models m WHERE m.id = $3 AND (m.team_id = $2 OR m.team_id IS NULL)
+             RETURNING ${COLUMNS}`,
+            [newId(), teamId, modelId, creatorId, jsonParam(spec)],
+          )
+        : { rows: [] };
+      if (rows[0] === undefined)
+        throw new InvalidArgumentError(
+          'modelId',
+          modelId,
+          `the ID of a model of team ${teamId} or a built-in model`,
+        );
+      return toRun(rows[0]);
+    },
+
+    async get(id) {
+      if (!isId(id)) return null;
+      const { rows } = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs WHERE id = $1`, [id]);
+      return rows[0] === undefined ? null : toRun(rows[0]);
+    },
+
+    async list(filter, page = {}) {
+      const empty = { items: [], nextCursor: null };
+      const ids = [filter.teamId, filter.modelId, filter.creatorId].filter((id) => id !== undefined);
+      if (!ids.every(isId)) return empty;
+      const where = ['team_id = $1'];
+      const params: unknown[] = [filter.teamId];
+      if (filter.modelId !== undefined) where.push(`model_id = $${params.push(filter.modelId)}`);
+      if (filter.creatorId !== undefined) where.push(`creator_id = $${params.push(filter.creatorId)}`);
+      if (filter.status !== undefined)
+        where.push(`status = ANY($${params.push(statusList(filter.status))}::text[])`);
+      return keysetPage(db, { select: `SELECT ${COLUMNS} FROM runs`, where, params }, page, toRun);
+    },
+
+    async markRunning(id, { backend, method, workerId = null }) {
+      if (!isId(id)) return null;
+      const { rows } = await db.query<RunRow>(
+        `UPDATE runs SET status = 'RUNNING', started_at = now(), backend = $2, method = $3, worker_id = $4
+         WHERE id = $1 AND status = 'QUEUED' RETURNING ${COLUMNS}`,
+        [id, backend, method, workerId],
+      );
+      return rows[0] === undefined ? null : toRun(rows[0]);
+    },
+
+    async finish(id, outcome) {
+      assertFinalStatus(outcome.status, outcome.error);
+      if (!isId(id)) return null;
+      const bytes = (input: Float32Array | null | undefined) =>
+        input == null ? null : float32ToBytes(input);
+      const { rows } = await db.query<RunRow>(
+        `UPDATE runs SET status = $2, error = $3, finished_at = now(), final_input = $4, best_input = $5,
+           value = $6, violation = $7, outputs = $8, certificate = $9::jsonb, timings = $10::jsonb
+         WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING ${COLUMNS}`,
+        [
+          id,
+          outcome.status,
+          outcome.error ?? null,
+          bytes(outcome.finalInput),
+          bytes(outcome.bestInput),
+          outcome.value ?? null,
+          outcome.violation ?? null,
+          outcome.outputs ?? null,
+          jsonParam(outcome.certificate ?? undefined),
+          jsonParam(outcome.timings ?? undefined),
+        ],
+      );
+      return rows[0] === undefined ? null : toRun(rows[0]);
+    },
+
+    async getInputs(id) {
+      if (!isId(id)) return null;
+      const { rows } = await db.query<{ final_input: Uint8Array | null; best_input: Uint8Array | null }>(
+        'SELECT final_input, best_input FROM runs WHERE id = $1',
+        [id],
+      );
+      const row = rows[0];
+      if (row === undefined) return null;
+      const floats = (bytes: Uint8Array | null, what: string) =>
+        bytes === null ? null : bytesToFloat32(bytes, what);
+      return {
+        finalInput: floats(row.final_input, 'finalInput'),
+        bestInput: floats(row.best_input, 'bestInput'),
+      };
+    },
+
+    async interruptRunning({ workerId, error = DEFAULT_INTERRUPTED } = {}) {
+      const { rows } = await db.query<{ id: string }>(
+        `UPDATE runs SET status = 'INTERRUPTED', error = $1, finished_at = now()
+         WHERE status = 'RUNNING' AND ($2::text IS NULL OR worker_id = $2) RETURNING id`,
+        [error, workerId ?? null],
+      );
+      return rows.map((row) => row.id);
+    },
+
+    async countActiveByCreator(creatorId) {
+      if (!isId(creatorId)) return 0;
+      const { rows } = await db.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM runs WHERE creator_id = $1 AND status = ANY($2::text[])',
+        [creatorId, ACTIVE_STATUSES],
+      );
+      return rows[0]?.count ?? 0;
+    },
+
+    async delete(id) {
+      if (!isId(id)) return false;
+      const { rowCount } = await db.query('DELETE FROM runs WHERE id = $1', [id]);
+      return rowCount > 0;
+    },
+  };
+}
