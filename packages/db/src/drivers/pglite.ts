@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteInterface, type Transaction } from '@electric-sql/pglite';
 import type { Driver, Executor, QueryResult } from '../driver.ts';
 
-type PGliteSession = Pick<PGlite, 'query' | 'exec'> | Pick<Transaction, 'query' | 'exec'>;
+type PGliteSession = Pick<PGliteInterface, 'query' | 'exec'> | Pick<Transaction, 'query' | 'exec'>;
 
 /**
  * Embedded PostgreSQL (compiled to WASM): nothing to install. In memory without `dataDir` (tests), on disk
@@ -10,7 +10,11 @@ type PGliteSession = Pick<PGlite, 'query' | 'exec'> | Pick<Transaction, 'query' 
  */
 export async function openPGliteDriver(options: { dataDir?: string } = {}): Promise<Driver> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  return pgliteDriver(await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir }));
+}
+
+/** Wraps an open PGlite (or a `clone()` of one, which tests use because it is cheaper than a new instance). */
+export function pgliteDriver(db: PGliteInterface): Driver {
   const root = executor(db, (fn) => db.transaction((tx) => fn(executor(tx, null))));
   return {
     kind: 'pglite',
