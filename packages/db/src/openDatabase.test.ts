@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { DatabaseUnavailableError, InvalidArgumentError } from './errors.ts';
 import { migrate } from './migrate.ts';
@@ -11,6 +12,7 @@ import {
   listTestDatabases,
   postgresForTests,
   servicesRequired,
+  TEST_POSTGRES_ADMIN_URL,
 } from './testing/postgresTestDatabase.ts';
 
 const postgres = await postgresForTests();
@@ -69,6 +71,31 @@ describe('openDatabase', () => {
         await storage.close();
       }
     } finally {
+      await database.drop();
+    }
+  });
+
+  it.skipIf(!postgres.available)('reports dropped connections and carries on with new ones', async () => {
+    const database = await createTestDatabase();
+    const lost: Error[] = [];
+    const storage = await openDatabase({ url: database.url, poolSize: 2, onError: (e) => lost.push(e) });
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+    await admin.connect();
+    try {
+      await Promise.all([storage.ping(), storage.ping()]);
+      // What a PostgreSQL restart or failover does to the pool's idle connections.
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+        [database.name],
+      );
+      expect(rowCount).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(lost).toHaveLength(rowCount ?? 0));
+      expect(lost[0]?.message).toMatch(/terminating connection/);
+      await storage.ping();
+      expect(await storage.users.findByEmail(uniqueEmail())).toBeNull();
+    } finally {
+      await admin.end();
+      await storage.close();
       await database.drop();
     }
   });
