@@ -1,3 +1,5 @@
+import { InvalidArgumentError, NotFoundError } from './errors.ts';
+
 /**
  * The only thing that differs between the embedded database (PGlite) and PostgreSQL. Repositories are written
  * once, in SQL, against this interface; the adapters in `drivers/` make both return the same JS types
@@ -38,3 +40,33 @@ export function sqlState(error: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
+export const INVALID_TEXT_REPRESENTATION = '22P02';
+
+/**
+ * Wraps a write that references other rows: a foreign-key violation means the team, user, run... it points
+ * at does not exist (NotFoundError naming it), and a malformed UUID is an InvalidArgumentError, instead of
+ * raw database errors.
+ */
+export async function referencing<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    const state = sqlState(error);
+    const {
+      constraint = '',
+      table = '',
+      detail = '',
+      message = '',
+    } = error as Record<string, string | undefined>;
+    if (state === FOREIGN_KEY_VIOLATION) {
+      // PostgreSQL names foreign keys <table>_<column>_fkey; its detail says `Key (column)=(value) is not present`.
+      const column = constraint.replace(`${table}_`, '').replace(/_fkey$/, '');
+      const entity = column.replace(/_id$/, '').replace(/^(created|accepted)_by$/, 'user');
+      throw new NotFoundError(entity, /=\((.*)\)/.exec(detail)?.[1] ?? '?');
+    }
+    if (state === INVALID_TEXT_REPRESENTATION && /uuid/.test(message)) {
+      throw new InvalidArgumentError('id', /"(.*)"/.exec(message)?.[1] ?? '?', 'a UUID');
+    }
+    throw error;
+  }
+}

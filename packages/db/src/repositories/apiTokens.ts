@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { hashSecret, newSecret } from '../secrets.ts';
@@ -65,10 +65,12 @@ export function createApiTokenRepository(db: Executor): ApiTokenRepository {
       if (trimmed === '' || trimmed.length > 100)
         throw new InvalidArgumentError('name', name, 'a token name of 1 to 100 characters');
       const secret = newSecret('amx');
-      const { rows } = await db.query<ApiTokenRow>(
-        `INSERT INTO api_tokens (id, user_id, name, secret_hash, prefix, expires_at)
+      const { rows } = await referencing(
+        db.query<ApiTokenRow>(
+          `INSERT INTO api_tokens (id, user_id, name, secret_hash, prefix, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [newId(), userId, trimmed, hashSecret(secret), secret.slice(0, PREFIX_LENGTH), expiresAt],
+          [newId(), userId, trimmed, hashSecret(secret), secret.slice(0, PREFIX_LENGTH), expiresAt],
+        ),
       );
       return { token: toApiToken(rows[0]!), secret };
     },

@@ -104,6 +104,13 @@ describe.each(backends)('users, sessions and API tokens on $name', (backend) => 
       expect(await storage.sessions.revokeBySecret(secret)).toBe(false);
     });
 
+    it('refuses a session for a user that does not exist or an ID that is not one', async () => {
+      await expect(storage.sessions.create(crypto.randomUUID(), inAnHour())).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.create('42', inAnHour())).rejects.toThrow(
+        /^id: received "42"; expected a UUID/,
+      );
+    });
+
     it('extends a session and revokes all sessions of a user', async () => {
       const user = await createTestUser(storage);
       const first = await storage.sessions.create(user.id, inAnHour());

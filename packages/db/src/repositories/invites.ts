@@ -1,4 +1,4 @@
-import { type Executor, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
+import { type Executor, referencing, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
 import { ConflictError, InviteUnusableError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { hashSecret, newSecret } from '../secrets.ts';
@@ -77,18 +77,20 @@ export function createInviteRepository(db: Executor): InviteRepository {
     async create(invite) {
       assertRole(invite.role);
       const token = newSecret('inv');
-      const { rows } = await db.query<InviteRow>(
-        `INSERT INTO invites (id, team_id, email, role, token_hash, created_by, expires_at)
+      const { rows } = await referencing(
+        db.query<InviteRow>(
+          `INSERT INTO invites (id, team_id, email, role, token_hash, created_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-        [
-          newId(),
-          invite.teamId,
-          normaliseEmail(invite.email),
-          invite.role,
-          hashSecret(token),
-          invite.createdBy,
-          invite.expiresAt,
-        ],
+          [
+            newId(),
+            invite.teamId,
+            normaliseEmail(invite.email),
+            invite.role,
+            hashSecret(token),
+            invite.createdBy,
+            invite.expiresAt,
+          ],
+        ),
       );
       return { invite: toInvite(rows[0]!), token };
     },

@@ -1,4 +1,4 @@
-import { type Executor, FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
+import { type Executor, FOREIGN_KEY_VIOLATION, referencing, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
 import { ConflictError, InvalidArgumentError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { type Json, jsonParam } from '../json.ts';
@@ -122,24 +122,26 @@ export function createModelRepository(db: Executor): ModelRepository {
     async create(model) {
       validate(model);
       try {
-        const { rows } = await db.query<ModelRow>(
-          `INSERT INTO models (id, team_id, name, origin, input_shape, output_count, class_names, layer_summary,
+        const { rows } = await referencing(
+          db.query<ModelRow>(
+            `INSERT INTO models (id, team_id, name, origin, input_shape, output_count, class_names, layer_summary,
              parameter_count, model_json, weights, created_by)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
-          [
-            newId(),
-            model.teamId,
-            model.name.trim(),
-            model.origin,
-            model.inputShape,
-            model.outputCount,
-            model.classNames ?? null,
-            jsonParam(model.layerSummary),
-            model.parameterCount,
-            model.modelJson,
-            model.weights,
-            model.createdBy ?? null,
-          ],
+            [
+              newId(),
+              model.teamId,
+              model.name.trim(),
+              model.origin,
+              model.inputShape,
+              model.outputCount,
+              model.classNames ?? null,
+              jsonParam(model.layerSummary),
+              model.parameterCount,
+              model.modelJson,
+              model.weights,
+              model.createdBy ?? null,
+            ],
+          ),
         );
         return toModel(rows[0]!);
       } catch (error) {

@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { bytesToFloat32, float32ToBytes } from '../float32Bytes.ts';
 import { isId } from '../ids.ts';
@@ -36,10 +36,12 @@ export function createRunSnapshotRepository(db: Executor): RunSnapshotRepository
           throw new InvalidArgumentError(`snapshots[${i}].step`, s.step, 'an integer ≥ 0');
         return `($1, $${params.push(s.step)}::int, $${params.push(float32ToBytes(s.input))}::bytea)`;
       });
-      const { rowCount } = await db.query(
-        `INSERT INTO run_snapshots (run_id, step, input) VALUES ${values.join(', ')}
+      const { rowCount } = await referencing(
+        db.query(
+          `INSERT INTO run_snapshots (run_id, step, input) VALUES ${values.join(', ')}
          ON CONFLICT (run_id, step) DO NOTHING`,
-        params,
+          params,
+        ),
       );
       return rowCount;
     },

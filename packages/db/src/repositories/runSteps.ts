@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { isId } from '../ids.ts';
 import { float8Json, jsonParam } from '../json.ts';
@@ -60,13 +60,15 @@ export function createRunStepRepository(db: Executor): RunStepRepository {
           outputs: s.outputs.map(float8Json),
         };
       });
-      const { rowCount } = await db.query(
-        `INSERT INTO run_steps (run_id, step, restart, objective, violation, outputs)
+      const { rowCount } = await referencing(
+        db.query(
+          `INSERT INTO run_steps (run_id, step, restart, objective, violation, outputs)
          SELECT $1, (e->>'step')::int, (e->>'restart')::int, (e->>'objective')::float8, (e->>'violation')::float8,
            ARRAY(SELECT o.v::float8 FROM jsonb_array_elements_text(e->'outputs') WITH ORDINALITY AS o(v, i) ORDER BY o.i)
          FROM jsonb_array_elements($2::jsonb) AS b(e)
          ON CONFLICT (run_id, step) DO NOTHING`,
-        [runId, jsonParam(batch)],
+          [runId, jsonParam(batch)],
+        ),
       );
       return rowCount;
     },

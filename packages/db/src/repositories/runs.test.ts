@@ -435,7 +435,7 @@ describe.each(backends)(
           storage.runSteps.append(crypto.randomUUID(), [
             { step: 0, objective: 0, violation: null, outputs: [] },
           ]),
-        ).rejects.toThrow();
+        ).rejects.toThrow(/^run ".*" not found/);
       });
     });
 

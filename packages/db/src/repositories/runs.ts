@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { bytesToFloat32, float32ToBytes } from '../float32Bytes.ts';
 import { isId, newId } from '../ids.ts';
@@ -136,11 +136,13 @@ export function createRunRepository(db: Executor): RunRepository {
     async create({ teamId, modelId, creatorId, spec }) {
       // The model must be visible to the team: an ID from another team is refused here too, not only in the API.
       const { rows } = isId(modelId)
-        ? await db.query<RunRow>(
-            `INSERT INTO runs (id, team_id, model_id, creator_id, spec)
+        ? await referencing(
+            db.query<RunRow>(
+              `INSERT INTO runs (id, team_id, model_id, creator_id, spec)
              SELECT $1, $2, m.id, $4, $5::jsonb FROM models m WHERE m.id = $3 AND (m.team_id = $2 OR m.team_id IS NULL)
              RETURNING ${COLUMNS}`,
-            [newId(), teamId, modelId, creatorId, jsonParam(spec)],
+              [newId(), teamId, modelId, creatorId, jsonParam(spec)],
+            ),
           )
         : { rows: [] };
       if (rows[0] === undefined)

@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { NotFoundError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { hashSecret, newSecret } from '../secrets.ts';
@@ -49,9 +49,11 @@ export function createSessionRepository(db: Executor): SessionRepository {
   return {
     async create(userId, expiresAt) {
       const secret = newSecret('sess');
-      const { rows } = await db.query<SessionRow>(
-        `INSERT INTO sessions (id, user_id, secret_hash, expires_at) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [newId(), userId, hashSecret(secret), expiresAt],
+      const { rows } = await referencing(
+        db.query<SessionRow>(
+          `INSERT INTO sessions (id, user_id, secret_hash, expires_at) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+          [newId(), userId, hashSecret(secret), expiresAt],
+        ),
       );
       return { session: toSession(rows[0]!), secret };
     },

@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { isId, newId } from '../ids.ts';
 import { hashSecret, newSecret } from '../secrets.ts';
 
@@ -45,9 +45,11 @@ export function createShareLinkRepository(db: Executor): ShareLinkRepository {
   return {
     async create(runId, createdBy) {
       const token = newSecret('shr');
-      const { rows } = await db.query<ShareLinkRow>(
-        `INSERT INTO share_links (id, run_id, token_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [newId(), runId, hashSecret(token), createdBy],
+      const { rows } = await referencing(
+        db.query<ShareLinkRow>(
+          `INSERT INTO share_links (id, run_id, token_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+          [newId(), runId, hashSecret(token), createdBy],
+        ),
       );
       return { link: toShareLink(rows[0]!), token };
     },

@@ -29,7 +29,10 @@ describe.each(backends)('teams, memberships and invites on $name', (backend) => 
 
     it('creates neither team nor membership when the owner does not exist', async () => {
       const name = `ghost team ${crypto.randomUUID()}`;
-      await expect(storage.teams.create({ name, ownerId: crypto.randomUUID() })).rejects.toThrow();
+      const ghost = crypto.randomUUID();
+      await expect(storage.teams.create({ name, ownerId: ghost })).rejects.toThrow(
+        `user "${ghost}" not found`,
+      );
       const { rows } = await storage.driver.query('SELECT id FROM teams WHERE name = $1', [name]);
       expect(rows).toEqual([]);
     });
@@ -84,6 +87,12 @@ describe.each(backends)('teams, memberships and invites on $name', (backend) => 
       const owner = await createTestUser(storage);
       const team = await createTestTeam(storage, owner);
       await expect(storage.teams.addMember(team.id, owner.id, 'VIEWER')).rejects.toThrow(ConflictError);
+      await expect(storage.teams.addMember(team.id, crypto.randomUUID(), 'VIEWER')).rejects.toThrow(
+        NotFoundError,
+      );
+      await expect(storage.teams.addMember(crypto.randomUUID(), owner.id, 'VIEWER')).rejects.toThrow(
+        /^team "/,
+      );
       // @ts-expect-error: the role is checked at run time too, for callers outside TypeScript.
       await expect(storage.teams.addMember(team.id, owner.id, 'ADMIN')).rejects.toThrow(
         /role: received "ADMIN"; expected OWNER \| MEMBER \| VIEWER/,

@@ -1,4 +1,4 @@
-import { type Executor, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
+import { type Executor, referencing, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
 import { ConflictError, InvalidArgumentError, LastOwnerError, NotFoundError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { toUser, type User } from './users.ts';
@@ -106,9 +106,11 @@ export function createTeamRepository(db: Executor): TeamRepository {
           [newId(), validName],
         );
         const team = toTeam(rows[0]!);
-        const membership = await tx.query<MembershipRow>(
-          `INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, 'OWNER') RETURNING *`,
-          [team.id, ownerId],
+        const membership = await referencing(
+          tx.query<MembershipRow>(
+            `INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, 'OWNER') RETURNING *`,
+            [team.id, ownerId],
+          ),
         );
         return { team, membership: toMembership(membership.rows[0]!) };
       });
@@ -176,9 +178,11 @@ export function createTeamRepository(db: Executor): TeamRepository {
     async addMember(teamId, userId, role) {
       assertRole(role);
       try {
-        const { rows } = await db.query<MembershipRow>(
-          'INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3) RETURNING *',
-          [teamId, userId, role],
+        const { rows } = await referencing(
+          db.query<MembershipRow>(
+            'INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3) RETURNING *',
+            [teamId, userId, role],
+          ),
         );
         return toMembership(rows[0]!);
       } catch (error) {

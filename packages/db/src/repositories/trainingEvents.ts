@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { isId } from '../ids.ts';
 import { jsonParam } from '../json.ts';
@@ -32,12 +32,14 @@ export function createTrainingEventRepository(db: Executor): TrainingEventReposi
         if (e.kind !== 'epoch' && e.kind !== 'batch')
           throw new InvalidArgumentError(`events[${i}].kind`, e.kind, "'epoch' | 'batch'");
       });
-      const { rowCount } = await db.query(
-        `INSERT INTO training_events (job_id, seq, kind, epoch, batch, metrics)
+      const { rowCount } = await referencing(
+        db.query(
+          `INSERT INTO training_events (job_id, seq, kind, epoch, batch, metrics)
          SELECT $1, (e->>'seq')::int, e->>'kind', (e->>'epoch')::int, (e->>'batch')::int, e->'metrics'
          FROM jsonb_array_elements($2::jsonb) AS b(e)
          ON CONFLICT (job_id, seq) DO NOTHING`,
-        [jobId, jsonParam(events)],
+          [jobId, jsonParam(events)],
+        ),
       );
       return rowCount;
     },

@@ -1,4 +1,4 @@
-import type { Executor } from '../driver.ts';
+import { type Executor, referencing } from '../driver.ts';
 import { isId, newId } from '../ids.ts';
 import {
   ACTIVE_STATUSES,
@@ -101,9 +101,11 @@ const DEFAULT_INTERRUPTED = 'the server stopped while the training job was runni
 export function createTrainingJobRepository(db: Executor): TrainingJobRepository {
   return {
     async create({ teamId, creatorId, spec }) {
-      const { rows } = await db.query<TrainingJobRow>(
-        `INSERT INTO training_jobs (id, team_id, creator_id, spec) VALUES ($1, $2, $3, $4::jsonb) RETURNING ${COLUMNS}`,
-        [newId(), teamId, creatorId, jsonParam(spec)],
+      const { rows } = await referencing(
+        db.query<TrainingJobRow>(
+          `INSERT INTO training_jobs (id, team_id, creator_id, spec) VALUES ($1, $2, $3, $4::jsonb) RETURNING ${COLUMNS}`,
+          [newId(), teamId, creatorId, jsonParam(spec)],
+        ),
       );
       return toJob(rows[0]!);
     },
@@ -140,18 +142,20 @@ export function createTrainingJobRepository(db: Executor): TrainingJobRepository
     async finish(id, outcome) {
       assertFinalStatus(outcome.status, outcome.error);
       if (!isId(id)) return null;
-      const { rows } = await db.query<TrainingJobRow>(
-        `UPDATE training_jobs SET status = $2, error = $3, finished_at = now(), model_id = $4,
+      const { rows } = await referencing(
+        db.query<TrainingJobRow>(
+          `UPDATE training_jobs SET status = $2, error = $3, finished_at = now(), model_id = $4,
            metrics = $5::jsonb, timings = $6::jsonb
          WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING ${COLUMNS}`,
-        [
-          id,
-          outcome.status,
-          outcome.error ?? null,
-          outcome.modelId ?? null,
-          jsonParam(outcome.metrics ?? undefined),
-          jsonParam(outcome.timings ?? undefined),
-        ],
+          [
+            id,
+            outcome.status,
+            outcome.error ?? null,
+            outcome.modelId ?? null,
+            jsonParam(outcome.metrics ?? undefined),
+            jsonParam(outcome.timings ?? undefined),
+          ],
+        ),
       );
       return rows[0] === undefined ? null : toJob(rows[0]);
     },
