@@ -1,0 +1,188 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidArgumentError } from '../errors.ts';
+import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
+import { type LinearDomain, linearDomain } from './linearDomain.ts';
+import {
+  compilePiecewiseLinear,
+  evaluatePiecewiseLinear,
+  largestOther,
+  type PiecewiseLinearObjective,
+} from './piecewiseLinearObjective.ts';
+import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
+import { solveLp } from './solveLp.ts';
+
+export interface PolishOptions {
+  /** Wall-clock budget for the whole polish, LP solves included (default 2000 ms). */
+  timeLimitMs?: number;
+  /** Most activation regions to solve an LP over (default unlimited within the time budget). */
+  maxRegions?: number;
+  signal?: AbortSignal;
+}
+
+export interface PolishedInput {
+  /** Inside the constraints (clipped into the bounds at the end), flat, in the model's input order. */
+  input: Float32Array;
+  /** Objective at `input`, computed in float64 with the exact network. */
+  value: number;
+  /** Objective at the start, same computation. */
+  startValue: number;
+  /** Activation regions whose LP was solved. */
+  regions: number;
+  seconds: number;
+}
+
+export type PolishResult = PolishedInput | { skipped: string };
+
+interface Region {
+  pattern: ActivationPattern;
+  x: Float64Array;
+  value: number;
+  /** ReLUs whose phase inequality binds at the LP optimum, strongest shadow price first. */
+  binding: { op: number; unit: number }[];
+}
+
+/**
+ * Refines an input of a ReLU MLP exactly. Inside one activation region the network is affine, so the
+ * best input of the start's region is an LP (solved with HiGHS in float64). At that optimum some
+ * ReLUs sit exactly at 0; flipping their phase gives neighbouring regions that still contain the
+ * point, so their LPs can only do as well or better. Local search over those regions runs while the
+ * value improves and time remains. Skips, with the reason, models that are not dense ReLU chains,
+ * objectives that are not piecewise linear (prob, logprob) and non-linear constraints (L2 ball).
+ */
+export async function polishBestInput(
+  model: tfl.LayersModel,
+  objective: ObjectiveSpec,
+  constraints: ConstraintSpec,
+  input: Float32Array,
+  options: PolishOptions = {},
+): Promise<PolishResult> {
+  const started = performance.now();
+  const deadline = started + (options.timeLimitMs ?? 2000);
+  const extraction = extractDenseRelu(model);
+  if ('unsupported' in extraction) return { skipped: `model: ${extraction.unsupported}` };
+  const { network } = extraction;
+  if (input.length !== network.inputSize) {
+    throw new InvalidArgumentError('input', input, `${network.inputSize} values (the model's input size)`);
+  }
+  if (network.ops.some((op) => op.kind === 'dense' && (!allFinite(op.weights) || !allFinite(op.bias)))) {
+    return { skipped: 'model: weights contain NaN or Infinity' };
+  }
+  const compiled = compilePiecewiseLinear(network, objective);
+  if ('unsupported' in compiled) return { skipped: `objective: ${compiled.unsupported}` };
+  const domain = linearDomain(constraints, network.inputSize);
+  if ('unsupported' in domain) return { skipped: `constraints: ${domain.unsupported}` };
+
+  const start = Float64Array.from(input);
+  const startFeasible = satisfiesRows(domain, clip(start, domain));
+  const startValue = evaluatePiecewiseLinear(network, compiled, clip(start, domain));
+  const visited = new Set<string>();
+  const timeLeft = () => deadline - performance.now();
+  const solve = async (pattern: ActivationPattern, near: Float64Array) => {
+    visited.add(patternKey(pattern));
+    return solveRegion(network, compiled, domain, pattern, near, timeLeft() / 1000);
+  };
+
+  let current = await solve(patternAt(network, clip(start, domain)), start);
+  let regions = 1;
+  const maxRegions = options.maxRegions ?? Number.POSITIVE_INFINITY;
+  search: while (current) {
+    const { binding } = current;
+    const moves = binding.length > 1 ? [binding, ...binding.map((b) => [b])] : binding.map((b) => [b]);
+    let improved = false;
+    for (const flips of moves) {
+      if (timeLeft() <= 0 || regions >= maxRegions || options.signal?.aborted) break search;
+      const pattern = flipped(current.pattern, flips);
+      if (visited.has(patternKey(pattern))) continue;
+      const next = await solve(pattern, current.x);
+      regions++;
+      if (next && next.value > current.value + 1e-9 * Math.max(1, Math.abs(current.value))) {
+        current = next;
+        improved = true;
+        break;
+      }
+    }
+    if (!improved) break;
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const polished = current ? Float32Array.from(clip(current.x, domain)) : undefined;
+  const polishedValue = polished ? evaluatePiecewiseLinear(network, compiled, polished) : Number.NaN;
+  if (polished && (!startFeasible || !(polishedValue < startValue))) {
+    return { input: polished, value: polishedValue, startValue, regions, seconds };
+  }
+  const kept = Float32Array.from(clip(start, domain));
+  return {
+    input: kept,
+    value: evaluatePiecewiseLinear(network, compiled, kept),
+    startValue,
+    regions,
+    seconds,
+  };
+}
+
+async function solveRegion(
+  network: DenseReluNetwork,
+  objective: PiecewiseLinearObjective,
+  domain: LinearDomain,
+  pattern: ActivationPattern,
+  near: Float64Array,
+  timeLimitSeconds: number,
+): Promise<Region | undefined> {
+  if (timeLimitSeconds <= 0) return undefined;
+  // A negative-weight margin is taken against the runner-up class at the point we come from.
+  const logits = forwardDenseRelu(network, near).at(-1) ?? near;
+  const { lp, rowOp, rowUnit } = buildRegionLp(
+    network,
+    objective,
+    domain,
+    pattern,
+    (k) => largestOther(logits, k).index,
+  );
+  const solution = await solveLp(lp, { timeLimitSeconds });
+  if (solution.status !== 'optimal') return undefined;
+  const x = clip(solution.x.subarray(0, network.inputSize), domain);
+  const binding: { op: number; unit: number; dual: number }[] = [];
+  for (let r = 0; r < lp.numRows; r++) {
+    const dual = Math.abs(solution.rowDual[r]!);
+    if (rowOp[r]! >= 0 && dual > 1e-9) binding.push({ op: rowOp[r]!, unit: rowUnit[r]!, dual });
+  }
+  binding.sort((a, b) => b.dual - a.dual);
+  return { pattern, x, value: evaluatePiecewiseLinear(network, objective, x), binding };
+}
+
+/** Each ReLU's phase at `x` (a unit exactly at 0 counts as active; both regions contain x). */
+function patternAt(network: DenseReluNetwork, x: Float64Array): ActivationPattern {
+  const outputs = forwardDenseRelu(network, x);
+  return network.ops.map((op, i) => {
+    if (op.kind !== 'relu') return new Uint8Array(0);
+    const before = i === 0 ? x : outputs[i - 1]!;
+    return Uint8Array.from(before, (v) => (v >= 0 ? 1 : 0));
+  });
+}
+
+function flipped(pattern: ActivationPattern, flips: { op: number; unit: number }[]): ActivationPattern {
+  const next = pattern.map((p) => p.slice());
+  for (const { op, unit } of flips) next[op]![unit] = 1 - next[op]![unit]!;
+  return next;
+}
+
+function patternKey(pattern: ActivationPattern): string {
+  return pattern.map((p) => Buffer.from(p).toString('base64')).join('|');
+}
+
+function clip(x: ArrayLike<number>, { lo, hi }: LinearDomain): Float64Array {
+  return Float64Array.from(x as ArrayLike<number>, (v, i) => Math.min(hi[i]!, Math.max(lo[i]!, v)));
+}
+
+function satisfiesRows(domain: LinearDomain, x: Float64Array): boolean {
+  return domain.rows.every((row) => {
+    let sum = 0;
+    for (let i = 0; i < x.length; i++) sum += row.coefficients[i]! * x[i]!;
+    return sum >= row.lower - 1e-6 && sum <= row.upper + 1e-6;
+  });
+}
+
+function allFinite(values: Float64Array): boolean {
+  return values.every(Number.isFinite);
+}
