@@ -48,13 +48,17 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
         generatedBy?: string;
         convertedBy?: string | null;
         trainingConfig?: tf.io.TrainingConfig;
-        userDefinedMetadata?: Record<string, unknown>;
+        userDefinedMetadata?: tf.io.ModelArtifacts['userDefinedMetadata'];
       };
       try {
         json = JSON.parse(await readFile(path, 'utf8'));
       } catch (error) {
         throw new ArgmaxError(`model ${basename(path)}: cannot read ${path}: ${(error as Error).message}`);
       }
+      if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object')
+        throw new ArgmaxError(
+          `model ${basename(path)}: ${path} is not a TF.js layers model (no modelTopology)`,
+        );
       const specs: tf.io.WeightsManifestEntry[] = [];
       const shards: Buffer[] = [];
       for (const group of json.weightsManifest ?? []) {
@@ -68,6 +72,11 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
         }
       }
       const all = Buffer.concat(shards);
+      const expected = expectedWeightBytes(specs);
+      if (expected !== undefined && expected !== all.byteLength)
+        throw new ArgmaxError(
+          `model ${basename(path)}: the weight shards hold ${all.byteLength} bytes; the manifest needs ${expected}`,
+        );
       return {
         modelTopology: json.modelTopology,
         weightSpecs: specs,
@@ -80,4 +89,17 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
       };
     },
   };
+}
+
+const bytesPerElement: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+/** Bytes the manifest's weights take, or undefined when quantised or of a dtype not checked here. */
+function expectedWeightBytes(specs: tf.io.WeightsManifestEntry[]): number | undefined {
+  let total = 0;
+  for (const spec of specs) {
+    const size = bytesPerElement[spec.dtype];
+    if (spec.quantization || size === undefined) return undefined;
+    total += spec.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  return total;
 }
