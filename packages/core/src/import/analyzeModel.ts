@@ -171,7 +171,9 @@ function analyzeFunctional(
         if (shapes.some((s) => s === undefined)) break;
         const { outputs, info } = analyzeCall(layer, shapes as Shape[], path, context, infos.get(lname));
         infos.set(lname, info);
-        for (const [t, shape] of outputs.entries()) tensors.set(`${lname}:${node}:${t}`, shape);
+        // Nested models own node 0 (see normalizeKerasConfig); their calls are nodes 1, 2, ...
+        const nodeIndex = isModel(layer) ? node + 1 : node;
+        for (const [t, shape] of outputs.entries()) tensors.set(`${lname}:${nodeIndex}:${t}`, shape);
         nodesDone.set(lname, node + 1);
         progress = true;
       }

@@ -1,6 +1,7 @@
 import { ModelImportError } from './importError.ts';
 import {
   type FunctionalModel,
+  isModel,
   isObject,
   type JsonObject,
   type KerasLayer,
@@ -115,6 +116,25 @@ function normalizeFunctional(model: FunctionalModel, options: NormalizeOptions):
   );
   if (options.keras) layers = splitLeakyReluInGraph(layers, model);
   model.config.layers = layers;
+  countNestedModelNodesFromOne(model);
+}
+
+/**
+ * A nested model has a node of its own (inputs to outputs) before its first call, so tfjs numbers its
+ * calls from 1, as Keras 2 and tfjs write them. Keras 3 numbers a nested Sequential's calls from 0.
+ * A reference to node 0 of a nested model can only mean the 0-based numbering: shift those by one.
+ */
+function countNestedModelNodesFromOne(model: FunctionalModel): void {
+  const nested = new Set(model.config.layers.filter(isModel).map(layerName));
+  if (nested.size === 0) return;
+  const refs: [string, number, ...unknown[]][] = [
+    ...model.config.layers.flatMap((layer) => (layer.inbound_nodes ?? []).flat()),
+    ...model.config.output_layers,
+  ];
+  const zeroBased = new Set(
+    refs.filter(([name, node]) => nested.has(name) && node === 0).map(([name]) => name),
+  );
+  for (const ref of refs) if (zeroBased.has(ref[0])) ref[1] += 1;
 }
 
 /** Keras 2: [[[name, node, tensor, kwargs?], ...], ...]; Keras 3: [{args: [...], kwargs: {...}}, ...]. */
