@@ -10,6 +10,7 @@ import {
   type PiecewiseLinearObjective,
 } from './piecewiseLinearObjective.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
+import { buildReluMilp } from './reluMilp.ts';
 import { solveLp } from './solveLp.ts';
 
 export interface PolishOptions {
@@ -104,6 +105,9 @@ export async function polishBestInput(
     }
     if (!improved) break;
   }
+  if (current && !options.signal?.aborted && compiled.margins.every((t) => t.weight > 0)) {
+    current = await neighbourhoodSearch(network, compiled, domain, current, timeLeft, options.signal);
+  }
 
   const seconds = (performance.now() - started) / 1000;
   const polished = current ? Float32Array.from(clip(current.x, domain)) : undefined;
@@ -149,6 +153,83 @@ async function solveRegion(
   }
   binding.sort((a, b) => b.dual - a.dual);
   return { pattern, x, value: evaluatePiecewiseLinear(network, objective, x), binding };
+}
+
+/**
+ * Large-neighbourhood search: keep the phase of every ReLU except the `k` whose inputs are nearest to 0
+ * (relative to their interval width) and solve that MILP, starting from the incumbent. Improvements
+ * re-centre the neighbourhood; failures double `k`, up to every ReLU: the exact problem, whose
+ * optimal solve ends the search with the global maximum.
+ */
+async function neighbourhoodSearch(
+  network: DenseReluNetwork,
+  objective: PiecewiseLinearObjective,
+  domain: LinearDomain,
+  start: Region,
+  timeLeft: () => number,
+  signal: AbortSignal | undefined,
+): Promise<Region> {
+  const widths = reluInputWidths(network, domain);
+  const units = widths.reduce((sum, w) => sum + w.length, 0);
+  let current = start;
+  for (let k = Math.min(8, units); k > 0 && timeLeft() > 0 && !signal?.aborted; ) {
+    const outputs = forwardDenseRelu(network, current.x);
+    const nearness: { op: number; unit: number; distance: number }[] = [];
+    network.ops.forEach((op, i) => {
+      if (op.kind !== 'relu') return;
+      const before = i === 0 ? current.x : outputs[i - 1]!;
+      for (let j = 0; j < op.size; j++) {
+        nearness.push({ op: i, unit: j, distance: Math.abs(before[j]!) / (widths[i]![j]! || 1) });
+      }
+    });
+    nearness.sort((a, b) => a.distance - b.distance);
+    const free = new Set(nearness.slice(0, k).map((u) => `${u.op}:${u.unit}`));
+    const milp = await buildReluMilp(network, objective, domain, {
+      fixed: { pattern: current.pattern, free: (op, unit) => free.has(`${op}:${unit}`) },
+    });
+    const solution = await solveLp(milp.lp, {
+      integers: milp.integers,
+      start: milp.startAt(current.x),
+      mipRelGap: 1e-7,
+      timeLimitSeconds: timeLeft() / 1000,
+    });
+    if (solution.feasible) {
+      const x = clip(solution.x.subarray(0, network.inputSize), domain);
+      const value = evaluatePiecewiseLinear(network, objective, x);
+      if (value > current.value + 1e-9 * Math.max(1, Math.abs(current.value))) {
+        current = { pattern: patternAt(network, x), x, value, binding: [] };
+        continue;
+      }
+    }
+    if (k === units || solution.status !== 'optimal') break;
+    k = Math.min(2 * k, units);
+  }
+  return current;
+}
+
+/** Interval width of every ReLU's input over the domain (indexed by op; empty for other ops). */
+function reluInputWidths(network: DenseReluNetwork, domain: LinearDomain): Float64Array[] {
+  let lower = Float64Array.from(domain.lo);
+  let upper = Float64Array.from(domain.hi);
+  return network.ops.map((op) => {
+    if (op.kind === 'dense') {
+      const l = Float64Array.from(op.bias);
+      const u = Float64Array.from(op.bias);
+      for (let o = 0; o < op.outSize; o++) {
+        for (let i = 0; i < op.inSize; i++) {
+          const w = op.weights[o * op.inSize + i]!;
+          l[o]! += w * (w > 0 ? lower[i]! : upper[i]!);
+          u[o]! += w * (w > 0 ? upper[i]! : lower[i]!);
+        }
+      }
+      [lower, upper] = [l, u];
+      return new Float64Array(0);
+    }
+    const widths = upper.map((u, j) => u - lower[j]!);
+    lower = lower.map((v) => Math.max(v, 0));
+    upper = upper.map((v) => Math.max(v, 0));
+    return widths;
+  });
 }
 
 /** Each ReLU's phase at `x` (a unit exactly at 0 counts as active; both regions contain x). */

@@ -16,8 +16,10 @@ export function loadHighs(): Promise<Highs> {
 
 export interface LpSolution {
   status: 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'failed';
-  /** Column values (meaningful for 'optimal', and for 'time-limit' when HiGHS had a feasible point). */
+  /** Column values (meaningful for 'optimal', and for 'time-limit' when `feasible`). */
   x: Float64Array;
+  /** Whether `x` is a feasible point (a MILP stopped by its time limit may still have one). */
+  feasible: boolean;
   rowValue: Float64Array;
   rowDual: Float64Array;
   objective: number;
@@ -29,6 +31,8 @@ export interface SolveOptions {
   integers?: ArrayLike<number>;
   /** MILP only: stop at this relative gap (HiGHS default 1e-4). */
   mipRelGap?: number;
+  /** Every column's value at a known feasible point: the incumbent a MILP starts from. */
+  start?: Float64Array;
 }
 
 /** Maximises `lp` with HiGHS; never throws for infeasible/unbounded problems, only reports them. */
@@ -64,6 +68,7 @@ export async function solveLp(lp: LinearProgram, options: SolveOptions = {}): Pr
         : {}),
       ...(options.mipRelGap !== undefined ? { mip_rel_gap: options.mipRelGap } : {}),
     });
+    if (options.start) model.setSolution({ colValue: options.start });
     const { modelStatus } = model.run();
     const codes = solver.constants.modelStatus;
     const status: LpSolution['status'] =
@@ -79,6 +84,7 @@ export async function solveLp(lp: LinearProgram, options: SolveOptions = {}): Pr
     const solution = model.getSolution();
     return {
       status,
+      feasible: model.info.get('primal_solution_status') === solver.constants.solutionStatus.feasible,
       x: solution.colValue,
       rowValue: solution.rowValue,
       rowDual: solution.rowDual,
