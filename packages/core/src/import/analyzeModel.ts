@@ -234,19 +234,13 @@ function analyzeCall(
       throw new ModelImportError(context.file, `${where} ${error.message}`);
     throw error;
   }
-  const activations = product(shapes.output.slice(1).map((d) => d ?? 1));
-  if (activations > context.limits.maxActivationsPerLayer)
-    throw new ModelImportError(
-      context.file,
-      `${where} outputs ${format(shapes.output)}: ${activations.toLocaleString('en-US')} values per example; ` +
-        `the limit is ${context.limits.maxActivationsPerLayer.toLocaleString('en-US')}`,
-    );
   if (previous) {
     // A shared layer: every call must fit the weights its first call created.
     const same =
       previous.weights.length === shapes.weights.length &&
       previous.weights.every((w, i) => format(w.shape) === format(shapes.weights[i]?.shape ?? []));
     if (!same) throw new ModelImportError(context.file, `${where} is called on inputs of different sizes`);
+    checkActivations(shapes.output, where, context);
     return { outputs: [shapes.output], info: previous };
   }
   const count = shapes.weights.reduce((sum, w) => sum + product(w.shape), 0);
@@ -259,6 +253,7 @@ function analyzeCall(
           ', ',
         )}); the limit for the whole model is ${context.limits.maxParameters.toLocaleString('en-US')}`,
     );
+  checkActivations(shapes.output, where, context);
   context.parameters += count;
   const info: LayerInfo = {
     name,
@@ -270,6 +265,16 @@ function analyzeCall(
   };
   if (shapes.weights.length > 0) context.weighted.push(info);
   return { outputs: [shapes.output], info };
+}
+
+function checkActivations(output: Shape, where: string, context: Context): void {
+  const activations = product(output.slice(1).map((d) => d ?? 1));
+  if (activations > context.limits.maxActivationsPerLayer)
+    throw new ModelImportError(
+      context.file,
+      `${where} outputs ${format(output)}: ${activations.toLocaleString('en-US')} values per example; ` +
+        `the limit is ${context.limits.maxActivationsPerLayer.toLocaleString('en-US')}`,
+    );
 }
 
 function declaredInputShape(layer: KerasLayer): Shape | undefined {
