@@ -39,7 +39,9 @@ export interface TappedNetwork {
   layerNames: string[];
   /** Output shape (no batch dim) and data format of a named layer; undefined for unknown names. */
   layerInfo(name: string): { shape: number[]; channelsFirst: boolean } | undefined;
-  /** `x`: `[B, ...inputShape]`. */
+  /** `run` also takes flat `[B, inputSize]` inputs (saves reshapes when the model starts with Flatten). */
+  acceptsFlat: boolean;
+  /** `x`: `[B, ...inputShape]`, or `[B, inputSize]` when `acceptsFlat`. */
   run(x: tf.Tensor, layers?: ReadonlySet<string>): Taps;
   /** Frees what this network allocated (never the model's own weights). */
   dispose(): void;
@@ -99,13 +101,18 @@ export function tapModel(model: tfl.LayersModel): TappedNetwork {
   const splitsHead = head.kind === 'softmax' || head.kind === 'sigmoid';
 
   let run: TappedNetwork['run'];
+  let acceptsFlat = inputShape.length === 1;
   if (chain) {
     const steps = chain.slice(0, splitsHead ? -1 : undefined).map((layer) => stepOf(layer, owned));
+    // A leading Flatten is a no-op on flat inputs: skip it (and its two reshapes) for them.
+    const flattensFirst =
+      chain[0]!.getClassName() === 'Flatten' && chain[0]!.getConfig().dataFormat !== 'channelsFirst';
+    acceptsFlat ||= flattensFirst;
     run = (x, layers = new Set()) => {
       const taps = new Map<string, tf.Tensor>();
       let t = x;
-      for (const step of steps) {
-        t = step.apply(t);
+      for (const [i, step] of steps.entries()) {
+        if (i > 0 || !flattensFirst || x.rank !== 2) t = step.apply(t);
         if (layers.has(step.name)) taps.set(step.name, t);
       }
       const { raw, heads } = splitsHead ? headFrom(t, undefined) : headFrom(t, t);
@@ -140,6 +147,7 @@ export function tapModel(model: tfl.LayersModel): TappedNetwork {
     headActivation: head.activation,
     layerNames: [...shapes.keys()],
     layerInfo: (name) => shapes.get(name),
+    acceptsFlat,
     run,
     dispose: () => {
       for (const item of owned) item.dispose();
@@ -196,7 +204,7 @@ function linearOf(
 function denseKernelOf(layer: tfl.layers.Layer, owned: { dispose(): void }[]): DenseKernel {
   const [kernel, bias] = layer.getWeights();
   const dense = prepareDenseKernel(kernel as tf.Tensor2D, bias as tf.Tensor1D | undefined);
-  owned.push(dense.kernelT);
+  owned.push(dense);
   return dense;
 }
 

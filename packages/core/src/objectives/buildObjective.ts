@@ -37,7 +37,11 @@ export function buildObjective(network: TappedNetwork, spec: ObjectiveSpec): Com
     spec,
     network,
     evaluate: (x) => {
-      const input = x.rank === shape.length + 1 ? x : tf.reshape(x, [x.shape[0]!, ...shape]);
+      const flat = x.rank === 2;
+      const input =
+        x.rank === shape.length + 1 || (flat && network.acceptsFlat)
+          ? x
+          : tf.reshape(x, [x.shape[0]!, ...shape]);
       const taps = network.run(input, layers);
       return { value: term.value(taps), head: taps.head };
     },

@@ -120,6 +120,8 @@ export interface OptimizationResult {
   /** Value before quantisation/polish, when those changed it. */
   valueBeforeQuantize?: number;
   valueBeforePolish?: number;
+  /** Why the polish did not run (e.g. the model is not a ReLU MLP), when it was asked for. */
+  polishSkipped?: string;
   starts?: StartResult[];
 }
 

@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '../backend/initBackend.ts';
+import { buildFeasibleSet, type FeasibleSet } from '../constraints/feasibleSet.ts';
+import { quantizeInput, roundings } from '../constraints/quantize.ts';
+import { assertFinite, CancelledError } from '../errors.ts';
+import type { MethodContext, MethodOutcome, MethodRun } from '../methods/methodContext.ts';
+import { normalizedGradientAscent } from '../methods/normalizedGradientAscent.ts';
+import { projectedAdam } from '../methods/projectedAdam.ts';
+import { trainableInputLayer } from '../methods/trainableInputLayer.ts';
+import { tapModel } from '../network/modelTaps.ts';
+import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
+import { polishBestInput } from '../polish/polishBestInput.ts';
+import { evaluateInputs } from './evaluateInputs.ts';
+import { resolveOptions } from './resolveOptions.ts';
+import type {
+  MethodName,
+  OptimizationEvent,
+  OptimizationResult,
+  OptimizeOptions,
+  StartResult,
+  StepEvent,
+} from './types.ts';
+
+const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
+  'projected-adam': projectedAdam,
+  'normalized-gradient-ascent': normalizedGradientAscent,
+  'trainable-input-layer': trainableInputLayer,
+};
+
+/** A result counts as feasible within this (the promise every projected method makes). */
+const feasibleWithin = 1e-6;
+/** Wall-clock budget for the exact polish of ReLU MLPs. */
+const polishTimeLimitMs = 1000;
+
+/**
+ * Finds the input of `model` that maximises `options.objective` under `options.constraints`.
+ * Validates everything before the first step (options, objective, constraints, model weights), then
+ * streams one StepEvent per step and ends with one `done` event holding the result (after the polish
+ * and quantisation, both re-evaluated). `options.signal` aborts with CancelledError; stopping the
+ * iteration early also frees everything.
+ */
+export async function* optimize(
+  model: tfl.LayersModel,
+  options: OptimizeOptions,
+): AsyncGenerator<OptimizationEvent, void, undefined> {
+  const started = performance.now();
+  await initBackend();
+  const network = tapModel(model);
+  let run: MethodRun | undefined;
+  try {
+    const input = { size: network.inputSize, shape: network.inputShape };
+    const resolved = resolveOptions(options, input);
+    const objective = buildObjective(network, options.objective);
+    const set = buildFeasibleSet(options.constraints, input);
+    for (const weight of model.weights)
+      assertFinite(weight.read().dataSync() as Float32Array, `model weight ${weight.name}`);
+    if (options.signal?.aborted) throw new CancelledError();
+
+    run = methods[resolved.method]({
+      objective,
+      set,
+      settings: resolved.settings,
+      snapshot: resolved.snapshot,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    let next = await run.next();
+    while (!next.done) {
+      yield next.value as StepEvent;
+      next = await run.next();
+    }
+    let outcome: MethodOutcome = next.value;
+    run = undefined;
+
+    let valueBeforePolish: number | undefined;
+    let polishSkipped: string | undefined;
+    if (resolved.polish) {
+      const polished = await polishBestInput(
+        model,
+        options.objective,
+        options.constraints ?? {},
+        outcome.input,
+        {
+          timeLimitMs: polishTimeLimitMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      );
+      if ('skipped' in polished) polishSkipped = polished.skipped;
+      else {
+        const candidate = Float32Array.from(polished.input);
+        if (set.violation(candidate) > feasibleWithin) set.project(candidate);
+        const [evaluated] = evaluateInputs(objective, [candidate]);
+        if (evaluated!.value > outcome.value) {
+          valueBeforePolish = outcome.value;
+          outcome = { ...outcome, input: candidate, value: evaluated!.value };
+        }
+      }
+    }
+    if (options.signal?.aborted) throw new CancelledError();
+
+    let valueBeforeQuantize: number | undefined;
+    let starts = outcome.starts;
+    if (set.quantize) {
+      valueBeforeQuantize = outcome.value;
+      const [best] = quantizeBest(objective, set, [outcome.input]);
+      outcome = { ...outcome, input: best!.input };
+      if (starts)
+        starts = quantizeBest(
+          objective,
+          set,
+          starts.map((s) => s.input),
+        );
+    }
+    const [final] = evaluateInputs(objective, [outcome.input]);
+    const result: OptimizationResult = {
+      input: outcome.input,
+      shape: [...network.inputShape],
+      value: final!.value,
+      outputs: final!.outputs,
+      violation: set.violation(outcome.input),
+      method: resolved.method,
+      backend: tf.getBackend(),
+      steps: resolved.settings.steps,
+      restarts: resolved.settings.restarts,
+      seconds: (performance.now() - started) / 1000,
+      ...(valueBeforeQuantize !== undefined ? { valueBeforeQuantize } : {}),
+      ...(valueBeforePolish !== undefined ? { valueBeforePolish } : {}),
+      ...(polishSkipped !== undefined ? { polishSkipped } : {}),
+      ...(starts ? { starts } : {}),
+    };
+    yield { type: 'done', result };
+  } finally {
+    // Stopped early (break, error, abort): let the method free its tensors.
+    await run?.return(undefined as never);
+    network.dispose();
+  }
+}
+
+/** Drains `optimize`, calling `onStep` for every step, and returns the result. */
+export async function runOptimization(
+  model: tfl.LayersModel,
+  options: OptimizeOptions,
+  onStep?: (event: StepEvent) => void,
+): Promise<OptimizationResult> {
+  for await (const event of optimize(model, options)) {
+    if (event.type === 'done') return event.result;
+    onStep?.(event);
+  }
+  throw new Error('optimize ended without a result');
+}
+
+/**
+ * Each input rounded onto the quantisation grid: of the candidate roundings, the best feasible one
+ * by objective (all evaluated in one batch), else the least infeasible.
+ */
+function quantizeBest(objective: CompiledObjective, set: FeasibleSet, inputs: Float32Array[]): StartResult[] {
+  const levels = set.quantize!.levels;
+  const candidates = inputs.flatMap((input) =>
+    roundings.map((rounding) => quantizeInput(input, set, levels, rounding)),
+  );
+  const evaluated = evaluateInputs(objective, candidates);
+  return inputs.map((_, i) => {
+    let chosen: StartResult | undefined;
+    for (let r = 0; r < roundings.length; r++) {
+      const input = candidates[i * roundings.length + r]!;
+      const candidate = {
+        input,
+        value: evaluated[i * roundings.length + r]!.value,
+        violation: set.violation(input),
+      };
+      const feasible = candidate.violation <= feasibleWithin;
+      const chosenFeasible = chosen !== undefined && chosen.violation <= feasibleWithin;
+      if (
+        !chosen ||
+        (feasible && !chosenFeasible) ||
+        (feasible && chosenFeasible && candidate.value > chosen.value) ||
+        (!feasible && !chosenFeasible && candidate.violation < chosen.violation)
+      ) {
+        chosen = candidate;
+      }
+    }
+    return chosen!;
+  });
+}
