@@ -60,6 +60,11 @@ async function resolvePath(path: string, limits: ImportLimits): Promise<Resolved
       file,
       `is ${formatBytes(info.size)}; the limit is ${formatBytes(limits.maxFileBytes)}`,
     );
+  if (/\.json$/i.test(file) && info.size > limits.maxJsonBytes)
+    throw new ModelImportError(
+      file,
+      `is ${formatBytes(info.size)} of JSON; the limit is ${formatBytes(limits.maxJsonBytes)}`,
+    );
   const bytes = new Uint8Array(await readFile(path));
   const folder = dirname(path);
   const siblings: SiblingFiles = {
