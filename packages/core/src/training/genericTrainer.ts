@@ -54,28 +54,6 @@ export class GenericTrainer {
     }
   }
 
-  /** Gradients of the loss on a tiny batch without applying them: fails fast if a kernel is missing. */
-  probe(x: Float32Array, labels: Int32Array): void {
-    tf.tidy(() => {
-      const input = tf.tensor(
-        x.subarray(
-          0,
-          this.inputShape.reduce((a, b) => a * b, 1),
-        ),
-        [1, ...this.inputShape],
-      );
-      const oneHot = tf.oneHot(tf.tensor1d(labels.subarray(0, 1), 'int32'), this.classes());
-      const { grads } = tf.variableGrads(
-        () =>
-          tf.neg(
-            tf.sum(tf.mul(this.model.apply(input, { training: true }) as tf.Tensor, oneHot)),
-          ) as tf.Scalar,
-        this.variables,
-      );
-      for (const g of Object.values(grads)) g.dataSync();
-    });
-  }
-
   writeBack(): void {
     // The optimizer updates the model's own variables.
   }

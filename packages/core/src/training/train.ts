@@ -5,11 +5,13 @@ import type { ImageSplit } from '../data/dataset.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { type AdamConfig, defaultAdam } from './adam.ts';
 import { fillBatch } from './batches.ts';
+import { provideConv2dBackpropFilter } from './conv2dBackpropFilter.ts';
 import { denseStackOf } from './denseStack.ts';
 import { DenseTrainer, type StepResult } from './denseTrainer.ts';
 import { evaluate } from './evaluate.ts';
 import type { EpochEvent, TrainEvent, TrainingLoop } from './events.ts';
 import { GenericTrainer } from './genericTrainer.ts';
+import { missingGradientKernels } from './missingGradientKernels.ts';
 import { Prng } from './prng.ts';
 
 export interface TrainOptions {
@@ -41,8 +43,10 @@ export interface TrainOptions {
  * aborts; the model then holds the weights of the last finished step.
  *
  * Plain MLPs (`Flatten → Dense(relu)* → Dense(softmax)`) run the lean `DenseTrainer` loop; anything
- * else runs `GenericTrainer`. If a gradient kernel the model needs is missing on wasm (Conv2D's
- * filter gradient is), the generic loop runs on the cpu backend and switches back when done.
+ * else runs `GenericTrainer`. tfjs-backend-wasm lacks Conv2D's filter gradient, which
+ * `conv2dBackpropFilter.ts` provides; if another gradient kernel the model needs is missing (the
+ * depthwise convolutions'), the model trains on the cpu backend, with a log line, and the previous
+ * backend is restored when done. Switching is process-wide: avoid concurrent tfjs work meanwhile.
  */
 export async function* train(
   model: tfl.LayersModel,
@@ -83,18 +87,15 @@ export async function* train(
   const started = performance.now();
   try {
     if (typeof stack === 'string') {
-      trainer = new GenericTrainer(model, adam);
-      fillBatch(data, order, 0, 1, x, labels);
-      if (tf.getBackend() !== 'cpu') {
-        try {
-          trainer.probe(x, labels);
-        } catch (error) {
-          log(
-            `argmax: training ${model.name} on cpu: the ${tf.getBackend()} backend cannot compute its gradients (${firstLine(error)})`,
-          );
-          await tf.setBackend('cpu');
-        }
+      provideConv2dBackpropFilter();
+      const missing = tf.getBackend() === 'cpu' ? [] : await missingGradientKernels(model);
+      if (missing.length > 0) {
+        log(
+          `argmax: training ${model.name} on cpu: the ${tf.getBackend()} backend has no ${missing.join(', ')} kernel for its gradients`,
+        );
+        await tf.setBackend('cpu');
       }
+      trainer = new GenericTrainer(model, adam);
     } else {
       trainer = new DenseTrainer(model, stack, batchSize, adam);
     }
@@ -171,8 +172,4 @@ function integerOption(name: string, value: number, min: number, max: number): n
   if (!Number.isInteger(value) || value < min || value > max)
     throw new InvalidArgumentError(name, value, `an integer from ${min} to ${max}`);
   return value;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
