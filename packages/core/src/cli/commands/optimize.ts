@@ -1,0 +1,297 @@
+import { resolve } from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '../../backend/initBackend.ts';
+import { ArgmaxError, CancelledError, InvalidArgumentError } from '../../errors.ts';
+import { encodeGif } from '../../image/encodeGif.ts';
+import { encodePng } from '../../image/encodePng.ts';
+import { loadModel } from '../../models/loadModel.ts';
+import { optimize } from '../../optimize/optimize.ts';
+import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
+import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../optimize/types.ts';
+import { parseArgs, parseNumber, splitPair } from '../args.ts';
+import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
+import type { CliIo, Command } from '../command.ts';
+import { progressBar } from '../progressBar.ts';
+import { readReferenceFile } from '../referenceFile.ts';
+import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
+
+const help = `Usage: argmax optimize --model DIR/model.json --target TARGET --out RESULT.json [options]
+
+Finds the input that maximises one output of a TF.js layers model, under constraints, and writes it
+with its value to RESULT.json. Nothing is written unless the whole run succeeds.
+
+Options:
+  --model PATH          model.json of a TF.js layers model (or the folder holding it)
+  --target TARGET       logit:K      pre-softmax output K
+                        prob:K       softmax probability of class K
+                        logprob:K    log-probability of class K
+                        margin:K     logit K minus the largest other logit
+                        unit:LAYER:INDEX  one unit of a named layer's output (flat index)
+  --out PATH            result JSON: {"input", "shape", "value", "outputs", "violation", "backend",
+                        "method", "steps", "restarts", "seconds", ...}
+  --method NAME         projected-adam (default: projected multi-start Adam, exact polish for ReLU
+                        MLPs, never leaves the constraints), normalized-gradient-ascent (L2-normalised
+                        gradient steps; may leave the box: see "violation"), trainable-input-layer
+                        (a trainable Dense layer in front of the frozen model)
+  --box LO,HI           bounds of every input value (default 0,1)
+  --linf REF.json,EPS   stay within EPS (max-norm) of the reference input {"input": [numbers]}
+  --l2 REF.json,EPS     stay within EPS (Euclidean norm) of the reference input
+  --steps N             optimisation steps (method default: 150, 50, 200)
+  --restarts B          starts optimised together (method default: 64, 1, 1)
+  --seed S              random seed (default 0); equal seeds give equal results
+  --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
+  --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
+  --png OUT.png         the answer as an image (gray in the box, blue-white-red for signed boxes)
+  --gif OUT.gif         the run's snapshots as an animated GIF
+  -h, --help            this text
+
+A progress bar goes to stderr on a terminal; a one-line JSON summary goes to stdout.
+Exit codes: 0 done, 1 failed, 2 bad arguments or input files, 130 interrupted.
+`;
+
+const spec = {
+  model: { kind: 'string', required: true, accepts: 'a model.json path' },
+  target: { kind: 'string', required: true, accepts: targetForms },
+  out: { kind: 'string', required: true, accepts: 'a result .json path' },
+  method: { kind: 'choice', values: methodNames },
+  box: { kind: 'string', accepts: 'LO,HI' },
+  linf: { kind: 'string', accepts: 'REF.json,EPS' },
+  l2: { kind: 'string', accepts: 'REF.json,EPS' },
+  steps: { kind: 'integer', min: 1, max: maxSteps },
+  restarts: { kind: 'integer', min: 1, max: maxRestarts },
+  seed: { kind: 'integer', min: 0, max: 2 ** 32 - 1 },
+  quantize: { kind: 'integer', min: 2, max: 65_536 },
+  'no-polish': { kind: 'boolean' },
+  png: { kind: 'string', accepts: 'an output .png path' },
+  gif: { kind: 'string', accepts: 'an output .gif path' },
+} as const;
+
+type OptimizeArgs = ReturnType<typeof parseArgs<typeof spec>>;
+
+interface BallArg {
+  path: string;
+  epsilon: number;
+}
+
+/** The checks that need no files: flag forms, box order, ε sign. */
+function parseOptimizeArgs(argv: string[]) {
+  const args = parseArgs(argv, spec, 'optimize');
+  const target = parseTarget(args.target);
+  let box: [number, number] = [0, 1];
+  if (args.box !== undefined) {
+    const [lo, hi] = splitPair(args.box, '--box', 'LO,HI (two numbers, e.g. 0,1)').map(parseNumber) as [
+      number,
+      number,
+    ];
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      throw new InvalidArgumentError('--box', args.box, 'LO,HI with two finite numbers, e.g. 0,1');
+    }
+    if (lo > hi) throw new InvalidArgumentError('--box', args.box, 'LO,HI with LO ≤ HI');
+    box = [lo, hi];
+  }
+  const ball = (flag: '--linf' | '--l2', text: string | undefined): BallArg | undefined => {
+    if (text === undefined) return undefined;
+    const [path, eps] = splitPair(text, flag, 'REF.json,EPS');
+    const epsilon = parseNumber(eps);
+    if (!(epsilon >= 0) || !Number.isFinite(epsilon)) {
+      throw new InvalidArgumentError(flag, text, 'REF.json,EPS with a finite EPS ≥ 0');
+    }
+    return { path, epsilon };
+  };
+  return { args, target, box, linf: ball('--linf', args.linf), l2: ball('--l2', args.l2) };
+}
+
+/** How `--png`/`--gif` draw the model input: [H, W], [H, W, 1|3], or a square number of values. */
+function imageShape(shape: number[], flag: string, path: string): number[] {
+  const [h, w, c] = shape;
+  if (shape.length === 2 || (shape.length === 3 && (c === 1 || c === 3))) return [h!, w!, ...(c ? [c] : [])];
+  const side = Math.round(Math.sqrt(h ?? 0));
+  if (shape.length === 1 && side * side === h) return [side, side];
+  throw new InvalidArgumentError(
+    flag,
+    path,
+    `a model whose input is an image ([H, W], [H, W, 1], [H, W, 3] or a square number of values); this one takes [${shape.join(', ')}]`,
+  );
+}
+
+/** Engine argument names → the flags a CLI user typed. */
+const flagOf: Record<string, string> = {
+  steps: '--steps',
+  restarts: '--restarts',
+  seed: '--seed',
+  method: '--method',
+  objective: '--target',
+  'objective.index': '--target',
+  'objective.layer': '--target',
+};
+
+function userMessage(error: ArgmaxError): string {
+  if (error instanceof InvalidArgumentError && flagOf[error.argument]) {
+    return error.message.replace(error.argument, flagOf[error.argument]!);
+  }
+  return error.message;
+}
+
+export const optimizeCommand: Command = {
+  name: 'optimize',
+  summary: 'find the input that maximises a model output under constraints',
+  help,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const fail = (code: number, message: string) => {
+      io.stderr(`argmax optimize: ${message.split('\n')[0]}\n`);
+      return code;
+    };
+    let parsed: ReturnType<typeof parseOptimizeArgs>;
+    let model: tfl.LayersModel | undefined;
+    let options: OptimizeOptions;
+    let paths: { out: string; png?: string; gif?: string };
+    let image: number[] | undefined;
+    try {
+      parsed = parseOptimizeArgs(argv);
+      const { args } = parsed;
+      paths = {
+        out: await checkOutputPath(args.out, '--out'),
+        ...(args.png ? { png: await checkOutputPath(args.png, '--png') } : {}),
+        ...(args.gif ? { gif: await checkOutputPath(args.gif, '--gif') } : {}),
+      };
+      await initBackend(undefined, (line) => io.stderr(`${line}\n`));
+      model = await loadModel(args.model).catch((error: unknown) => {
+        if (error instanceof ArgmaxError && !(error instanceof InvalidArgumentError)) {
+          throw new InvalidArgumentError(
+            '--model',
+            args.model,
+            `a readable TF.js layers model (${error.message})`,
+          );
+        }
+        throw error;
+      });
+      const shape = (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1);
+      const size = shape.reduce((a, b) => a * b, 1);
+      checkTarget(model, parsed.target, args.target);
+      if (args.png || args.gif) {
+        image = imageShape(shape, args.png ? '--png' : '--gif', (args.png ?? args.gif)!);
+      }
+      options = await buildOptions(args, parsed, size, shape);
+    } catch (error) {
+      model?.dispose();
+      if (error instanceof ArgmaxError) return fail(2, userMessage(error));
+      throw error;
+    }
+
+    const controller = new AbortController();
+    const interrupt = () => controller.abort();
+    process.once('SIGINT', interrupt);
+    const bar = progressBar(io);
+    try {
+      const frames: Float32Array[] = [];
+      let result: OptimizationResult | undefined;
+      for await (const event of optimize(model, { ...options, signal: controller.signal })) {
+        if (event.type === 'done') {
+          result = event.result;
+          break;
+        }
+        bar.update(event.step + 1, event.steps, `objective ${event.objective.toPrecision(6)}`);
+        if (paths.gif && event.input) frames.push(Float32Array.from(event.input));
+      }
+      bar.clear();
+      if (!result) throw new Error('the optimisation ended without a result');
+      const box = parsed.box;
+      const range = box[0] < box[1] ? box : undefined;
+      const scale = image ? Math.max(1, Math.min(16, Math.floor(280 / Math.max(image[0]!, image[1]!)))) : 1;
+      const imageOptions = image ? { shape: image, scale, ...(range ? { range } : {}) } : undefined;
+      if (paths.gif) frames.push(Float32Array.from(result.input));
+      const record = resultRecord(result, parsed);
+      await writeFilesAtomically([
+        ...(paths.png ? [{ path: paths.png, data: encodePng(result.input, imageOptions!) }] : []),
+        ...(paths.gif
+          ? [{ path: paths.gif, data: encodeGif(frames, { ...imageOptions!, delayMs: 80 }) }]
+          : []),
+        { path: paths.out, data: `${JSON.stringify(record)}\n` },
+      ]);
+      io.stdout(
+        `${JSON.stringify({
+          out: paths.out,
+          ...(paths.png ? { png: paths.png } : {}),
+          ...(paths.gif ? { gif: paths.gif } : {}),
+          value: result.value,
+          violation: result.violation,
+          method: result.method,
+          backend: result.backend,
+          seconds: result.seconds,
+        })}\n`,
+      );
+      return 0;
+    } catch (error) {
+      bar.clear();
+      if (error instanceof CancelledError) return fail(130, 'interrupted; nothing was written');
+      const message = error instanceof ArgmaxError ? userMessage(error) : (error as Error).message;
+      return fail(
+        error instanceof ArgmaxError ? 2 : 1,
+        `${message}; nothing was written to ${parsed.args.out}`,
+      );
+    } finally {
+      process.removeListener('SIGINT', interrupt);
+      model.dispose();
+    }
+  },
+};
+
+async function buildOptions(
+  args: OptimizeArgs,
+  parsed: ReturnType<typeof parseOptimizeArgs>,
+  size: number,
+  shape: number[],
+): Promise<OptimizeOptions> {
+  const constraints: ConstraintSpec = { box: { lo: parsed.box[0], hi: parsed.box[1] } };
+  if (parsed.linf) {
+    const reference = await readReferenceFile(parsed.linf.path, '--linf', size, shape);
+    constraints.linf = { reference, epsilon: parsed.linf.epsilon };
+  }
+  if (parsed.l2) {
+    const reference = await readReferenceFile(parsed.l2.path, '--l2', size, shape);
+    constraints.l2 = { reference, epsilon: parsed.l2.epsilon };
+  }
+  if (args.quantize !== undefined) constraints.quantize = { levels: args.quantize };
+  return {
+    objective: parsed.target,
+    constraints,
+    ...(args.method !== undefined ? { method: args.method as OptimizeOptions['method'] & string } : {}),
+    ...(args.steps !== undefined ? { steps: args.steps } : {}),
+    ...(args.restarts !== undefined ? { restarts: args.restarts } : {}),
+    seed: args.seed ?? 0,
+    ...(args['no-polish'] ? { polish: false } : {}),
+  };
+}
+
+/** RESULT.json: the answer (flat, model input order) with what produced it. */
+function resultRecord(result: OptimizationResult, parsed: ReturnType<typeof parseOptimizeArgs>) {
+  const { args } = parsed;
+  return {
+    input: Array.from(result.input),
+    shape: result.shape,
+    value: result.value,
+    outputs: result.outputs,
+    violation: result.violation,
+    backend: result.backend,
+    method: result.method,
+    steps: result.steps,
+    restarts: result.restarts,
+    seconds: result.seconds,
+    seed: args.seed ?? 0,
+    target: args.target,
+    model: resolve(args.model),
+    constraints: {
+      box: parsed.box,
+      ...(parsed.linf
+        ? { linf: { reference: resolve(parsed.linf.path), epsilon: parsed.linf.epsilon } }
+        : {}),
+      ...(parsed.l2 ? { l2: { reference: resolve(parsed.l2.path), epsilon: parsed.l2.epsilon } } : {}),
+      ...(args.quantize !== undefined ? { quantize: args.quantize } : {}),
+    },
+    ...(result.valueBeforePolish !== undefined ? { valueBeforePolish: result.valueBeforePolish } : {}),
+    ...(result.valueBeforeQuantize !== undefined ? { valueBeforeQuantize: result.valueBeforeQuantize } : {}),
+    ...('polishSkipped' in result
+      ? { polishSkipped: (result as { polishSkipped?: string }).polishSkipped }
+      : {}),
+  };
+}
