@@ -1,0 +1,65 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+export interface ServerConfig {
+  /** 0 picks a free port (tests). */
+  port: number;
+  host: string;
+  /** Embedded database and other local state live here when DATABASE_URL is not set. */
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** The built-in model's TF.js files; default: the seed model committed in @argmax/core. */
+  seedModelDir?: string;
+  /** Jobs (runs, training) executing at once; more wait in a queue. */
+  maxConcurrentJobs: number;
+  /** Origins allowed to call the API with cookies (the dashboard). */
+  corsOrigins: string[];
+  /** Set the Secure flag on the session cookie (behind HTTPS). */
+  secureCookies: boolean;
+  limits: {
+    maxStepsTimesRestarts: number;
+    maxStepsPerRun: number;
+    maxActiveRunsPerUser: number;
+    maxUploadBytes: number;
+    maxQueryDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+  };
+  log: (line: string) => void;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name}: received ${JSON.stringify(raw)}; expected an integer ≥ 0`);
+  return value;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    port: intFromEnv(env, 'PORT', 4000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.ARGMAX_DATA_DIR ?? 'data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
+    maxConcurrentJobs: intFromEnv(env, 'ARGMAX_MAX_JOBS', availableParallelism()) || 1,
+    corsOrigins: (env.ARGMAX_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
+      .split(',')
+      .filter(Boolean),
+    secureCookies: env.ARGMAX_SECURE_COOKIES === '1',
+    limits: {
+      maxStepsTimesRestarts: intFromEnv(env, 'ARGMAX_MAX_STEPS_X_RESTARTS', 2_000_000),
+      maxStepsPerRun: intFromEnv(env, 'ARGMAX_MAX_STEPS', 100_000),
+      maxActiveRunsPerUser: intFromEnv(env, 'ARGMAX_MAX_ACTIVE_RUNS_PER_USER', 20),
+      maxUploadBytes: intFromEnv(env, 'ARGMAX_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
+      maxQueryDepth: intFromEnv(env, 'ARGMAX_MAX_QUERY_DEPTH', 10),
+      maxAliases: intFromEnv(env, 'ARGMAX_MAX_ALIASES', 15),
+      maxTokens: intFromEnv(env, 'ARGMAX_MAX_QUERY_TOKENS', 2000),
+    },
+    log: (line) => console.log(line),
+  };
+}

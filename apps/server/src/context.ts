@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'node:http';
+import type { User } from '@argmax/db/repositories/users';
+import type { Storage } from '@argmax/db/storage';
+import type { Services } from './services/services.ts';
+
+export const SESSION_COOKIE = 'argmax_session';
+
+/** What the transport gives us: an HTTP request (yoga) or a WebSocket upgrade request + connection params. */
+export interface TransportContext {
+  request?: Request;
+  wsRequest?: IncomingMessage;
+  connectionParams?: Record<string, unknown> | undefined;
+}
+
+export interface Viewer {
+  user: User;
+  via: 'session' | 'token';
+  /** The session secret, so sign-out can revoke exactly this session. */
+  sessionSecret?: string;
+}
+
+export interface ApiContext {
+  services: Services;
+  storage: Storage;
+  viewer: Viewer | null;
+  /** Present on HTTP requests: lets sign-in/sign-out set the session cookie. */
+  request?: Request;
+}
+
+export function createContextFactory(services: Services) {
+  return async (transport: TransportContext): Promise<ApiContext> => {
+    const credentials = readCredentials(transport);
+    return {
+      services,
+      storage: services.storage,
+      viewer: await resolveViewer(services.storage, credentials),
+      ...(transport.request ? { request: transport.request } : {}),
+    };
+  };
+}
+
+interface Credentials {
+  bearer?: string;
+  session?: string;
+}
+
+function readCredentials(transport: TransportContext): Credentials {
+  const header =
+    transport.request?.headers.get('authorization') ??
+    (transport.connectionParams?.authorization as string | undefined) ??
+    transport.wsRequest?.headers.authorization;
+  const cookieHeader = transport.request?.headers.get('cookie') ?? transport.wsRequest?.headers.cookie ?? '';
+  const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const session = parseCookies(cookieHeader)[SESSION_COOKIE];
+  return { ...(bearer ? { bearer } : {}), ...(session ? { session } : {}) };
+}
+
+export function parseCookies(header: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) out[part.slice(0, at).trim()] = decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return out;
+}
+
+async function resolveViewer(storage: Storage, credentials: Credentials): Promise<Viewer | null> {
+  // A Bearer token wins: scripts send one explicitly, cookies may be ambient.
+  if (credentials.bearer) {
+    const found = await storage.apiTokens.findValid(credentials.bearer);
+    return found ? { user: found.user, via: 'token' } : null;
+  }
+  if (credentials.session) {
+    const found = await storage.sessions.findValid(credentials.session);
+    return found ? { user: found.user, via: 'session', sessionSecret: credentials.session } : null;
+  }
+  return null;
+}

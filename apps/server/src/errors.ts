@@ -1,0 +1,59 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Expected failures, each with a stable `extensions.code` clients can switch on. Yoga passes
+ * GraphQLErrors through unmasked; anything else is masked and logged with the request id.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'LIMIT_EXCEEDED'
+  | 'CONFLICT';
+
+export class ApiError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export const unauthenticated = (message = 'sign in first (session cookie or Bearer token)') =>
+  new ApiError('UNAUTHENTICATED', message);
+
+export const forbidden = (message: string) => new ApiError('FORBIDDEN', message);
+
+/** Also used for resources in other teams, so IDs cannot be probed. */
+export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', `${what} ${id} not found`);
+
+export const badInput = (field: string, message: string) =>
+  new ApiError('BAD_USER_INPUT', `${field}: ${message}`, { field });
+
+export const limitExceeded = (limit: string, message: string) =>
+  new ApiError('LIMIT_EXCEEDED', message, { limit });
+
+/**
+ * Expected failures from the layers below, mapped to their codes: storage (a taken email, a last owner,
+ * an unusable invite) and core (an invalid argument). Returns undefined for anything else (a bug: masked).
+ */
+export function fromDomainError(error: unknown): ApiError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const field = (error as { argument?: unknown }).argument;
+  switch (error.name) {
+    case 'InvalidArgumentError':
+      return new ApiError('BAD_USER_INPUT', error.message, typeof field === 'string' ? { field } : {});
+    case 'ConflictError':
+    case 'LastOwnerError':
+      return new ApiError('CONFLICT', error.message);
+    case 'InviteUnusableError':
+      return new ApiError('BAD_USER_INPUT', error.message, { field: 'token' });
+    case 'NotFoundError':
+      return new ApiError('NOT_FOUND', error.message);
+    case 'NonFiniteError':
+    case 'UnsupportedError':
+    case 'ImportError':
+      return new ApiError('BAD_USER_INPUT', error.message);
+    default:
+      return undefined;
+  }
+}

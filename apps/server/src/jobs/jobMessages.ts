@@ -1,0 +1,63 @@
+import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/optimize/types';
+
+/** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */
+export interface ModelPayload {
+  /** Changes whenever the weights change (id + version), so a cached model is never stale. */
+  cacheKey: string;
+  modelJson: string;
+  weights: Uint8Array;
+}
+
+/** When to keep a full input snapshot: every step up to `dense`, then `perDecade` log-spaced steps per decade. */
+export interface SnapshotPolicy {
+  dense: number;
+  perDecade: number;
+}
+
+export type SerializableOptimizeOptions = Omit<OptimizeOptions, 'signal' | 'snapshot'>;
+
+export interface OptimizeJob {
+  kind: 'optimize';
+  jobId: string;
+  model: ModelPayload;
+  options: SerializableOptimizeOptions;
+  snapshots: SnapshotPolicy;
+}
+
+export interface TrainJob {
+  kind: 'train';
+  jobId: string;
+  dataset: 'fashion-mnist' | 'mnist';
+  arch: 'mlp' | 'cnn';
+  epochs: number;
+  seed: number;
+  /** Smoke tests and demos: stop each epoch after this many batches. */
+  batchesPerEpoch?: number;
+}
+
+export type Job = OptimizeJob | TrainJob;
+
+export type ToWorker = { type: 'start'; job: Job } | { type: 'cancel'; jobId: string };
+
+export interface TrainedModel {
+  modelJson: string;
+  weights: Uint8Array;
+  inputShape: number[];
+  outputCount: number;
+  classNames: string[];
+  layerSummary: unknown;
+  parameterCount: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'event'; jobId: string; event: OptimizationEvent | TrainingEventPayload }
+  | { type: 'trained'; jobId: string; model: TrainedModel }
+  | { type: 'failed'; jobId: string; name: string; message: string; expected: boolean }
+  | { type: 'finished'; jobId: string };
+
+/** Training progress as the worker forwards it (the core's event objects, structured-cloned). */
+export interface TrainingEventPayload {
+  type: 'batch' | 'epoch' | 'done' | 'start';
+  [key: string]: unknown;
+}

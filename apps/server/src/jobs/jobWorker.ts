@@ -1,0 +1,76 @@
+/**
+ * Worker-thread entry: runs one job at a time (optimisation or training) with tfjs and streams its
+ * events to the pool. Nothing here touches the database or GraphQL: the main thread owns those.
+ */
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '@argmax/core/backend/initBackend';
+import { ArgmaxError } from '@argmax/core/errors';
+import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
+import { optimize } from '@argmax/core/optimize/optimize';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
+import { snapshotSchedule } from './snapshotSchedule.ts';
+import { runTrainJob } from './trainJob.ts';
+
+if (!parentPort) throw new Error('jobWorker.ts must run in a worker thread');
+const port = parentPort;
+const send = (message: FromWorker) => port.postMessage(message);
+
+const backend = await initBackend(undefined, () => {});
+send({ type: 'ready', backend: backend.name });
+
+// Models stay loaded between jobs: the seed model is used by most runs.
+const models = new Map<string, Promise<LayersModel>>();
+const controllers = new Map<string, AbortController>();
+
+function loadModel(payload: ModelPayload): Promise<LayersModel> {
+  let model = models.get(payload.cacheKey);
+  if (!model) {
+    model = loadLayersModel(memoryLoadHandler(payload));
+    models.set(payload.cacheKey, model);
+    model.catch(() => models.delete(payload.cacheKey));
+    if (models.size > 8) {
+      const [oldest] = models.keys();
+      const evicted = models.get(oldest!)!;
+      models.delete(oldest!);
+      void evicted.then((m) => m.dispose()).catch(() => {});
+    }
+  }
+  return model;
+}
+
+async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<void> {
+  const model = await loadModel(job.model);
+  const events = optimize(model, { ...job.options, signal, snapshot: snapshotSchedule(job.snapshots) });
+  for await (const event of events) {
+    // Copied, not transferred: the core may still hold the array (the best input of the last step).
+    send({ type: 'event', jobId: job.jobId, event });
+  }
+}
+
+async function run(job: Job): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(job.jobId, controller);
+  try {
+    if (job.kind === 'optimize') await runOptimizeJob(job, controller.signal);
+    else await runTrainJob(job, controller.signal, send);
+    send({ type: 'finished', jobId: job.jobId });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    send({
+      type: 'failed',
+      jobId: job.jobId,
+      name: e.name,
+      message: e.message,
+      expected: e instanceof ArgmaxError,
+    });
+  } finally {
+    controllers.delete(job.jobId);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'start') void run(message.job);
+  else controllers.get(message.jobId)?.abort();
+});

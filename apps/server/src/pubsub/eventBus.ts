@@ -1,0 +1,41 @@
+import { createPubSub, type PubSub } from 'graphql-yoga';
+
+/** A run's status changed. `final` statuses end every stream of the run. */
+export interface RunStatusEvent {
+  type: 'status';
+  runId: string;
+  status: string;
+  error: string | null;
+}
+
+/** One optimisation step, as subscribers see it. Plain JSON so it can cross processes (Redis). */
+export interface RunStepEvent {
+  type: 'step';
+  runId: string;
+  step: number;
+  steps: number;
+  objective: number;
+  violation: number;
+  outputs: number[];
+  /** PNG data URL of the input at this step, when the step carried one. */
+  image: string | null;
+}
+
+export type RunEvent = RunStatusEvent | RunStepEvent;
+
+export interface TrainingEventMessage {
+  jobId: string;
+  kind: string;
+  seq: number;
+  payload: Record<string, unknown>;
+}
+
+export type EventBus = PubSub<{
+  run: [runId: string, event: RunEvent];
+  training: [jobId: string, event: TrainingEventMessage];
+}>;
+
+/** In-memory by default; the scale-out setup passes a Redis event target here and nothing else changes. */
+export function createEventBus(eventTarget?: Parameters<typeof createPubSub>[0]): EventBus {
+  return createPubSub(eventTarget);
+}

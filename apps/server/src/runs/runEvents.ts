@@ -1,0 +1,108 @@
+import type { Run } from '@argmax/db/repositories/runs';
+import type { Storage } from '@argmax/db/storage';
+import { Repeater } from 'graphql-yoga';
+import type { EventBus, RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
+import { throttleLatest } from '../pubsub/throttleLatest.ts';
+import { inputToPngDataUrl } from '../services/runImages.ts';
+import { isFinal, type RunService, type RunSpec } from '../services/runService.ts';
+
+/** Late joiners get at most this many stored steps (evenly spaced, always including the last). */
+const CATCH_UP_STEPS = 200;
+const FRAME_INTERVAL_MS = 1000 / 30;
+
+/**
+ * Everything a subscriber of one run sees: the current status, a summary of the steps so far (from
+ * storage), then the live steps (throttled per subscriber to ≤ 30/s, latest wins, status changes and the
+ * final step always delivered), ending when the run ends.
+ */
+export function runEvents(
+  run: Run,
+  storage: Storage,
+  bus: EventBus,
+  runs: RunService,
+): AsyncIterable<RunEvent> {
+  const spec = run.spec as unknown as RunSpec;
+  // Subscribe before reading storage so nothing published in between is lost; duplicates are skipped.
+  const live = bus.subscribe('run', run.id);
+  const merged = new Repeater<RunEvent>(async (push, stop) => {
+    let lastStep = -1;
+    let ended = false;
+    const buffered: RunEvent[] = [];
+    let catchingUp = true;
+    const emit = (event: RunEvent) => {
+      if (ended) return;
+      if (event.type === 'step') {
+        if (event.step <= lastStep) return;
+        lastStep = event.step;
+      }
+      void push(event);
+      if (event.type === 'status' && isFinal(event.status)) {
+        ended = true;
+        stop();
+      }
+    };
+    const forward = (async () => {
+      for await (const event of live) {
+        if (catchingUp) buffered.push(event);
+        else emit(event);
+        if (ended) break;
+      }
+    })();
+
+    await runs.flush(run.id);
+    const current = (await storage.runs.get(run.id)) ?? run;
+    const total = await storage.runSteps.count(run.id);
+    const every = Math.max(1, Math.ceil(total / CATCH_UP_STEPS));
+    const stored = total > 0 ? await storage.runSteps.read(run.id, { fromStep: 0, every }) : [];
+    const latest = await storage.runSnapshots.latest(run.id);
+    const status: RunEvent = { type: 'status', runId: run.id, status: current.status, error: current.error };
+    if (!isFinal(current.status)) emit(status);
+    for (const s of stored) {
+      const image =
+        latest && latest.step === s.step
+          ? inputToPngDataUrl(latest.input, spec.inputShape, spec.imageRange)
+          : null;
+      emit(
+        stepEvent(run.id, s.step, spec.options.steps ?? 0, s.objective, s.violation ?? 0, s.outputs, image),
+      );
+    }
+    if (latest && latest.step > lastStep) {
+      const last = await storage.runSteps.read(run.id, { fromStep: latest.step, limit: 1 });
+      const s = last[0];
+      if (s)
+        emit(
+          stepEvent(
+            run.id,
+            s.step,
+            spec.options.steps ?? 0,
+            s.objective,
+            s.violation ?? 0,
+            s.outputs,
+            inputToPngDataUrl(latest.input, spec.inputShape, spec.imageRange),
+          ),
+        );
+    }
+    if (isFinal(current.status)) emit(status);
+    catchingUp = false;
+    for (const event of buffered.splice(0)) emit(event);
+    await stop;
+    await live.return?.();
+    await forward.catch(() => {});
+  });
+  return throttleLatest(merged, {
+    intervalMs: FRAME_INTERVAL_MS,
+    keep: (e) => e.type === 'status' || e.step === e.steps - 1,
+  });
+}
+
+function stepEvent(
+  runId: string,
+  step: number,
+  steps: number,
+  objective: number,
+  violation: number,
+  outputs: number[],
+  image: string | null,
+): RunStepEvent {
+  return { type: 'step', runId, step, steps, objective, violation, outputs, image };
+}

@@ -1,0 +1,179 @@
+import type { ModelSummary } from '@argmax/db/repositories/models';
+import { z } from 'zod';
+import type { ServerConfig } from '../config.ts';
+import { badInput, limitExceeded } from '../errors.ts';
+import { parseInput } from '../schema/validation.ts';
+import type { RunSpec } from '../services/runService.ts';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+const target = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['LOGIT', 'PROB', 'LOGPROB', 'MARGIN']), index: z.number().int().min(0) }),
+  z.object({ kind: z.literal('UNIT'), layer: z.string().min(1), index: z.number().int().min(0) }),
+  z.object({ kind: z.literal('CHANNEL'), layer: z.string().min(1), index: z.number().int().min(0) }),
+]);
+
+const ball = z.object({ reference: z.array(finite).min(1), epsilon: finite.min(0, 'must be ≥ 0') });
+
+const runInput = z.object({
+  target: z
+    .object({ kind: z.string(), index: z.number().int().nullish(), layer: z.string().nullish() })
+    .transform((t, ctx) => {
+      const parsed = target.safeParse({
+        kind: t.kind,
+        index: t.index ?? undefined,
+        layer: t.layer ?? undefined,
+      });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  method: z.enum(['TRAINABLE_INPUT_LAYER', 'NORMALIZED_GRADIENT_ASCENT', 'PROJECTED_ADAM']).nullish(),
+  steps: z.number().int().min(1, 'must be ≥ 1').nullish(),
+  restarts: z.number().int().min(1, 'must be ≥ 1').max(1024, 'must be ≤ 1024').nullish(),
+  seed: z.number().int().nullish(),
+  learningRate: finite.positive('must be > 0').nullish(),
+  parameterization: z.enum(['PIXEL', 'SIGMOID', 'FOURIER']).nullish(),
+  constraints: z
+    .object({
+      box: z
+        .object({ lo: finite, hi: finite })
+        .refine((b) => b.lo <= b.hi, { message: 'lo must be ≤ hi', path: ['lo'] })
+        .nullish(),
+      linf: ball.nullish(),
+      l2: ball.nullish(),
+      fixedMask: z
+        .object({ indices: z.array(z.number().int().min(0)), reference: z.array(finite).min(1) })
+        .nullish(),
+      linear: z
+        .array(
+          z.object({
+            weights: z.array(finite).nullish(),
+            mean: z.boolean().nullish(),
+            sense: z.enum(['LE', 'GE']),
+            bound: finite,
+          }),
+        )
+        .max(16)
+        .nullish(),
+      quantizeLevels: z.number().int().min(2, 'must be ≥ 2').max(65536).nullish(),
+    })
+    .nullish(),
+  regularizers: z
+    .object({
+      l2: finite.min(0).nullish(),
+      tv: finite.min(0).nullish(),
+      blur: finite.min(0).nullish(),
+      blurEvery: z.number().int().min(1).nullish(),
+      jitter: z.number().int().min(0).max(8).nullish(),
+    })
+    .nullish(),
+});
+
+export type RunInput = z.input<typeof runInput>;
+
+const methodNames = {
+  TRAINABLE_INPUT_LAYER: 'trainable-input-layer',
+  NORMALIZED_GRADIENT_ASCENT: 'normalized-gradient-ascent',
+  PROJECTED_ADAM: 'projected-adam',
+} as const;
+
+const defaults = { steps: 200, restarts: 16 };
+
+/**
+ * Checks a run request against the model and the server's limits, and turns it into the core's options.
+ * Everything the core would reject for the model's shape is caught here, so the user sees it at once.
+ */
+export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfig): RunSpec {
+  const input = parseInput(runInput, raw);
+  const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
+  const t = input.target;
+  if (
+    (t.kind === 'LOGIT' || t.kind === 'PROB' || t.kind === 'LOGPROB' || t.kind === 'MARGIN') &&
+    t.index >= model.outputCount
+  )
+    throw badInput(
+      'target.index',
+      `received ${t.index}; the model has ${model.outputCount} outputs (0..${model.outputCount - 1})`,
+    );
+  const steps = input.steps ?? defaults.steps;
+  const restarts = input.restarts ?? defaults.restarts;
+  if (steps > config.limits.maxStepsPerRun)
+    throw limitExceeded(
+      'maxStepsPerRun',
+      `steps: received ${steps}; at most ${config.limits.maxStepsPerRun}`,
+    );
+  if (steps * restarts > config.limits.maxStepsTimesRestarts)
+    throw limitExceeded(
+      'maxStepsTimesRestarts',
+      `steps × restarts = ${steps * restarts}; at most ${config.limits.maxStepsTimesRestarts}`,
+    );
+  const c = input.constraints ?? {};
+  for (const [name, b] of [
+    ['linf', c.linf],
+    ['l2', c.l2],
+    ['fixedMask', c.fixedMask],
+  ] as const)
+    if (b && b.reference.length !== inputSize)
+      throw badInput(
+        `constraints.${name}.reference`,
+        `has ${b.reference.length} values; the model input has ${inputSize}`,
+      );
+  const box = c.box ?? { lo: 0, hi: 1 };
+  const fixed = new Array<number>(inputSize).fill(0);
+  for (const i of c.fixedMask?.indices ?? []) {
+    if (i >= inputSize)
+      throw badInput('constraints.fixedMask.indices', `index ${i} is outside the input (size ${inputSize})`);
+    fixed[i] = 1;
+  }
+  const linear = (c.linear ?? []).map((l, i) => {
+    if (!l.mean && (!l.weights || l.weights.length !== inputSize))
+      throw badInput(`constraints.linear.${i}`, `give mean: true or ${inputSize} weights`);
+    return {
+      weights: l.mean ? ('mean' as const) : l.weights!,
+      sense: l.sense === 'LE' ? ('<=' as const) : ('>=' as const),
+      bound: l.bound,
+    };
+  });
+  const objective =
+    t.kind === 'UNIT'
+      ? { kind: 'unit' as const, layer: t.layer, index: t.index }
+      : t.kind === 'CHANNEL'
+        ? { kind: 'channel' as const, layer: t.layer, channel: t.index }
+        : { kind: t.kind.toLowerCase() as 'logit' | 'prob' | 'logprob' | 'margin', index: t.index };
+  const r = input.regularizers;
+  return {
+    inputShape: model.inputShape,
+    imageRange: [box.lo, box.hi],
+    options: {
+      objective,
+      method: methodNames[input.method ?? 'PROJECTED_ADAM'],
+      steps,
+      restarts,
+      ...(input.seed != null ? { seed: input.seed } : {}),
+      ...(input.learningRate != null ? { learningRate: input.learningRate } : {}),
+      ...(input.parameterization
+        ? { parameterization: input.parameterization.toLowerCase() as 'pixel' | 'sigmoid' | 'fourier' }
+        : {}),
+      constraints: {
+        box,
+        ...(c.linf ? { linf: c.linf } : {}),
+        ...(c.l2 ? { l2: c.l2 } : {}),
+        ...(c.fixedMask ? { mask: { fixed, reference: c.fixedMask.reference } } : {}),
+        ...(linear.length > 0 ? { linear } : {}),
+        ...(c.quantizeLevels ? { quantize: { levels: c.quantizeLevels } } : {}),
+      },
+      ...(r
+        ? {
+            regularizers: Object.fromEntries(Object.entries(r).filter(([, v]) => v != null)) as Record<
+              string,
+              number
+            >,
+          }
+        : {}),
+    },
+  };
+}

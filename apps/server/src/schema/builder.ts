@@ -1,0 +1,22 @@
+import SchemaBuilder from '@pothos/core';
+import type { ApiContext } from '../context.ts';
+
+/**
+ * The one Pothos builder. It defines no types: each domain file in this folder adds its own, and
+ * `index.ts` imports them all and prints the schema. Authorization is explicit in each resolver
+ * (`access.ts`): every resolver that returns team data loads it through a check of the caller's role.
+ */
+export const builder = new SchemaBuilder<{
+  Context: ApiContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  defaultFieldNullability: false,
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

@@ -1,0 +1,98 @@
+import type { ModelSummary } from '@argmax/db/repositories/models';
+import { requireTeamRole, requireViewer } from '../access.ts';
+import type { ApiContext } from '../context.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { builder } from './builder.ts';
+
+const ModelArtifactsRef = builder
+  .objectRef<{ modelJson: string; weights: Uint8Array }>('ModelArtifacts')
+  .implement({
+    description:
+      'The model in TF.js layers format: save modelJson as model.json and the weights as weights.bin.',
+    fields: (t) => ({
+      modelJson: t.exposeString('modelJson'),
+      weightsBase64: t.string({ resolve: (a) => Buffer.from(a.weights).toString('base64') }),
+    }),
+  });
+
+export const ModelRef = builder.objectRef<ModelSummary>('Model').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    teamId: t.exposeID('teamId', {
+      nullable: true,
+      description: 'null for built-in models, shared by every team.',
+    }),
+    name: t.exposeString('name'),
+    origin: t.exposeString('origin', { description: 'builtin, trained or uploaded.' }),
+    inputShape: t.exposeIntList('inputShape'),
+    outputCount: t.exposeInt('outputCount'),
+    classNames: t.exposeStringList('classNames', { nullable: true }),
+    layerSummary: t.field({ type: 'JSON', resolve: (m) => m.layerSummary }),
+    parameterCount: t.exposeInt('parameterCount'),
+    weightsBytes: t.exposeInt('weightsBytes'),
+    createdAt: t.field({ type: 'DateTime', resolve: (m) => m.createdAt }),
+    artifacts: t.field({
+      type: ModelArtifactsRef,
+      description: 'Download in TF.js layers format.',
+      resolve: async (m, _a, ctx) => {
+        const artifacts = await ctx.storage.models.getArtifacts(m.id);
+        if (!artifacts) throw notFound('model', m.id);
+        return artifacts;
+      },
+    }),
+  }),
+});
+
+/** A model the caller may see: built-in, or of a team they belong to (with at least `atLeast`). */
+export async function loadModel(
+  ctx: ApiContext,
+  id: string,
+  atLeast: 'VIEWER' | 'MEMBER' = 'VIEWER',
+): Promise<ModelSummary> {
+  requireViewer(ctx);
+  const model = await ctx.storage.models.get(id).catch(() => null);
+  if (!model) throw notFound('model', id);
+  if (model.teamId === null) {
+    if (atLeast !== 'VIEWER') throw forbidden('built-in models cannot be changed');
+    return model;
+  }
+  try {
+    await requireTeamRole(ctx, model.teamId, atLeast, 'model');
+  } catch (error) {
+    if ((error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND')
+      throw notFound('model', id);
+    throw error;
+  }
+  return model;
+}
+
+builder.queryField('models', (t) =>
+  t.field({
+    type: [ModelRef],
+    description: 'Built-in models first, then the team’s own.',
+    args: { teamId: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await requireTeamRole(ctx, String(args.teamId), 'VIEWER');
+      return ctx.storage.models.listForTeam(String(args.teamId));
+    },
+  }),
+);
+
+builder.queryField('model', (t) =>
+  t.field({
+    type: ModelRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => loadModel(ctx, String(args.id)),
+  }),
+);
+
+builder.mutationField('deleteModel', (t) =>
+  t.boolean({
+    description: 'Members and owners; refused while runs still use the model.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const model = await loadModel(ctx, String(args.id), 'MEMBER');
+      return ctx.storage.models.delete(model.id);
+    },
+  }),
+);

@@ -1,0 +1,267 @@
+import { JOB_STATUSES } from '@argmax/db/jobStatus';
+import type { RunStep } from '@argmax/db/repositories/runSteps';
+import type { Run } from '@argmax/db/repositories/runs';
+import { loadRun, requireTeamRole } from '../access.ts';
+import { notFound } from '../errors.ts';
+import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.ts';
+import { runEvents } from '../runs/runEvents.ts';
+import { toRunSpec } from '../runs/runInput.ts';
+import { inputToPngDataUrl } from '../services/runImages.ts';
+import { isFinal, type RunSpec } from '../services/runService.ts';
+import { builder } from './builder.ts';
+import { ModelRef } from './model.ts';
+import { StartRunInput } from './runInputTypes.ts';
+import { UserRef } from './user.ts';
+
+export const JobStatusEnum = builder.enumType('JobStatus', { values: JOB_STATUSES });
+
+const RunStepRef = builder.objectRef<RunStep>('RunStep').implement({
+  fields: (t) => ({
+    step: t.exposeInt('step'),
+    objective: t.exposeFloat('objective'),
+    violation: t.exposeFloat('violation', { nullable: true }),
+    outputs: t.exposeFloatList('outputs'),
+  }),
+});
+
+const SnapshotRef = builder
+  .objectRef<{ step: number; input: Float32Array; spec: RunSpec }>('RunSnapshot')
+  .implement({
+    fields: (t) => ({
+      step: t.exposeInt('step'),
+      input: t.floatList({ resolve: (s) => Array.from(s.input) }),
+      image: t.string({
+        nullable: true,
+        description: 'PNG data URL (null for inputs that are not images).',
+        resolve: (s) => inputToPngDataUrl(s.input, s.spec.inputShape, s.spec.imageRange),
+      }),
+    }),
+  });
+
+const specOf = (run: Run) => run.spec as unknown as RunSpec;
+
+export const RunRef = builder.objectRef<Run>('Run').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    teamId: t.exposeID('teamId'),
+    status: t.field({ type: JobStatusEnum, resolve: (r) => r.status }),
+    error: t.exposeString('error', { nullable: true }),
+    method: t.exposeString('method', { nullable: true }),
+    backend: t.exposeString('backend', {
+      nullable: true,
+      description: 'The tfjs backend that ran it: tensorflow, wasm or cpu.',
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.startedAt }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.finishedAt }),
+    spec: t.field({
+      type: 'JSON',
+      description: 'The validated request: objective, method, constraints, steps, restarts, seed.',
+      resolve: (r) => specOf(r).options,
+    }),
+    inputShape: t.intList({ resolve: (r) => specOf(r).inputShape }),
+    value: t.exposeFloat('value', { nullable: true, description: 'Objective at the best input.' }),
+    violation: t.exposeFloat('violation', {
+      nullable: true,
+      description: 'Largest constraint violation of the best input.',
+    }),
+    outputs: t.exposeFloatList('outputs', { nullable: true }),
+    timings: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.timings }),
+    certificate: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.certificate }),
+    model: t.field({
+      type: ModelRef,
+      resolve: async (r, _a, ctx) => {
+        const model = await ctx.storage.models.get(r.modelId);
+        if (!model) throw notFound('model', r.modelId);
+        return model;
+      },
+    }),
+    creator: t.field({
+      type: UserRef,
+      nullable: true,
+      resolve: (r, _a, ctx) => ctx.storage.users.get(r.creatorId),
+    }),
+    bestInput: t.floatList({
+      nullable: true,
+      resolve: async (r, _a, ctx) => toList((await ctx.storage.runs.getInputs(r.id))?.bestInput),
+    }),
+    finalInput: t.floatList({
+      nullable: true,
+      resolve: async (r, _a, ctx) => toList((await ctx.storage.runs.getInputs(r.id))?.finalInput),
+    }),
+    bestImage: t.string({
+      nullable: true,
+      description: 'PNG data URL of the best input.',
+      resolve: async (r, _a, ctx) => {
+        const input = (await ctx.storage.runs.getInputs(r.id))?.bestInput;
+        return input ? inputToPngDataUrl(input, specOf(r).inputShape, specOf(r).imageRange) : null;
+      },
+    }),
+    stepCount: t.int({ resolve: (r, _a, ctx) => ctx.storage.runSteps.count(r.id) }),
+    steps: t.field({
+      type: [RunStepRef],
+      description: 'Stored scalars of every step; `every` thins a long run.',
+      args: {
+        from: t.arg.int({ defaultValue: 0 }),
+        limit: t.arg.int({ defaultValue: 1000 }),
+        every: t.arg.int({ defaultValue: 1 }),
+      },
+      resolve: (r, args, ctx) =>
+        ctx.storage.runSteps.read(r.id, {
+          fromStep: Math.max(0, args.from ?? 0),
+          limit: clamp(args.limit ?? 1000, 1, 10_000),
+          every: Math.max(1, args.every ?? 1),
+        }),
+    }),
+    snapshotSteps: t.intList({
+      description: 'Steps with a stored input snapshot (for the scrubber).',
+      resolve: (r, _a, ctx) => ctx.storage.runSnapshots.listSteps(r.id),
+    }),
+    snapshot: t.field({
+      type: SnapshotRef,
+      nullable: true,
+      args: { step: t.arg.int({ required: true }) },
+      resolve: async (r, args, ctx) => {
+        const input = await ctx.storage.runSnapshots.get(r.id, args.step);
+        return input ? { step: args.step, input, spec: specOf(r) } : null;
+      },
+    }),
+  }),
+});
+
+const toList = (x: Float32Array | null | undefined) => (x ? Array.from(x) : null);
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+const RunPage = builder.objectRef<{ items: Run[]; nextCursor: string | null }>('RunPage').implement({
+  fields: (t) => ({
+    items: t.field({ type: [RunRef], resolve: (p) => p.items }),
+    nextCursor: t.exposeString('nextCursor', {
+      nullable: true,
+      description: 'Pass as `after` for the next page; null on the last.',
+    }),
+  }),
+});
+
+builder.queryField('run', (t) =>
+  t.field({
+    type: RunRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => loadRun(ctx, String(args.id), 'VIEWER'),
+  }),
+);
+
+builder.queryField('runs', (t) =>
+  t.field({
+    type: RunPage,
+    args: {
+      teamId: t.arg.id({ required: true }),
+      modelId: t.arg.id(),
+      creatorId: t.arg.id(),
+      status: t.arg({ type: [JobStatusEnum] }),
+      first: t.arg.int({ defaultValue: 20 }),
+      after: t.arg.string(),
+    },
+    resolve: async (_r, args, ctx) => {
+      const teamId = String(args.teamId);
+      await requireTeamRole(ctx, teamId, 'VIEWER');
+      return ctx.storage.runs.list(
+        {
+          teamId,
+          ...(args.modelId ? { modelId: String(args.modelId) } : {}),
+          ...(args.creatorId ? { creatorId: String(args.creatorId) } : {}),
+          ...(args.status && args.status.length > 0 ? { status: args.status } : {}),
+        },
+        { first: args.first ?? 20, after: args.after ?? null },
+      );
+    },
+  }),
+);
+
+builder.mutationField('startRun', (t) =>
+  t.field({
+    type: RunRef,
+    description: 'Queues an optimisation; subscribe to runEvents(runId) to watch it.',
+    args: {
+      teamId: t.arg.id({ required: true }),
+      modelId: t.arg.id({ required: true }),
+      input: t.arg({ type: StartRunInput, required: true }),
+    },
+    resolve: async (_r, args, ctx) => {
+      const teamId = String(args.teamId);
+      await requireTeamRole(ctx, teamId, 'MEMBER');
+      const model = await ctx.storage.models.get(String(args.modelId)).catch(() => null);
+      if (!model || (model.teamId !== null && model.teamId !== teamId))
+        throw notFound('model', String(args.modelId));
+      const spec = toRunSpec(args.input, model, ctx.services.config);
+      return ctx.services.runs.start({ teamId, modelId: model.id, creatorId: ctx.viewer!.user.id, spec });
+    },
+  }),
+);
+
+builder.mutationField('cancelRun', (t) =>
+  t.field({
+    type: RunRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const run = await loadRun(ctx, String(args.id), 'MEMBER');
+      if (!isFinal(run.status)) await ctx.services.runs.cancel(run.id);
+      return (await ctx.storage.runs.get(run.id)) ?? run;
+    },
+  }),
+);
+
+const RunStatusEventRef = builder.objectRef<RunStatusEvent>('RunStatusEvent').implement({
+  fields: (t) => ({
+    runId: t.exposeID('runId'),
+    status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as (typeof JOB_STATUSES)[number] }),
+    error: t.exposeString('error', { nullable: true }),
+  }),
+});
+
+const RunStepEventRef = builder.objectRef<RunStepEvent>('RunStepEvent').implement({
+  fields: (t) => ({
+    runId: t.exposeID('runId'),
+    step: t.exposeInt('step'),
+    steps: t.exposeInt('steps'),
+    objective: t.exposeFloat('objective'),
+    violation: t.exposeFloat('violation'),
+    outputs: t.exposeFloatList('outputs', {
+      description: 'Probabilities when the model has a softmax head, else raw outputs.',
+    }),
+    image: t.exposeString('image', {
+      nullable: true,
+      description: 'PNG data URL of the input at this step.',
+    }),
+  }),
+});
+
+const RunEventUnion = builder.unionType('RunEvent', {
+  types: [RunStatusEventRef, RunStepEventRef],
+  resolveType: (e) => (e.type === 'status' ? 'RunStatusEvent' : 'RunStepEvent'),
+});
+
+builder.subscriptionField('runEvents', (t) =>
+  t.field({
+    type: RunEventUnion,
+    description:
+      'Status changes and steps of a run: first what happened so far, then live; ends with the run.',
+    args: {
+      runId: t.arg.id({ required: true }),
+      shareToken: t.arg.string({ description: 'Watch through a share link, signed out.' }),
+    },
+    subscribe: async (_r, args, ctx) => {
+      const runId = String(args.runId);
+      let run: Run;
+      if (args.shareToken) {
+        const link = await ctx.storage.shareLinks.findValid(args.shareToken);
+        const shared = link?.runId === runId ? await ctx.storage.runs.get(runId) : null;
+        if (!shared) throw notFound('run', runId);
+        run = shared;
+      } else {
+        run = await loadRun(ctx, runId, 'VIEWER');
+      }
+      return runEvents(run, ctx.storage, ctx.services.bus, ctx.services.runs);
+    },
+    resolve: (event: RunEvent) => event,
+  }),
+);

@@ -1,0 +1,101 @@
+import { builder } from './builder.ts';
+
+const TargetKind = builder.enumType('TargetKind', {
+  values: {
+    LOGIT: { description: 'Pre-softmax value of class `index`.' },
+    PROB: { description: 'Softmax probability of class `index`.' },
+    LOGPROB: { description: 'Log-probability of class `index`.' },
+    MARGIN: { description: 'Logit of `index` minus the largest other logit.' },
+    UNIT: { description: 'Unit `index` of layer `layer`.' },
+    CHANNEL: { description: 'Mean of channel `index` of layer `layer`.' },
+  },
+});
+
+const Method = builder.enumType('Method', {
+  values: {
+    PROJECTED_ADAM: { description: 'Recommended: multi-start Adam that never leaves the constraints.' },
+    NORMALIZED_GRADIENT_ASCENT: {
+      description: 'Gradient ascent with L2-normalised steps (the classic answer; leaves the box).',
+    },
+    TRAINABLE_INPUT_LAYER: {
+      description: 'A trainable Dense layer in front of the frozen model (the Keras trick).',
+    },
+  },
+});
+
+const Parameterization = builder.enumType('Parameterization', {
+  values: ['PIXEL', 'SIGMOID', 'FOURIER'] as const,
+});
+const Sense = builder.enumType('LinearSense', {
+  values: { LE: { description: '≤' }, GE: { description: '≥' } },
+});
+
+const TargetInput = builder.inputType('TargetInput', {
+  fields: (t) => ({
+    kind: t.field({ type: TargetKind, required: true }),
+    index: t.int({ description: 'Class, unit or channel index.' }),
+    layer: t.string({ description: 'Layer name, for UNIT and CHANNEL.' }),
+  }),
+});
+
+const BoxInput = builder.inputType('BoxInput', {
+  fields: (t) => ({ lo: t.float({ required: true }), hi: t.float({ required: true }) }),
+});
+
+const BallInput = builder.inputType('BallInput', {
+  fields: (t) => ({
+    reference: t.floatList({ required: true, description: 'Flat, in the model input order.' }),
+    epsilon: t.float({ required: true }),
+  }),
+});
+
+const MaskInput = builder.inputType('FixedMaskInput', {
+  fields: (t) => ({
+    indices: t.intList({ required: true, description: 'Flat input indices held at the reference.' }),
+    reference: t.floatList({ required: true }),
+  }),
+});
+
+const LinearInput = builder.inputType('LinearConstraintInput', {
+  fields: (t) => ({
+    weights: t.floatList({ description: 'One per input; or set mean.' }),
+    mean: t.boolean({ description: 'Constrain the mean of all inputs.' }),
+    sense: t.field({ type: Sense, required: true }),
+    bound: t.float({ required: true }),
+  }),
+});
+
+const ConstraintsInput = builder.inputType('ConstraintsInput', {
+  fields: (t) => ({
+    box: t.field({ type: BoxInput, description: 'Default [0, 1].' }),
+    linf: t.field({ type: BallInput }),
+    l2: t.field({ type: BallInput }),
+    fixedMask: t.field({ type: MaskInput }),
+    linear: t.field({ type: [LinearInput] }),
+    quantizeLevels: t.int({ description: 'Round to this many levels at the end (e.g. 256).' }),
+  }),
+});
+
+const RegularizersInput = builder.inputType('RegularizersInput', {
+  fields: (t) => ({
+    l2: t.float(),
+    tv: t.float(),
+    blur: t.float(),
+    blurEvery: t.int(),
+    jitter: t.int(),
+  }),
+});
+
+export const StartRunInput = builder.inputType('StartRunInput', {
+  fields: (t) => ({
+    target: t.field({ type: TargetInput, required: true }),
+    method: t.field({ type: Method }),
+    steps: t.int({ description: 'Default 200.' }),
+    restarts: t.int({ description: 'Starts optimised together; default 16.' }),
+    seed: t.int(),
+    learningRate: t.float(),
+    parameterization: t.field({ type: Parameterization }),
+    constraints: t.field({ type: ConstraintsInput }),
+    regularizers: t.field({ type: RegularizersInput }),
+  }),
+});

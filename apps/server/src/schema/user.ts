@@ -1,0 +1,171 @@
+import type { ApiToken } from '@argmax/db/repositories/apiTokens';
+import type { User } from '@argmax/db/repositories/users';
+import { z } from 'zod';
+import { requireViewer } from '../access.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { clearSessionCookie, setSessionCookie } from '../auth/sessionCookie.ts';
+import { type ApiContext, SESSION_COOKIE } from '../context.ts';
+import { ApiError, notFound, unauthenticated } from '../errors.ts';
+import { builder } from './builder.ts';
+import { parseInput } from './validation.ts';
+
+export const UserRef = builder.objectRef<User>('User').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    displayName: t.exposeString('displayName', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (u) => u.createdAt }),
+  }),
+});
+
+const ApiTokenRef = builder.objectRef<ApiToken>('ApiToken').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix'),
+    createdAt: t.field({ type: 'DateTime', resolve: (x) => x.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.expiresAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.revokedAt }),
+    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (x) => x.lastUsedAt }),
+  }),
+});
+
+const CreatedApiToken = builder.objectRef<{ token: ApiToken; secret: string }>('CreatedApiToken').implement({
+  fields: (t) => ({
+    token: t.field({ type: ApiTokenRef, resolve: (x) => x.token }),
+    secret: t.exposeString('secret', {
+      description: 'Shown once: send it as `Authorization: Bearer <secret>`.',
+    }),
+  }),
+});
+
+const credentials = z.object({
+  email: z.string().trim().toLowerCase().email('must be an email address').max(254),
+  password: z.string().min(8, 'must have at least 8 characters').max(256),
+});
+
+const SESSION_DAYS = 30;
+
+async function startSession(ctx: ApiContext, user: User): Promise<void> {
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+  const { secret } = await ctx.storage.sessions.create(user.id, expiresAt);
+  await setSessionCookie(ctx, SESSION_COOKIE, secret, expiresAt);
+}
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: UserRef,
+    nullable: true,
+    description: 'The signed-in user, or null.',
+    resolve: (_r, _a, ctx) => ctx.viewer?.user ?? null,
+  }),
+);
+
+builder.queryField('apiTokens', (t) =>
+  t.field({
+    type: [ApiTokenRef],
+    resolve: (_r, _a, ctx) => ctx.storage.apiTokens.listForUser(requireViewer(ctx).user.id),
+  }),
+);
+
+builder.mutationField('signUp', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'Creates an account and a personal team, and signs in (session cookie).',
+    args: {
+      email: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+      displayName: t.arg.string(),
+    },
+    resolve: async (_r, args, ctx) => {
+      const input = parseInput(
+        credentials.extend({ displayName: z.string().trim().max(100).nullish() }),
+        args,
+      );
+      if (await ctx.storage.users.findByEmail(input.email))
+        throw new ApiError('CONFLICT', `email: ${input.email} already has an account; sign in instead`, {
+          field: 'email',
+        });
+      const passwordHash = await hashPassword(input.password);
+      const user = await ctx.storage.transaction(async (repos) => {
+        const created = await repos.users.create({
+          email: input.email,
+          passwordHash,
+          displayName: input.displayName ?? null,
+        });
+        await repos.teams.create({
+          name: `${input.displayName || input.email.split('@')[0]}'s team`,
+          ownerId: created.id,
+        });
+        return created;
+      });
+      await startSession(ctx, user);
+      return user;
+    },
+  }),
+);
+
+builder.mutationField('signIn', (t) =>
+  t.field({
+    type: UserRef,
+    args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const email = String(args.email).trim().toLowerCase();
+      const found = await ctx.storage.users.findCredentialsByEmail(email);
+      // Same message for unknown email and wrong password: no account probing.
+      if (!found || !(await verifyPassword(found.passwordHash, args.password)))
+        throw unauthenticated('email or password is wrong');
+      await startSession(ctx, found.user);
+      return found.user;
+    },
+  }),
+);
+
+builder.mutationField('signOut', (t) =>
+  t.boolean({
+    resolve: async (_r, _a, ctx) => {
+      if (ctx.viewer?.sessionSecret) await ctx.storage.sessions.revokeBySecret(ctx.viewer.sessionSecret);
+      await clearSessionCookie(ctx, SESSION_COOKIE);
+      return true;
+    },
+  }),
+);
+
+builder.mutationField('createApiToken', (t) =>
+  t.field({
+    type: CreatedApiToken,
+    args: { name: t.arg.string({ required: true }), expiresInDays: t.arg.int() },
+    resolve: async (_r, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const input = parseInput(
+        z.object({
+          name: z.string().trim().min(1).max(100),
+          expiresInDays: z.number().int().min(1).max(3650).nullish(),
+        }),
+        args,
+      );
+      const active = (await ctx.storage.apiTokens.listForUser(viewer.user.id)).filter((x) => !x.revokedAt);
+      if (active.length >= 50)
+        throw new ApiError('LIMIT_EXCEEDED', 'at most 50 active API tokens; revoke one first', {
+          limit: 'maxApiTokens',
+        });
+      return ctx.storage.apiTokens.create({
+        userId: viewer.user.id,
+        name: input.name,
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      });
+    },
+  }),
+);
+
+builder.mutationField('revokeApiToken', (t) =>
+  t.boolean({
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const revoked = await ctx.storage.apiTokens.revoke(String(args.id), viewer.user.id).catch(() => false);
+      if (!revoked) throw notFound('API token', String(args.id));
+      return true;
+    },
+  }),
+);

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { initBackend } from '@argmax/core/backend/initBackend';
+import { openDatabase } from '@argmax/db/openDatabase';
+import type { Storage } from '@argmax/db/storage';
+import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import type { Plugin } from 'graphql-yoga';
+import type { ServerConfig } from '../config.ts';
+import { WorkerPool } from '../jobs/workerPool.ts';
+import { createEventBus, type EventBus } from '../pubsub/eventBus.ts';
+import { handleHealth } from './health.ts';
+import { queryLimits } from './queryLimits.ts';
+import { RunService } from './runService.ts';
+import { defaultSeedModelDir, ensureSeedModel } from './seedModel.ts';
+import { TrainingService } from './trainingService.ts';
+
+export interface Services {
+  config: ServerConfig;
+  storage: Storage;
+  storageKind: 'embedded' | 'postgres';
+  backend: string;
+  bus: EventBus;
+  pool: WorkerPool;
+  runs: RunService;
+  training: TrainingService;
+  seedModelId: string;
+  yogaPlugins: Plugin[];
+  /** Non-GraphQL routes (/healthz, /readyz); returns false to let yoga answer. */
+  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: ServerConfig): Promise<Services> {
+  const backend = await initBackend(undefined, config.log);
+  const storage = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
+  );
+  const storageKind = config.databaseUrl ? 'postgres' : 'embedded';
+  const bus = createEventBus();
+  const pool = new WorkerPool(config.maxConcurrentJobs);
+  const runs = new RunService(storage, pool, bus, config, () => backend.name);
+  const training = new TrainingService(storage, pool, bus, config, () => backend.name);
+  const interrupted = [...(await runs.recover()), ...(await training.recover())];
+  if (interrupted.length > 0)
+    config.log(`marked ${interrupted.length} interrupted job(s) from the previous start`);
+  const seedModelId = await ensureSeedModel(storage, config.seedModelDir ?? defaultSeedModelDir, config.log);
+
+  const services: Services = {
+    config,
+    storage,
+    storageKind,
+    backend: backend.name,
+    bus,
+    pool,
+    runs,
+    training,
+    seedModelId,
+    yogaPlugins: [useCookies() as Plugin, ...queryLimits(config)],
+    handleHttp: (req, res) => handleHealth(services, req, res),
+    close: async () => {
+      await pool.stop();
+      await storage.close();
+    },
+  };
+  return services;
+}
