@@ -19,7 +19,7 @@ export function memoryLoadHandler({ modelJson, weights }: ModelBytes): tf.io.IOH
         format?: string;
         generatedBy?: string;
         convertedBy?: string | null;
-        userDefinedMetadata?: Record<string, unknown>;
+        userDefinedMetadata?: { [key: string]: {} };
       };
       return {
         modelTopology: json.modelTopology,
