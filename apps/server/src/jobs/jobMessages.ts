@@ -35,7 +35,14 @@ export interface TrainJob {
   batchesPerEpoch?: number;
 }
 
-export type Job = OptimizeJob | TrainJob;
+/** Import an uploaded model (Keras .keras/.h5 or TF.js files) and re-save it in TF.js layers format. */
+export interface ImportJob {
+  kind: 'import';
+  jobId: string;
+  files: { name: string; bytes: Uint8Array }[];
+}
+
+export type Job = OptimizeJob | TrainJob | ImportJob;
 
 export type ToWorker = { type: 'start'; job: Job } | { type: 'cancel'; jobId: string };
 

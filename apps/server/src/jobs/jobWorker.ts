@@ -9,6 +9,7 @@ import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
 import { optimize } from '@argmax/core/optimize/optimize';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import { runImportJob } from './importJob.ts';
 import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
 import { snapshotSchedule } from './snapshotSchedule.ts';
 import { runTrainJob } from './trainJob.ts';
@@ -54,7 +55,8 @@ async function run(job: Job): Promise<void> {
   controllers.set(job.jobId, controller);
   try {
     if (job.kind === 'optimize') await runOptimizeJob(job, controller.signal);
-    else await runTrainJob(job, controller.signal, send);
+    else if (job.kind === 'train') await runTrainJob(job, controller.signal, send);
+    else await runImportJob(job, send);
     send({ type: 'finished', jobId: job.jobId });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -7,6 +7,7 @@ import './model.ts';
 import './run.ts';
 import './share.ts';
 import './training.ts';
+import './upload.ts';
 import './system.ts';
 
 let schema: GraphQLSchema | undefined;

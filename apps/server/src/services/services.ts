@@ -13,6 +13,7 @@ import { queryLimits } from './queryLimits.ts';
 import { RunService } from './runService.ts';
 import { defaultSeedModelDir, ensureSeedModel } from './seedModel.ts';
 import { TrainingService } from './trainingService.ts';
+import { refuseOversizedUpload } from './uploadLimit.ts';
 
 export interface Services {
   config: ServerConfig;
@@ -56,7 +57,8 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     training,
     seedModelId,
     yogaPlugins: [useCookies() as Plugin, ...queryLimits(config)],
-    handleHttp: (req, res) => handleHealth(services, req, res),
+    handleHttp: async (req, res) =>
+      refuseOversizedUpload(req, res, config.limits.maxUploadBytes) || handleHealth(services, req, res),
     close: async () => {
       await pool.stop();
       await storage.close();

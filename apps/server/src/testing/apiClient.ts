@@ -40,6 +40,33 @@ export class ApiClient {
     return (await response.json()) as GraphQLResponse<T>;
   }
 
+  /** A GraphQL multipart request: `files` fill the variable `$files` ([File!]!) in order. */
+  async upload<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    files: { name: string; bytes: Uint8Array }[],
+  ): Promise<GraphQLResponse<T> & { status: number }> {
+    const form = new FormData();
+    form.set(
+      'operations',
+      JSON.stringify({ query, variables: { ...variables, files: files.map(() => null) } }),
+    );
+    form.set(
+      'map',
+      JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.files.${i}`]]))),
+    );
+    files.forEach((f, i) => form.set(String(i), new Blob([f.bytes]), f.name));
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: form,
+    });
+    return { ...((await response.json()) as GraphQLResponse<T>), status: response.status };
+  }
+
   /** Like request, but throws on errors and returns data. */
   async data<T = Record<string, unknown>>(
     query: string,

@@ -1,0 +1,38 @@
+import { importModel } from '@argmax/core/import/importModel';
+import { type ModelBytes, memorySaveHandler } from '@argmax/core/models/memoryIo';
+import type { FromWorker, ImportJob } from './jobMessages.ts';
+
+/** Worker side of an upload: parse and verify with the core importer, hand back TF.js layers bytes. */
+export async function runImportJob(job: ImportJob, send: (message: FromWorker) => void): Promise<void> {
+  const imported = await importModel({ files: new Map(job.files.map((f) => [f.name, f.bytes])) });
+  try {
+    let bytes: ModelBytes | undefined;
+    await imported.model.save(
+      memorySaveHandler((b) => {
+        bytes = b;
+      }),
+    );
+    const input = imported.inputs[0]?.shape ?? [];
+    const output = imported.outputs[0]?.shape ?? [];
+    send({
+      type: 'trained',
+      jobId: job.jobId,
+      model: {
+        modelJson: bytes!.modelJson,
+        weights: bytes!.weights,
+        inputShape: input,
+        outputCount: output.at(-1) ?? 1,
+        classNames: [],
+        layerSummary: {
+          format: imported.format,
+          file: imported.file,
+          warnings: imported.warnings,
+          layers: imported.layers,
+        },
+        parameterCount: imported.parameterCount,
+      },
+    });
+  } finally {
+    imported.model.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { requireTeamRole } from '../access.ts';
+import { importUploadedModel } from '../services/modelUploads.ts';
+import { builder } from './builder.ts';
+import { ModelRef } from './model.ts';
+import { parseInput } from './validation.ts';
+
+builder.scalarType('File', {
+  description:
+    'A file in a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec).',
+  serialize: () => {
+    throw new Error('File is an input-only scalar');
+  },
+});
+
+builder.mutationField('uploadModel', (t) =>
+  t.field({
+    type: ModelRef,
+    description:
+      'Members: import a Keras 3 .keras, a Keras 2 .h5, or a TF.js model.json with its weight shards. The model is verified by a forward pass before it is stored.',
+    args: {
+      teamId: t.arg.id({ required: true }),
+      name: t.arg.string({ required: true }),
+      files: t.arg({ type: ['File'], required: true }),
+    },
+    resolve: async (_r, args, ctx) => {
+      const teamId = String(args.teamId);
+      await requireTeamRole(ctx, teamId, 'MEMBER');
+      const { name } = parseInput(z.object({ name: z.string().trim().min(1).max(100) }), args);
+      const files = await Promise.all(
+        (args.files as File[]).map(async (file) => ({
+          name: file.name,
+          bytes: new Uint8Array(await file.arrayBuffer()),
+        })),
+      );
+      return importUploadedModel(
+        {
+          storage: ctx.storage,
+          pool: ctx.services.pool,
+          maxUploadBytes: ctx.services.config.limits.maxUploadBytes,
+        },
+        { teamId, creatorId: ctx.viewer!.user.id, name, files },
+      );
+    },
+  }),
+);

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/testServer.ts';
+
+const fixtures = new URL('../../../packages/core/fixtures/models/', import.meta.url);
+const file = async (path: string) => ({
+  name: path.split('/').at(-1)!,
+  bytes: new Uint8Array(await readFile(new URL(path, fixtures))),
+});
+
+const UPLOAD = `mutation($t: ID!, $n: String!, $files: [File!]!) {
+  uploadModel(teamId: $t, name: $n, files: $files) { id name origin inputShape outputCount parameterCount } }`;
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    limits: { ...(await import('./config.ts')).configFromEnv({}).limits, maxUploadBytes: 3 * 1024 * 1024 },
+  });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('model upload (GraphQL multipart)', () => {
+  it('imports a Keras .h5 and a TF.js model.json with its shard, and runs an optimisation on it', async () => {
+    const { client, teamId } = await server.signUp('uploader');
+    const h5 = await client.upload<{
+      uploadModel: { id: string; origin: string; inputShape: number[]; outputCount: number };
+    }>(UPLOAD, { t: teamId, n: 'mnist h5' }, [await file('keras-h5-mnist-mlp/mnist.h5')]);
+    expect(h5.errors).toBeUndefined();
+    expect(h5.data?.uploadModel).toMatchObject({ origin: 'uploaded', inputShape: [28, 28], outputCount: 10 });
+    const tfjs = await client.upload<{ uploadModel: { id: string; parameterCount: number } }>(
+      UPLOAD,
+      { t: teamId, n: 'mnist tfjs' },
+      [await file('tfjs-mnist-mlp/model.json'), await file('tfjs-mnist-mlp/weights.bin')],
+    );
+    expect(tfjs.errors).toBeUndefined();
+    expect(tfjs.data?.uploadModel.parameterCount).toBe(784 * 64 + 64 + 64 * 10 + 10);
+
+    const modelId = h5.data!.uploadModel.id;
+    const { startRun } = await client.data<{ startRun: { id: string } }>(
+      'mutation($t: ID!, $m: ID!) { startRun(teamId: $t, modelId: $m, input: { target: { kind: LOGIT, index: 4 }, steps: 30, restarts: 2 }) { id } }',
+      { t: teamId, m: modelId },
+    );
+    const events = await client.subscribe<{ runEvents: { __typename: string; status?: string } }>(
+      'subscription($r: ID!) { runEvents(runId: $r) { __typename ... on RunStatusEvent { status } } }',
+      { r: startRun.id },
+    ).events;
+    expect(events.at(-1)?.runEvents.status).toBe('SUCCEEDED');
+  });
+
+  it('rejects a bad file with a clear message and stores nothing', async () => {
+    const { client, teamId } = await server.signUp('bad-uploader');
+    const before = await client.data<{ models: unknown[] }>('query($t: ID!) { models(teamId: $t) { id } }', {
+      t: teamId,
+    });
+    const notAModel = await client.upload(UPLOAD, { t: teamId, n: 'junk' }, [
+      { name: 'model.h5', bytes: new TextEncoder().encode('not hdf5 at all') },
+    ]);
+    expect(notAModel.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(notAModel.errors?.[0]?.message).toMatch(/model\.h5/);
+    const missingShard = await client.upload(UPLOAD, { t: teamId, n: 'no shard' }, [
+      await file('tfjs-mnist-mlp/model.json'),
+    ]);
+    expect(missingShard.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(missingShard.errors?.[0]?.message).toMatch(/weights\.bin|shard/);
+    const after = await client.data<{ models: unknown[] }>('query($t: ID!) { models(teamId: $t) { id } }', {
+      t: teamId,
+    });
+    expect(after.models).toHaveLength(before.models.length);
+  });
+
+  it('refuses uploads over the size limit and viewers', async () => {
+    const { client, teamId } = await server.signUp('big-uploader');
+    const big = await client.upload(UPLOAD, { t: teamId, n: 'big' }, [
+      { name: 'big.keras', bytes: new Uint8Array(5 * 1024 * 1024) },
+    ]);
+    expect(big.status).toBe(413);
+    expect(big.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    const anonymous = await server
+      .client()
+      .upload(UPLOAD, { t: teamId, n: 'x' }, [await file('tfjs-mnist-mlp/model.json')]);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
