@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/testServer.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('training jobs', () => {
+  it('trains a model as a job, streams its progress, and adds it to the team', async () => {
+    const { client, teamId } = await server.signUp('trainer');
+    const { trainModel } = await client.data<{ trainModel: { id: string; status: string } }>(
+      'mutation($t: ID!) { trainModel(teamId: $t, name: "quick mlp", epochs: 2, seed: 7, batchesPerEpoch: 40) { id status } }',
+      { t: teamId },
+    );
+    expect(trainModel.status).toBe('QUEUED');
+    const events = await client.subscribe<{
+      trainingEvents: { kind: string; payload: Record<string, unknown> };
+    }>('subscription($j: ID!) { trainingEvents(jobId: $j) { kind seq payload } }', { j: trainModel.id })
+      .events;
+    const kinds = events.map((e) => e.trainingEvents.kind);
+    const epochs = events
+      .filter((e) => e.trainingEvents.kind === 'epoch')
+      .map((e) => e.trainingEvents.payload);
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(epochs.every((e) => typeof e.loss === 'number' && typeof e.testAccuracy === 'number')).toBe(true);
+    expect(kinds).toContain('done');
+    expect(events.at(-1)?.trainingEvents).toMatchObject({ kind: 'status', payload: { status: 'SUCCEEDED' } });
+
+    const { trainingJob } = await client.data<{
+      trainingJob: {
+        status: string;
+        metrics: { testAccuracy: number };
+        model: { id: string; origin: string; classNames: string[] };
+      };
+    }>('query($j: ID!) { trainingJob(id: $j) { status metrics model { id origin classNames } } }', {
+      j: trainModel.id,
+    });
+    expect(trainingJob.status).toBe('SUCCEEDED');
+    // 80 batches of 32 already beat chance (0.1) by far.
+    expect(trainingJob.metrics.testAccuracy).toBeGreaterThan(0.5);
+    expect(trainingJob.model.origin).toBe('trained');
+    expect(trainingJob.model.classNames[7]).toBe('Sneaker');
+    const { models } = await client.data<{ models: { id: string }[] }>(
+      'query($t: ID!) { models(teamId: $t) { id } }',
+      { t: teamId },
+    );
+    expect(models.map((m) => m.id)).toContain(trainingJob.model.id);
+  });
+});
