@@ -31,7 +31,7 @@ const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
 /** A result counts as feasible within this (the promise every projected method makes). */
 const feasibleWithin = 1e-6;
 /** Wall-clock budget for the exact polish of ReLU MLPs. */
-const polishTimeLimitMs = 1000;
+const polishTimeLimitMs = 300;
 
 /**
  * Finds the input of `model` that maximises `options.objective` under `options.constraints`.

@@ -16,7 +16,7 @@ export const methodNames: MethodName[] = [
  * reach within 0.1 % of what 10× the budget finds, in well under a second per class on wasm.
  */
 export const methodDefaults: Record<MethodName, { steps: number; restarts: number; learningRate: number }> = {
-  'projected-adam': { steps: 150, restarts: 64, learningRate: 0.1 },
+  'projected-adam': { steps: 150, restarts: 64, learningRate: 0.4 },
   'normalized-gradient-ascent': { steps: 50, restarts: 1, learningRate: 1 },
   'trainable-input-layer': { steps: 200, restarts: 1, learningRate: 0.05 },
 };
