@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { buildSeedMlp } from '../models/seedMlp.ts';
 import { buildSmallCnn } from '../models/smallCnn.ts';
@@ -10,7 +10,11 @@ import { DenseTrainer } from './denseTrainer.ts';
 import { GenericTrainer } from './genericTrainer.ts';
 import { Prng } from './prng.ts';
 
-beforeAll(() => initBackend(undefined, () => {}));
+let initial: string;
+beforeAll(async () => {
+  initial = (await initBackend(undefined, () => {})).name;
+});
+afterAll(() => tf.setBackend(initial));
 
 function deepMlp(seed: number): tfl.Sequential {
   // Two layers large enough for the tfjs path (including a hidden-to-hidden one), one small.
@@ -70,53 +74,60 @@ function referenceGradients(
 }
 
 describe('DenseTrainer', () => {
+  // On cpu every product runs in the JS loops; elsewhere the large ones run as tfjs ops.
   it.each([
-    ['the seed MLP', () => buildSeedMlp({ seed: 3 })],
-    ['a deeper MLP with linear and relu hidden layers', () => deepMlp(3)],
-  ])('takes the same Adam steps as tfjs autodiff + tf.train.adam on %s', (_, build) => {
-    const ours = build();
-    const reference = build();
-    const stack = denseStackOf(ours);
-    if (typeof stack === 'string') throw new Error(stack);
-    const dense = new DenseTrainer(ours, stack, 32);
-    const generic = new GenericTrainer(reference, defaultAdam);
-    for (let step = 0; step < 4; step++) {
-      // A short last batch exercises the partial-batch path.
-      const n = step === 3 ? 13 : 32;
-      const { x, xT, labels } = batch(n, step);
-      const expectedGrads = referenceGradients(reference, x, labels, n);
-      const a = dense.step(x, xT, labels, n);
-      for (const [i, g] of dense.lastGradients().entries()) {
-        const e = expectedGrads[i]!;
-        let worst = 0;
-        let scale = 0;
-        for (let j = 0; j < g.length; j++) {
-          worst = Math.max(worst, Math.abs(g[j]! - e[j]!));
-          scale = Math.max(scale, Math.abs(e[j]!));
+    ['the seed MLP', 'default', () => buildSeedMlp({ seed: 3 })],
+    ['a deeper MLP with linear and relu hidden layers', 'default', () => deepMlp(3)],
+    ['the seed MLP', 'cpu', () => buildSeedMlp({ seed: 3 })],
+    ['a deeper MLP with linear and relu hidden layers', 'cpu', () => deepMlp(3)],
+  ])(
+    'takes the same Adam steps as tfjs autodiff + tf.train.adam on %s (%s backend)',
+    async (_, backend, build) => {
+      await tf.setBackend(backend === 'cpu' ? 'cpu' : initial);
+      const ours = build();
+      const reference = build();
+      const stack = denseStackOf(ours);
+      if (typeof stack === 'string') throw new Error(stack);
+      const dense = new DenseTrainer(ours, stack, 32);
+      const generic = new GenericTrainer(reference, defaultAdam);
+      for (let step = 0; step < 4; step++) {
+        // A short last batch exercises the partial-batch path.
+        const n = step === 3 ? 13 : 32;
+        const { x, xT, labels } = batch(n, step);
+        const expectedGrads = referenceGradients(reference, x, labels, n);
+        const a = dense.step(x, xT, labels, n);
+        for (const [i, g] of dense.lastGradients().entries()) {
+          const e = expectedGrads[i]!;
+          let worst = 0;
+          let scale = 0;
+          for (let j = 0; j < g.length; j++) {
+            worst = Math.max(worst, Math.abs(g[j]! - e[j]!));
+            scale = Math.max(scale, Math.abs(e[j]!));
+          }
+          expect(worst / scale).toBeLessThan(1e-4);
         }
-        expect(worst / scale).toBeLessThan(1e-4);
+        const b = generic.step(x, labels, n);
+        expect(a.lossSum / n).toBeCloseTo(b.lossSum / n, 4);
+        expect(a.correct).toBe(b.correct);
       }
-      const b = generic.step(x, labels, n);
-      expect(a.lossSum / n).toBeCloseTo(b.lossSum / n, 4);
-      expect(a.correct).toBe(b.correct);
-    }
-    dense.writeBack();
-    const start = build().getWeights();
-    for (const [i, w] of ours.getWeights().entries()) {
-      const expected = reference.getWeights()[i]!.dataSync();
-      const actual = w.dataSync();
-      const initial = start[i]!.dataSync();
-      let worst = 0;
-      let moved = 0;
-      for (let j = 0; j < actual.length; j++) {
-        worst = Math.max(worst, Math.abs(actual[j]! - expected[j]!));
-        moved = Math.max(moved, Math.abs(actual[j]! - initial[j]!));
+      dense.writeBack();
+      const start = build().getWeights();
+      for (const [i, w] of ours.getWeights().entries()) {
+        const expected = reference.getWeights()[i]!.dataSync();
+        const actual = w.dataSync();
+        const initial = start[i]!.dataSync();
+        let worst = 0;
+        let moved = 0;
+        for (let j = 0; j < actual.length; j++) {
+          worst = Math.max(worst, Math.abs(actual[j]! - expected[j]!));
+          moved = Math.max(moved, Math.abs(actual[j]! - initial[j]!));
+        }
+        expect(worst).toBeLessThan(1e-5);
+        expect(moved).toBeGreaterThan(1e-3);
       }
-      expect(worst).toBeLessThan(1e-5);
-      expect(moved).toBeGreaterThan(1e-3);
-    }
-    generic.dispose();
-  });
+      generic.dispose();
+    },
+  );
 });
 
 describe('denseStackOf', () => {
