@@ -94,6 +94,27 @@ describe('tapModel', () => {
     net.dispose();
   });
 
+  it('finds the logits of a fused-softmax layer off the fast path through a linear clone', () => {
+    // A Dense layer on a rank-3 input (applied along the last axis) with a fused softmax.
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [2, 4], units: 3, activation: 'softmax', name: 'head' })],
+    });
+    const net = tapModel(model);
+    expect(net.head).toBe('softmax');
+    const x = tf.randomNormal([2, 2, 4], 0, 1, 'float32', 5);
+    const [kernel, bias] = model.getLayer('head').getWeights();
+    const manual = tf.add(
+      tf.reshape(tf.matMul(tf.reshape(x, [4, 4]), kernel as tf.Tensor2D), [2, 6]),
+      tf.tile(bias!, [2]),
+    );
+    const taps = net.run(x);
+    closeTo(taps.head.logits!, manual);
+    closeTo(taps.head.raw, tf.reshape(model.predict(x) as tf.Tensor, [2, 6]));
+    const before = tf.memory().numTensors;
+    net.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(before);
+  });
+
   it('reports a linear head as its own logits and a tanh head as having none', () => {
     const linear = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 })] });
     expect(tapModel(linear).head).toBe('linear');
