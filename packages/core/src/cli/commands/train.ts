@@ -189,8 +189,7 @@ export const trainCommand: Command = {
           done = event;
         }
       }
-      const summary = {
-        out: resolve(args.out),
+      const metadata = {
         dataset: data.name,
         arch: args.arch,
         epochs: args.epochs,
@@ -213,8 +212,9 @@ export const trainCommand: Command = {
             ? 'per class, the first 6,000 images of fashion-mnist/src/clothes/<class>.json train, the rest test (empty entries skipped)'
             : 'the original MNIST split',
       };
-      await saveModel(model, args.out, { argmax: summary });
-      io.stdout(`${JSON.stringify(summary)}\n`);
+      // The folder is not part of the metadata: the committed seed model must not name a machine's path.
+      await saveModel(model, args.out, { argmax: metadata });
+      io.stdout(`${JSON.stringify({ out: resolve(args.out), ...metadata })}\n`);
       return 0;
     } catch (error) {
       progress.done();
