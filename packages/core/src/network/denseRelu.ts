@@ -95,7 +95,7 @@ export function extractDenseRelu(model: tfl.LayersModel): DenseReluExtraction {
     } else if (className === 'ReLU') {
       if (config.maxValue != null) {
         return {
-          unsupported: `layer ${layer.name}: ReLU with maxValue ${config.maxValue} is not linear-piecewise-supported`,
+          unsupported: `layer ${layer.name}: ReLU with maxValue ${config.maxValue} (capped ReLUs are not supported)`,
         };
       }
       activation = 'relu';
