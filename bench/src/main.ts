@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let args: { quick: boolean; only?: string; out?: string };
   try {
-    args = parseArgs(argv, spec, 'bench');
+    args = parseArgs(argv, spec, 'npm run bench --');
   } catch (error) {
     if (!(error instanceof ArgmaxError)) throw error;
     process.stderr.write(`bench: ${error.message}\n`);

@@ -9,7 +9,7 @@ const spec = {
   quiet: { kind: 'boolean' },
 } as const;
 
-const parse = (argv: string[]) => parseArgs(argv, spec, 'test');
+const parse = (argv: string[]) => parseArgs(argv, spec, 'argmax test');
 
 describe('parseArgs', () => {
   it('reads typed values, --flag=value, switches, and leaves optional flags undefined', () => {

@@ -40,6 +40,7 @@ export type ParsedArgs<Spec extends Record<string, FlagSpec>> = {
 export function parseArgs<Spec extends Record<string, FlagSpec>>(
   argv: readonly string[],
   spec: Spec,
+  /** How the user runs the command, for the help hint: `argmax optimize`, `npm run bench --`. */
   command: string,
 ): ParsedArgs<Spec> {
   const names = Object.keys(spec).map((k) => `--${k}`);
@@ -55,7 +56,7 @@ export function parseArgs<Spec extends Record<string, FlagSpec>>(
       throw new InvalidArgumentError(
         name.startsWith('-') ? 'option' : 'argument',
         name,
-        `one of ${names.join(', ')} (see argmax ${command} --help)`,
+        `one of ${names.join(', ')} (see ${command} --help)`,
       );
     }
     let text: string | undefined;

@@ -75,7 +75,7 @@ interface BallArg {
 
 /** The checks that need no files: flag forms, box order, ε sign. */
 function parseOptimizeArgs(argv: string[]) {
-  const args = parseArgs(argv, spec, 'optimize');
+  const args = parseArgs(argv, spec, 'argmax optimize');
   const target = parseTarget(args.target);
   let box: [number, number] = [0, 1];
   if (args.box !== undefined) {
