@@ -1,0 +1,114 @@
+'use client';
+
+import { useEffect } from 'react';
+import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
+import { CancelRunButton } from './CancelRunButton.tsx';
+import { CertificatePanel } from './CertificatePanel.tsx';
+import { describeRunSpec } from './describeRunSpec.ts';
+import { FrameStrip } from './FrameStrip.tsx';
+import { GifDownloadButton } from './GifDownloadButton.tsx';
+import { LiveImage } from './LiveImage.tsx';
+import { isFinalStatus, stepsPerSecond } from './liveRunState.ts';
+import { ObjectiveChart } from './ObjectiveChart.tsx';
+import { ProbabilityBars } from './ProbabilityBars.tsx';
+import { RunStats } from './RunStats.tsx';
+import type { RunSource } from './runSource.ts';
+import type { RunFields } from './runTypes.ts';
+import { ShareLinkButton } from './ShareLinkButton.tsx';
+import { StepScrubber } from './StepScrubber.tsx';
+import { useLiveRun } from './useLiveRun.ts';
+
+interface Props {
+  run: RunFields;
+  source: RunSource;
+  /** Members and owners may cancel and share; viewers and share-link visitors only watch. */
+  canWrite: boolean;
+  /** Called once the stream reports a final status the loaded run does not have yet (to refetch it). */
+  onFinished: () => void;
+}
+
+/** The live page: image, frames, curve, outputs, stats; after the run, scrubber and downloads. */
+export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
+  const { live, error } = useLiveRun(source);
+  const status = live.status ?? run.status;
+  const finished = isFinalStatus(status);
+  const loadedFinal = isFinalStatus(run.status);
+  useEffect(() => {
+    if (finished && !loadedFinal) onFinished();
+  }, [finished, loadedFinal, onFinished]);
+
+  const spec = describeRunSpec(run.spec, run.model.classNames);
+  const image = live.image ?? run.bestImage;
+  const upper = readUpperBound(run.certificate);
+  return (
+    <div className="stack">
+      <header className="stack" style={{ gap: '0.25rem' }}>
+        <h1>Maximise {spec.objective}</h1>
+        <p className="muted small">
+          {run.model.name} · {spec.method ?? run.method ?? 'method ?'} · {spec.steps ?? '?'} steps ×{' '}
+          {spec.restarts ?? '?'} restarts{spec.seed !== null ? ` · seed ${spec.seed}` : ''}
+          {spec.constraints.length > 0 ? ` · ${spec.constraints.join(', ')}` : ''}
+          {run.creator ? ` · by ${run.creator.displayName ?? run.creator.email}` : ''}
+          {run.backend ? ` · ${run.backend} backend` : ''}
+        </p>
+      </header>
+      <ErrorMessage error={error} />
+      {status === 'FAILED' ? (
+        <p className="error" role="alert">
+          The run failed: {live.error ?? run.error ?? 'no reason given'}
+        </p>
+      ) : null}
+      <div className="live-layout">
+        <section className="stack" aria-label="Input">
+          <LiveImage image={image} step={live.imageStep} label="Current input" />
+          <FrameStrip frames={live.frames} />
+          <div className="row">
+            {canWrite && !finished ? <CancelRunButton runId={run.id} /> : null}
+            {finished && run.bestImage ? (
+              <a className="button secondary" href={run.bestImage} download={`run-${run.id}-best.png`}>
+                Download PNG
+              </a>
+            ) : null}
+            {finished && run.snapshotSteps.length > 0 ? (
+              <GifDownloadButton source={source} steps={run.snapshotSteps} />
+            ) : null}
+          </div>
+          {canWrite && finished ? <ShareLinkButton runId={run.id} /> : null}
+          {finished && loadedFinal ? (
+            <section className="card stack">
+              <h3>Snapshots</h3>
+              <StepScrubber source={source} steps={run.snapshotSteps} />
+            </section>
+          ) : null}
+        </section>
+        <section className="stack" aria-label="Measurements">
+          <RunStats
+            status={status}
+            step={live.step}
+            steps={live.steps ?? spec.steps}
+            objective={live.objective}
+            bestValue={run.value}
+            violation={live.violation ?? run.violation}
+            stepsPerSecond={finished ? null : stepsPerSecond(live)}
+          />
+          <ObjectiveChart curve={live.curve} upperBound={upper} />
+          <section className="card stack">
+            <h3>{finished ? 'Outputs at the best input' : 'Outputs now'}</h3>
+            <ProbabilityBars
+              outputs={finished ? (run.outputs ?? live.outputs) : live.outputs}
+              classNames={run.model.classNames}
+              targetIndex={spec.targetIndex}
+            />
+          </section>
+          <CertificatePanel certificate={run.certificate} value={run.value} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function readUpperBound(certificate: unknown): number | null {
+  if (certificate === null || typeof certificate !== 'object') return null;
+  const upper = (certificate as { upperBound?: unknown }).upperBound;
+  return typeof upper === 'number' && Number.isFinite(upper) ? upper : null;
+}

@@ -1,0 +1,103 @@
+import { graphql } from '../../graphql/graphql.ts';
+
+/** Everything the run page shows that does not stream. */
+export const RunFieldsFragment = graphql(`
+  fragment RunFields on Run @_unmask {
+    id
+    teamId
+    status
+    error
+    method
+    backend
+    createdAt
+    startedAt
+    finishedAt
+    spec
+    inputShape
+    value
+    violation
+    outputs
+    timings
+    certificate
+    stepCount
+    snapshotSteps
+    bestImage
+    model {
+      id
+      name
+      classNames
+      outputCount
+    }
+    creator {
+      id
+      email
+      displayName
+    }
+  }
+`);
+
+export const RunQuery = graphql(
+  `
+  query Run($id: ID!) {
+    run(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFieldsFragment],
+);
+
+export const SharedRunQuery = graphql(
+  `
+  query SharedRun($token: String!) {
+    sharedRun(token: $token) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFieldsFragment],
+);
+
+export const RunEventsSubscription = graphql(`
+  subscription RunEvents($runId: ID!, $shareToken: String) {
+    runEvents(runId: $runId, shareToken: $shareToken) {
+      __typename
+      ... on RunStatusEvent {
+        status
+        error
+      }
+      ... on RunStepEvent {
+        step
+        steps
+        objective
+        violation
+        outputs
+        image
+      }
+    }
+  }
+`);
+
+export const RunSnapshotQuery = graphql(`
+  query RunSnapshot($id: ID!, $step: Int!) {
+    run(id: $id) {
+      id
+      snapshot(step: $step) {
+        step
+        image
+      }
+    }
+  }
+`);
+
+export const SharedRunSnapshotQuery = graphql(`
+  query SharedRunSnapshot($token: String!, $step: Int!) {
+    sharedRun(token: $token) {
+      id
+      snapshot(step: $step) {
+        step
+        image
+      }
+    }
+  }
+`);
