@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { buildStartRunInput } from './buildStartRunInput.ts';
+import { defaultRunForm, type RunFormValues } from './runForm.ts';
+
+const model = { id: 'm1', inputShape: [28, 28, 1], outputCount: 10 };
+const form = (patch: Partial<RunFormValues>): RunFormValues => ({ ...defaultRunForm('m1'), ...patch });
+
+describe('buildStartRunInput', () => {
+  it('builds the input the server expects from a valid form', () => {
+    const result = buildStartRunInput(
+      form({ targetKind: 'PROB', targetIndex: '7', steps: '50', regTv: '0.01' }),
+      model,
+    );
+    expect(result.errors).toBeNull();
+    expect(result.input).toMatchObject({
+      target: { kind: 'PROB', index: 7 },
+      method: 'PROJECTED_ADAM',
+      steps: 50,
+      restarts: 16,
+      seed: 1,
+      constraints: { box: { lo: 0, hi: 1 } },
+      regularizers: { tv: 0.01 },
+    });
+  });
+
+  it('names each wrong field by the server’s input path, with the server’s wording', () => {
+    const result = buildStartRunInput(
+      form({
+        targetIndex: '10',
+        steps: '0',
+        restarts: '2000',
+        boxLo: '2',
+        learningRate: '-1',
+        regJitter: '9',
+        seed: '1.5',
+      }),
+      model,
+    );
+    expect(result.errors).toEqual({
+      'target.index': 'received 10; the model has 10 outputs (0..9)',
+      steps: 'must be ≥ 1',
+      restarts: 'must be ≤ 1024',
+      'constraints.box.lo': 'lo must be ≤ hi',
+      learningRate: 'must be > 0',
+      'regularizers.jitter': 'must be ≤ 8',
+      seed: 'must be a whole number',
+    });
+  });
+
+  it('requires a reference image of the model’s input size for a ball', () => {
+    expect(buildStartRunInput(form({ ball: 'linf' }), model).errors).toEqual({
+      'constraints.linf.reference': 'choose a reference image',
+    });
+    expect(buildStartRunInput(form({ ball: 'l2', reference: [0.5, 0.5] }), model).errors).toEqual({
+      'constraints.l2.reference': 'has 2 values; the model input has 784',
+    });
+    const reference = new Array<number>(784).fill(0.25);
+    const ok = buildStartRunInput(form({ ball: 'l2', epsilon: '1.5', reference }), model);
+    expect(ok.input?.constraints?.l2).toEqual({ reference, epsilon: 1.5 });
+    expect(ok.input?.constraints?.linf).toBeUndefined();
+  });
+
+  it('turns painted pixels into flat indices for every channel', () => {
+    const rgb = { id: 'm2', inputShape: [2, 2, 3], outputCount: 3 };
+    const reference = new Array<number>(12).fill(0);
+    const result = buildStartRunInput(form({ maskPixels: [3, 1], reference }), rgb);
+    expect(result.input?.constraints?.fixedMask?.indices).toEqual([3, 4, 5, 9, 10, 11]);
+  });
+
+  it('requires a layer for unit and channel targets', () => {
+    expect(buildStartRunInput(form({ targetKind: 'UNIT', targetIndex: '3' }), model).errors).toEqual({
+      'target.layer': 'choose a layer',
+    });
+    const unit = buildStartRunInput(
+      form({ targetKind: 'UNIT', targetIndex: '3', targetLayer: 'dense_1' }),
+      model,
+    );
+    expect(unit.input?.target).toEqual({ kind: 'UNIT', index: 3, layer: 'dense_1' });
+  });
+});

@@ -1,0 +1,123 @@
+import { CLASS_TARGETS, type FormModel, type RunFormValues, type StartRunInput } from './runForm.ts';
+
+export type FieldErrors = Record<string, string>;
+
+/**
+ * Checks the form with the server's rules (same messages, errors keyed by the server's input paths, so a
+ * server BAD_USER_INPUT lands next to the same field) and builds the `StartRunInput`.
+ */
+export function buildStartRunInput(
+  v: RunFormValues,
+  model: FormModel | undefined,
+): { input: StartRunInput; errors: null } | { input: null; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const read = new Reader(errors);
+  if (!model) errors.modelId = 'choose a model';
+  const inputSize = model ? model.inputShape.reduce((a, b) => a * b, 1) : 0;
+
+  const index = read.int('target.index', v.targetIndex, { required: true, min: 0 });
+  if (model && index !== undefined && CLASS_TARGETS.includes(v.targetKind) && index >= model.outputCount)
+    errors['target.index'] =
+      `received ${index}; the model has ${model.outputCount} outputs (0..${model.outputCount - 1})`;
+  const layer = v.targetLayer.trim();
+  if (!CLASS_TARGETS.includes(v.targetKind) && !layer) errors['target.layer'] = 'choose a layer';
+
+  const steps = read.int('steps', v.steps, { min: 1 });
+  const restarts = read.int('restarts', v.restarts, { min: 1, max: 1024 });
+  const seed = read.int('seed', v.seed, {});
+  const learningRate = read.num('learningRate', v.learningRate, { positive: true });
+  const lo = read.num('constraints.box.lo', v.boxLo, { required: true });
+  const hi = read.num('constraints.box.hi', v.boxHi, { required: true });
+  if (lo !== undefined && hi !== undefined && lo > hi) errors['constraints.box.lo'] = 'lo must be ≤ hi';
+
+  const ballPath = `constraints.${v.ball}`;
+  const epsilon =
+    v.ball === 'none' ? undefined : read.num(`${ballPath}.epsilon`, v.epsilon, { required: true, min: 0 });
+  const needsReference = v.ball !== 'none' || v.maskPixels.length > 0;
+  const referencePath = v.ball !== 'none' ? `${ballPath}.reference` : 'constraints.fixedMask.reference';
+  if (needsReference && !v.reference) errors[referencePath] = 'choose a reference image';
+  else if (needsReference && v.reference && model && v.reference.length !== inputSize)
+    errors[referencePath] = `has ${v.reference.length} values; the model input has ${inputSize}`;
+
+  const quantizeLevels = read.int('constraints.quantizeLevels', v.quantizeLevels, { min: 2, max: 65536 });
+  const regularizers = {
+    l2: read.num('regularizers.l2', v.regL2, { min: 0 }),
+    tv: read.num('regularizers.tv', v.regTv, { min: 0 }),
+    blur: read.num('regularizers.blur', v.regBlur, { min: 0 }),
+    blurEvery: read.int('regularizers.blurEvery', v.regBlurEvery, { min: 1 }),
+    jitter: read.int('regularizers.jitter', v.regJitter, { min: 0, max: 8 }),
+  };
+
+  if (Object.keys(errors).length > 0 || !model) return { input: null, errors };
+  const channels = model.inputShape.length === 3 ? model.inputShape[2]! : 1;
+  const ball =
+    v.ball !== 'none' && v.reference ? { reference: v.reference, epsilon: epsilon ?? 0 } : undefined;
+  const definedRegularizers = Object.fromEntries(
+    Object.entries(regularizers).filter(([, x]) => x !== undefined),
+  );
+  const input: StartRunInput = {
+    target: CLASS_TARGETS.includes(v.targetKind)
+      ? { kind: v.targetKind, index: index ?? 0 }
+      : { kind: v.targetKind, index: index ?? 0, layer },
+    method: v.method,
+    ...(steps !== undefined ? { steps } : {}),
+    ...(restarts !== undefined ? { restarts } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(v.parameterization ? { parameterization: v.parameterization } : {}),
+    constraints: {
+      box: { lo: lo ?? 0, hi: hi ?? 1 },
+      ...(v.ball === 'linf' && ball ? { linf: ball } : {}),
+      ...(v.ball === 'l2' && ball ? { l2: ball } : {}),
+      ...(v.maskPixels.length > 0 && v.reference
+        ? { fixedMask: { indices: pixelsToIndices(v.maskPixels, channels), reference: v.reference } }
+        : {}),
+      ...(quantizeLevels !== undefined ? { quantizeLevels } : {}),
+    },
+    ...(Object.keys(definedRegularizers).length > 0 ? { regularizers: definedRegularizers } : {}),
+  };
+  return { input, errors: null };
+}
+
+/** Pixel p of an H×W×C input covers flat indices p·C … p·C + C − 1 (channels last). */
+function pixelsToIndices(pixels: readonly number[], channels: number): number[] {
+  return [...pixels]
+    .sort((a, b) => a - b)
+    .flatMap((p) => Array.from({ length: channels }, (_, c) => p * channels + c));
+}
+
+interface NumberRules {
+  required?: boolean;
+  min?: number;
+  max?: number;
+  positive?: boolean;
+}
+
+/** Parses optional numeric fields, recording the server's message for the first rule broken. */
+class Reader {
+  constructor(private readonly errors: FieldErrors) {}
+
+  num(path: string, raw: string, rules: NumberRules): number | undefined {
+    const text = raw.trim();
+    if (text === '') {
+      if (rules.required) this.errors[path] = 'required';
+      return undefined;
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value)) this.errors[path] = 'must be a finite number';
+    else if (rules.positive && value <= 0) this.errors[path] = 'must be > 0';
+    else if (rules.min !== undefined && value < rules.min) this.errors[path] = `must be ≥ ${rules.min}`;
+    else if (rules.max !== undefined && value > rules.max) this.errors[path] = `must be ≤ ${rules.max}`;
+    else return value;
+    return undefined;
+  }
+
+  int(path: string, raw: string, rules: NumberRules): number | undefined {
+    const value = this.num(path, raw, rules);
+    if (value !== undefined && !Number.isInteger(value)) {
+      this.errors[path] = 'must be a whole number';
+      return undefined;
+    }
+    return value;
+  }
+}

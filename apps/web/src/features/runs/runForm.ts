@@ -1,0 +1,74 @@
+import type { VariablesOf } from 'gql.tada';
+import type { StartRunMutation } from './startRunMutation.ts';
+
+export type StartRunInput = VariablesOf<typeof StartRunMutation>['input'];
+export type TargetKind = StartRunInput['target']['kind'];
+export type MethodName = NonNullable<StartRunInput['method']>;
+
+export const CLASS_TARGETS: readonly TargetKind[] = ['LOGIT', 'PROB', 'LOGPROB', 'MARGIN'];
+export const LAYER_TARGETS: readonly TargetKind[] = ['UNIT', 'CHANNEL'];
+export const METHODS: readonly { value: MethodName; label: string }[] = [
+  { value: 'PROJECTED_ADAM', label: 'Projected Adam (recommended)' },
+  { value: 'NORMALIZED_GRADIENT_ASCENT', label: 'Normalised gradient ascent' },
+  { value: 'TRAINABLE_INPUT_LAYER', label: 'Trainable input layer' },
+];
+
+/** What the new-run form holds; numbers stay strings until validated, as typed. */
+export interface RunFormValues {
+  modelId: string;
+  targetKind: TargetKind;
+  targetIndex: string;
+  targetLayer: string;
+  method: MethodName;
+  parameterization: '' | 'PIXEL' | 'SIGMOID' | 'FOURIER';
+  steps: string;
+  restarts: string;
+  seed: string;
+  learningRate: string;
+  boxLo: string;
+  boxHi: string;
+  ball: 'none' | 'linf' | 'l2';
+  epsilon: string;
+  /** Flat reference input (model input order) for the ball and the fixed mask. */
+  reference: number[] | null;
+  /** Pixels (row-major, all channels) held at the reference. */
+  maskPixels: number[];
+  quantizeLevels: string;
+  regL2: string;
+  regTv: string;
+  regBlur: string;
+  regBlurEvery: string;
+  regJitter: string;
+}
+
+export const defaultRunForm = (modelId: string): RunFormValues => ({
+  modelId,
+  targetKind: 'LOGIT',
+  targetIndex: '0',
+  targetLayer: '',
+  method: 'PROJECTED_ADAM',
+  parameterization: '',
+  steps: '200',
+  restarts: '16',
+  seed: '1',
+  learningRate: '',
+  boxLo: '0',
+  boxHi: '1',
+  ball: 'none',
+  epsilon: '0.1',
+  reference: null,
+  maskPixels: [],
+  quantizeLevels: '',
+  regL2: '',
+  regTv: '',
+  regBlur: '',
+  regBlurEvery: '',
+  regJitter: '',
+});
+
+/** The model facts the form checks against. */
+export interface FormModel {
+  id: string;
+  inputShape: readonly number[];
+  outputCount: number;
+}
