@@ -1,0 +1,76 @@
+'use client';
+
+import Link from 'next/link';
+import { useQuery } from 'urql';
+import { LineChart } from '../../components/charts/LineChart.tsx';
+import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
+import { Loading } from '../../components/common/Loading.tsx';
+import { describeRunSpec } from '../live/describeRunSpec.ts';
+import { formatNumber } from '../live/formatNumber.ts';
+import { LiveImage } from '../live/LiveImage.tsx';
+import { ProbabilityBars } from '../live/ProbabilityBars.tsx';
+import { RunQuery } from '../live/runQueries.ts';
+import { StatusBadge } from '../live/StatusBadge.tsx';
+import { RunCurveQuery } from './compareQueries.ts';
+
+/** One run of a comparison: best image, curve, outputs and the numbers that matter. */
+export function CompareColumn({ runId, color }: { runId: string; color: string }) {
+  const [{ data, fetching, error }] = useQuery({ query: RunQuery, variables: { id: runId } });
+  // Thin long runs to about 500 points: the curve's shape is what gets compared.
+  const every = Math.max(1, Math.ceil((data?.run.stepCount ?? 0) / 500));
+  const [curve] = useQuery({ query: RunCurveQuery, variables: { id: runId, every }, pause: !data });
+  if (fetching && !data) return <Loading what={`run ${runId}`} />;
+  if (error || !data)
+    return (
+      <div className="card">
+        <ErrorMessage error={error} />
+      </div>
+    );
+  const run = data.run;
+  const spec = describeRunSpec(run.spec, run.model.classNames);
+  return (
+    <section className="card stack" data-testid="compare-column">
+      <h2 style={{ color }}>
+        <Link href={`/runs/${run.id}`}>{spec.objective}</Link>
+      </h2>
+      <p className="muted small">
+        {run.model.name} · {spec.method} · {spec.steps} steps × {spec.restarts} restarts
+        {spec.constraints.length > 0 ? ` · ${spec.constraints.join(', ')}` : ''}
+      </p>
+      <LiveImage image={run.bestImage} step={null} label="Best input" testId="compare-image" />
+      <dl className="stats">
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={run.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>Best value</dt>
+          <dd>{formatNumber(run.value)}</dd>
+        </div>
+        <div>
+          <dt>Violation</dt>
+          <dd>{formatNumber(run.violation)}</dd>
+        </div>
+      </dl>
+      <LineChart
+        label={`Objective of run ${run.id}`}
+        xLabel="step"
+        height={160}
+        series={[
+          {
+            name: 'objective',
+            color,
+            points: (curve.data?.run.steps ?? []).map((s) => ({ x: s.step, y: s.objective })),
+          },
+        ]}
+      />
+      <ProbabilityBars
+        outputs={run.outputs}
+        classNames={run.model.classNames}
+        targetIndex={spec.targetIndex}
+      />
+    </section>
+  );
+}
