@@ -14,7 +14,7 @@ import type { MethodContext, MethodRun } from './methodContext.ts';
 import { makeParameterization } from './parameterization.ts';
 import { seededRandom } from './random.ts';
 import { gaussianBlur, penaltyOf, shiftImages } from './regularizers.ts';
-import { projectRows, uniformStarts } from './startPoints.ts';
+import { projectRows, sparseToDenseStarts, uniformStarts } from './startPoints.ts';
 import { readStep } from './stepReport.ts';
 
 const beta1 = 0.9;
@@ -41,7 +41,12 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
   const blurEvery = regularizers.blurEvery ?? 4;
 
   const { clip, dispose: disposeClip } = boxClip(set.bounds32);
-  const starts = tf.tensor2d(uniformStarts(set, restarts, random), [restarts, size]);
+  // Vertex starts suit the projected pixel space; a sigmoid would start saturated at them.
+  const startData =
+    settings.parameterization === 'pixel'
+      ? sparseToDenseStarts(set, restarts, random)
+      : uniformStarts(set, restarts, random);
+  const starts = tf.tensor2d(startData, [restarts, size]);
   let theta = parameterization.encode(starts);
   let m: tf.Tensor2D = tf.zerosLike(theta);
   let v: tf.Tensor2D = tf.zerosLike(theta);
