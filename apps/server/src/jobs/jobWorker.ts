@@ -43,7 +43,16 @@ function loadModel(payload: ModelPayload): Promise<LayersModel> {
 
 async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<void> {
   const model = await loadModel(job.model);
-  const events = optimize(model, { ...job.options, signal, snapshot: snapshotSchedule(job.snapshots) });
+  const stored = snapshotSchedule(job.snapshots);
+  let lastFrameAt = 0;
+  // Inputs travel with the stored snapshots and, for live viewers, at most ~30 times a second.
+  const snapshot = (step: number, steps: number) => {
+    const now = Date.now();
+    if (!stored(step, steps) && now - lastFrameAt < 33) return false;
+    lastFrameAt = now;
+    return true;
+  };
+  const events = optimize(model, { ...job.options, signal, snapshot });
   for await (const event of events) {
     // Copied, not transferred: the core may still hold the array (the best input of the last step).
     send({ type: 'event', jobId: job.jobId, event });

@@ -19,6 +19,8 @@ export interface RunStepEvent {
   outputs: number[];
   /** PNG data URL of the input at this step, when the step carried one. */
   image: string | null;
+  /** When the server published the step (ms since the epoch); null for steps replayed from storage. */
+  publishedAt: number | null;
 }
 
 export type RunEvent = RunStatusEvent | RunStepEvent;

@@ -1,6 +1,6 @@
 export interface ThrottleOptions<T> {
-  /** Minimum time between two delivered droppable events. */
-  intervalMs: number;
+  /** Minimum time between two delivered droppable events; a function is asked again before each one. */
+  intervalMs: number | (() => number);
   /** Events that must never be dropped (status changes, the final step). Others are latest-wins. */
   keep(event: T): boolean;
 }
@@ -56,7 +56,8 @@ export async function* throttleLatest<T>(
         continue;
       }
       if (pendingDroppable !== undefined) {
-        const wait = lastDroppableAt + options.intervalMs - Date.now();
+        const interval = typeof options.intervalMs === 'function' ? options.intervalMs() : options.intervalMs;
+        const wait = lastDroppableAt + interval - Date.now();
         if (wait <= 0 || finished) {
           const event = pendingDroppable;
           pendingDroppable = undefined;

@@ -9,6 +9,17 @@ import { isFinal, type RunService, type RunSpec } from '../services/runService.t
 /** Late joiners get at most this many stored steps (evenly spaced, always including the last). */
 const CATCH_UP_STEPS = 200;
 const FRAME_INTERVAL_MS = 1000 / 30;
+/** Frames per second one run may send to all its subscribers together (each still gets ≤ 30/s). */
+const FRAMES_PER_SECOND_PER_RUN = 600;
+const watchers = new Map<string, number>();
+
+/**
+ * Each subscriber's frame interval: 30/s while few watch, then shared out so that many watchers of one run
+ * cost the server a bounded amount of work (100 watchers get 6 frames/s each) and the run keeps its pace.
+ */
+function frameInterval(runId: string): number {
+  return Math.max(FRAME_INTERVAL_MS, ((watchers.get(runId) ?? 1) * 1000) / FRAMES_PER_SECOND_PER_RUN);
+}
 
 /**
  * Everything a subscriber of one run sees: the current status, a summary of the steps so far (from
@@ -89,10 +100,20 @@ export function runEvents(
     await live.return?.();
     await forward.catch(() => {});
   });
-  return throttleLatest(merged, {
-    intervalMs: FRAME_INTERVAL_MS,
+  watchers.set(run.id, (watchers.get(run.id) ?? 0) + 1);
+  const throttled = throttleLatest(merged, {
+    intervalMs: () => frameInterval(run.id),
     keep: (e) => e.type === 'status' || e.step === e.steps - 1,
   });
+  return (async function* () {
+    try {
+      yield* throttled;
+    } finally {
+      const left = (watchers.get(run.id) ?? 1) - 1;
+      if (left > 0) watchers.set(run.id, left);
+      else watchers.delete(run.id);
+    }
+  })();
 }
 
 function stepEvent(
@@ -104,5 +125,5 @@ function stepEvent(
   outputs: number[],
   image: string | null,
 ): RunStepEvent {
-  return { type: 'step', runId, step, steps, objective, violation, outputs, image };
+  return { type: 'step', runId, step, steps, objective, violation, outputs, image, publishedAt: null };
 }

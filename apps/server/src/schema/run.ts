@@ -232,6 +232,11 @@ const RunStepEventRef = builder.objectRef<RunStepEvent>('RunStepEvent').implemen
       nullable: true,
       description: 'PNG data URL of the input at this step.',
     }),
+    publishedAt: t.exposeFloat('publishedAt', {
+      nullable: true,
+      description:
+        'Server time (ms since the epoch) the step was published; null when replayed from storage.',
+    }),
   }),
 });
 

@@ -1,6 +1,9 @@
 import { pngDataUrl } from '@argmax/core/image/encodePng';
 
-/** Live frames and stored snapshots as PNG data URLs; 28×28 inputs are drawn at 4× for the dashboard. */
+/**
+ * Live frames and stored snapshots as PNG data URLs at 1 pixel per input: a 28×28 frame is ~0.5 KB, and
+ * clients upscale it themselves (CSS `image-rendering: pixelated`), which keeps 100 subscribers cheap.
+ */
 export function inputToPngDataUrl(
   input: ArrayLike<number>,
   inputShape: readonly number[],
@@ -8,6 +11,5 @@ export function inputToPngDataUrl(
 ): string | null {
   const shape = inputShape.length === 3 && inputShape[2] !== 1 && inputShape[2] !== 3 ? null : inputShape;
   if (!shape || shape.length < 2) return null;
-  const scale = Math.max(1, Math.min(8, Math.floor(112 / (shape[0] ?? 112))));
-  return pngDataUrl(input, { shape, scale, range });
+  return pngDataUrl(input, { shape, range });
 }

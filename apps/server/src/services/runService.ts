@@ -146,8 +146,8 @@ export class RunService {
     }
     const now = Date.now();
     const last = event.step === event.steps - 1;
-    // Publishing is already coalesced here (≤ 60/s per run); each subscriber throttles again for itself.
-    if (event.input && (last || now - live.lastPublishAt >= 16)) {
+    // Publishing is already coalesced here (≤ 30/s per run); each subscriber throttles again for itself.
+    if (event.input && (last || now - live.lastPublishAt >= 33)) {
       live.lastPublishAt = now;
       this.publish(runId, toStepEvent(runId, event, spec));
     }
@@ -224,6 +224,7 @@ export function toStepEvent(runId: string, event: StepEvent, spec: RunSpec): Run
     violation: event.violation,
     outputs: event.outputs.probabilities ?? event.outputs.raw,
     image: event.input ? inputToPngDataUrl(event.input, spec.inputShape, spec.imageRange) : null,
+    publishedAt: Date.now(),
   };
 }
 

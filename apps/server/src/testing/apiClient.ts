@@ -55,7 +55,7 @@ export class ApiClient {
       'map',
       JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.files.${i}`]]))),
     );
-    files.forEach((f, i) => form.set(String(i), new Blob([new Uint8Array(f.bytes)]), f.name));
+    for (const [i, f] of files.entries()) form.set(String(i), new Blob([new Uint8Array(f.bytes)]), f.name);
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {
