@@ -4,7 +4,7 @@ import { initBackend } from '../../backend/initBackend.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
-import { loadModel } from '../../models/loadModel.ts';
+import { openModelFile } from '../../models/openModelFile.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../optimize/types.ts';
@@ -21,7 +21,7 @@ Finds the input that maximises one output of a TF.js layers model, under constra
 with its value to RESULT.json. Nothing is written unless the whole run succeeds.
 
 Options:
-  --model PATH          model.json of a TF.js layers model (or the folder holding it)
+  --model PATH          a Keras 3 .keras, a Keras 2 .h5, or a TF.js model.json (or its folder)
   --target TARGET       logit:K      pre-softmax output K
                         prob:K       softmax probability of class K
                         logprob:K    log-probability of class K
@@ -155,12 +155,12 @@ export const optimizeCommand: Command = {
         ...(args.gif ? { gif: await checkOutputPath(args.gif, '--gif') } : {}),
       };
       await initBackend(undefined, (line) => io.stderr(`${line}\n`));
-      model = await loadModel(args.model).catch((error: unknown) => {
+      model = await openModelFile(args.model).catch((error: unknown) => {
         if (error instanceof ArgmaxError && !(error instanceof InvalidArgumentError)) {
           throw new InvalidArgumentError(
             '--model',
             args.model,
-            `a readable TF.js layers model (${error.message})`,
+            `a readable .keras, .h5 or TF.js model.json (${error.message})`,
           );
         }
         throw error;
