@@ -42,7 +42,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   return {
     port: intFromEnv(env, 'PORT', 4000),
     host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(env.ARGMAX_DATA_DIR ?? 'data'),
+    // npm runs workspace scripts in the package folder; INIT_CWD is where the user typed the command.
+    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ARGMAX_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
