@@ -9,9 +9,8 @@ import { describeRunSpec } from '../live/describeRunSpec.ts';
 import { formatNumber } from '../live/formatNumber.ts';
 import { LiveImage } from '../live/LiveImage.tsx';
 import { ProbabilityBars } from '../live/ProbabilityBars.tsx';
-import { RunQuery } from '../live/runQueries.ts';
+import { RunCurveQuery, RunQuery } from '../live/runQueries.ts';
 import { StatusBadge } from '../live/StatusBadge.tsx';
-import { RunCurveQuery } from './compareQueries.ts';
 
 /** One run of a comparison: best image, curve, outputs and the numbers that matter. */
 export function CompareColumn({ runId, color }: { runId: string; color: string }) {

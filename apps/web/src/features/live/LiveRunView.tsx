@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
 import { CancelRunButton } from './CancelRunButton.tsx';
 import { CertificatePanel } from './CertificatePanel.tsx';
@@ -17,6 +17,7 @@ import type { RunFields } from './runTypes.ts';
 import { ShareLinkButton } from './ShareLinkButton.tsx';
 import { StepScrubber } from './StepScrubber.tsx';
 import { useLiveRun } from './useLiveRun.ts';
+import { mergeCurves, useStoredCurve } from './useStoredCurve.ts';
 
 interface Props {
   run: RunFields;
@@ -30,6 +31,8 @@ interface Props {
 /** The live page: image, frames, curve, outputs, stats; after the run, scrubber and downloads. */
 export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
   const { live, error } = useLiveRun(source);
+  const stored = useStoredCurve(source, run.stepCount);
+  const curve = useMemo(() => mergeCurves(stored, live.curve), [stored, live.curve]);
   const status = live.status ?? run.status;
   const finished = isFinalStatus(status);
   const loadedFinal = isFinalStatus(run.status);
@@ -91,7 +94,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
             violation={live.violation ?? run.violation}
             stepsPerSecond={finished ? null : stepsPerSecond(live)}
           />
-          <ObjectiveChart curve={live.curve} upperBound={upper} />
+          <ObjectiveChart curve={curve} upperBound={upper} />
           <section className="card stack">
             <h3>{finished ? 'Outputs at the best input' : 'Outputs now'}</h3>
             <ProbabilityBars

@@ -11,12 +11,15 @@ const RevokeInviteMutation = graphql(`
   }
 `);
 
+// urql re-runs a query whose context object changes, so this one is created once.
+const inviteContext = { additionalTypenames: ['Invite'] };
+
 /** Owners only (the server refuses `invites` to others). */
 export function PendingInvites({ teamId }: { teamId: string }) {
   const [{ data, error }] = useQuery({
     query: TeamInvitesQuery,
     variables: { id: teamId },
-    context: { additionalTypenames: ['Invite'] },
+    context: inviteContext,
   });
   const [revoking, revoke] = useMutation(RevokeInviteMutation);
   const invites = data?.team.invites ?? [];
