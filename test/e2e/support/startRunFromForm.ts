@@ -1,0 +1,17 @@
+import type { Page } from 'playwright-core';
+import { installLiveImageProbe } from './liveImageProbe.ts';
+
+/** Opens the new-run form from the nav, picks a class by its label and step counts, and clicks Start. */
+export async function startRunFromForm(
+  page: Page,
+  options: { className: string; steps: number; restarts: number },
+): Promise<string> {
+  await page.getByRole('link', { name: 'New run' }).first().click();
+  await page.locator('#target-index').selectOption({ label: options.className });
+  await page.locator('#steps').fill(String(options.steps));
+  await page.locator('#restarts').fill(String(options.restarts));
+  await installLiveImageProbe(page);
+  await page.getByTestId('start-run').click();
+  await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
+  return new URL(page.url()).pathname.split('/')[2]!;
+}

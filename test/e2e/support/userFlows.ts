@@ -1,0 +1,29 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+let users = 0;
+
+/** Signs up through the form; resolves with the email and the team id the dashboard lands on. */
+export async function signUpInBrowser(
+  page: Page,
+  baseUrl: string,
+  name: string,
+): Promise<{ email: string; teamId: string }> {
+  const email = `${name.toLowerCase()}-${++users}-${Date.now()}@example.com`;
+  await page.goto(`${baseUrl}/signup`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL(/\/t\/[^/]+\/runs$/, { timeout: 30_000 });
+  const teamId = new URL(page.url()).pathname.split('/')[2];
+  expect(teamId).toBeTruthy();
+  return { email, teamId: teamId! };
+}
+
+/** Collects uncaught page errors so a test can assert the UI never crashed. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
