@@ -19,7 +19,7 @@ export function memoryLoadHandler({ modelJson, weights }: ModelBytes): tf.io.IOH
         format?: string;
         generatedBy?: string;
         convertedBy?: string | null;
-        userDefinedMetadata?: { [key: string]: {} };
+        userDefinedMetadata?: tf.io.ModelArtifacts['userDefinedMetadata'];
       };
       return {
         modelTopology: json.modelTopology,
