@@ -9,6 +9,8 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Namespace of this deployment's Redis channels (default `argmax:`). */
+  redisPrefix?: string;
   /** The built-in model's TF.js files; default: the seed model committed in @argmax/core. */
   seedModelDir?: string;
   /** Jobs (runs, training) executing at once; more wait in a queue. */
@@ -46,6 +48,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ARGMAX_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.ARGMAX_REDIS_PREFIX || undefined,
     seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
     maxConcurrentJobs: intFromEnv(env, 'ARGMAX_MAX_JOBS', availableParallelism()) || 1,
     corsOrigins: (env.ARGMAX_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')

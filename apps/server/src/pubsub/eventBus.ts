@@ -38,6 +38,8 @@ export type EventBus = PubSub<{
 }>;
 
 /** In-memory by default; the scale-out setup passes a Redis event target here and nothing else changes. */
-export function createEventBus(eventTarget?: Parameters<typeof createPubSub>[0]): EventBus {
-  return createPubSub(eventTarget);
+export function createEventBus(
+  eventTarget?: NonNullable<Parameters<typeof createPubSub>[0]>['eventTarget'],
+): EventBus {
+  return createPubSub(eventTarget ? { eventTarget } : undefined);
 }

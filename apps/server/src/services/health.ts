@@ -15,7 +15,12 @@ export async function handleHealth(
   if (path === '/readyz') {
     try {
       await services.storage.ping();
-      reply(res, 200, { status: 'ready', storage: services.storageKind, backend: services.backend });
+      reply(res, 200, {
+        status: 'ready',
+        storage: services.storageKind,
+        pubsub: services.pubsubKind,
+        backend: services.backend,
+      });
     } catch (error) {
       reply(res, 503, {
         status: 'unavailable',

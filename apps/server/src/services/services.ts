@@ -7,7 +7,8 @@ import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
 import type { ServerConfig } from '../config.ts';
 import { WorkerPool } from '../jobs/workerPool.ts';
-import { createEventBus, type EventBus } from '../pubsub/eventBus.ts';
+import type { EventBus } from '../pubsub/eventBus.ts';
+import { openEventBus } from '../pubsub/openEventBus.ts';
 import { handleHealth } from './health.ts';
 import { queryLimits } from './queryLimits.ts';
 import { RunService } from './runService.ts';
@@ -19,6 +20,7 @@ export interface Services {
   config: ServerConfig;
   storage: Storage;
   storageKind: 'embedded' | 'postgres';
+  pubsubKind: 'memory' | 'redis';
   backend: string;
   bus: EventBus;
   pool: WorkerPool;
@@ -37,7 +39,11 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
   );
   const storageKind = config.databaseUrl ? 'postgres' : 'embedded';
-  const bus = createEventBus();
+  const events = await openEventBus({
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...(config.redisPrefix ? { prefix: config.redisPrefix } : {}),
+  });
+  const bus = events.bus;
   const pool = new WorkerPool(config.maxConcurrentJobs);
   const runs = new RunService(storage, pool, bus, config, () => backend.name);
   const training = new TrainingService(storage, pool, bus, config, () => backend.name);
@@ -50,6 +56,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     config,
     storage,
     storageKind,
+    pubsubKind: events.kind,
     backend: backend.name,
     bus,
     pool,
@@ -61,6 +68,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
       refuseOversizedUpload(req, res, config.limits.maxUploadBytes) || handleHealth(services, req, res),
     close: async () => {
       await pool.stop();
+      await events.close();
       await storage.close();
     },
   };

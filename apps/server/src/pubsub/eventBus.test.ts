@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from './eventBus.ts';
+import { type OpenedEventBus, openEventBus } from './openEventBus.ts';
+
+const redisUrl = process.env.ARGMAX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const required = Boolean(process.env.CI || process.env.ARGMAX_REQUIRE_SERVICES === '1');
+const redisUp = await openEventBus({ redisUrl, prefix: `argmax-test-${randomUUID()}:` })
+  .then(async (b) => {
+    await b.close();
+    return true;
+  })
+  .catch((error: Error) => {
+    if (required)
+      throw new Error(
+        `Redis required at ${redisUrl} (${error.message}) — start it with redis-server --daemonize yes`,
+      );
+    console.warn(`skipping the Redis pub/sub tests: ${error.message}`);
+    return false;
+  });
+
+const opened: OpenedEventBus[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((b) => b.close()));
+});
+
+async function open(kind: 'memory' | 'redis', prefix: string): Promise<OpenedEventBus> {
+  const bus = await openEventBus(kind === 'redis' ? { redisUrl, prefix } : {});
+  opened.push(bus);
+  return bus;
+}
+
+const step = (runId: string, n: number): RunEvent => ({
+  type: 'step',
+  runId,
+  step: n,
+  steps: 10,
+  objective: n,
+  violation: 0,
+  outputs: [0.1, 0.9],
+  image: null,
+  publishedAt: Date.now(),
+});
+
+async function take(source: AsyncIterable<RunEvent>, count: number): Promise<RunEvent[]> {
+  const out: RunEvent[] = [];
+  for await (const event of source) {
+    out.push(event);
+    if (out.length === count) break;
+  }
+  return out;
+}
+
+// One suite, every transport (as graphql-yoga tests its pub/sub).
+describe.each(['memory', 'redis'] as const)('event bus over %s', (kind) => {
+  const skip = kind === 'redis' && !redisUp;
+
+  it.skipIf(skip)('delivers a run’s events in order to its subscribers only', async () => {
+    const { bus } = await open(kind, `argmax-test-${randomUUID()}:`);
+    const a = randomUUID();
+    const b = randomUUID();
+    const received = take(bus.subscribe('run', a), 3);
+    const other = bus.subscribe('run', b);
+    await new Promise((r) => setTimeout(r, 50)); // Redis SUBSCRIBE is asynchronous
+    bus.publish('run', b, step(b, 99));
+    for (let i = 0; i < 3; i++) bus.publish('run', a, step(a, i));
+    const events = await received;
+    expect(events.map((e) => (e.type === 'step' ? e.step : -1))).toEqual([0, 1, 2]);
+    expect(events.every((e) => e.runId === a)).toBe(true);
+    await other.return?.();
+  });
+
+  it.skipIf(skip || kind === 'memory')(
+    'reaches a subscriber of another process’s bus (a second server)',
+    async () => {
+      const prefix = `argmax-test-${randomUUID()}:`;
+      const serverA = await open(kind, prefix);
+      const serverB = await open(kind, prefix);
+      const elsewhere = await open(kind, `argmax-test-${randomUUID()}:`);
+      const runId = randomUUID();
+      const onA = take(serverA.bus.subscribe('run', runId), 2);
+      let leaked = 0;
+      const stray = elsewhere.bus.subscribe('run', runId);
+      void (async () => {
+        for await (const _ of stray) leaked++;
+      })();
+      await new Promise((r) => setTimeout(r, 100));
+      serverB.bus.publish('run', runId, step(runId, 1));
+      serverB.bus.publish('run', runId, { type: 'status', runId, status: 'SUCCEEDED', error: null });
+      const events = await onA;
+      expect(events.map((e) => e.type)).toEqual(['step', 'status']);
+      expect(leaked).toBe(0);
+      await stray.return?.();
+    },
+  );
+});
