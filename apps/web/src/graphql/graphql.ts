@@ -7,5 +7,5 @@ import type { introspection } from './graphql-env.d.ts';
  */
 export const graphql = initGraphQLTada<{
   introspection: introspection;
-  scalars: { DateTime: string; JSON: unknown; ID: string };
+  scalars: { DateTime: string; JSON: unknown; ID: string; File: File };
 }>();

@@ -10,6 +10,7 @@ import { TeamModelsQuery } from './modelsQuery.ts';
 import { TrainingProgress } from './TrainingProgress.tsx';
 import { TrainModelForm } from './TrainModelForm.tsx';
 import { TrainingJobsQuery } from './trainingQueries.ts';
+import { UploadModelForm } from './UploadModelForm.tsx';
 
 export function ModelsPage({ teamId }: { teamId: string }) {
   const [{ data, fetching, error }, refetchModels] = useQuery({
@@ -49,13 +50,12 @@ export function ModelsPage({ teamId }: { teamId: string }) {
           onFinished={onFinished}
         />
       ))}
-      <section className="card stack">
-        <h2>Upload a model</h2>
-        <p className="muted">
-          Uploading Keras (.keras, .h5) and TF.js models arrives with the model-import API; the server has no
-          upload mutation yet.
-        </p>
-      </section>
+      {writer ? (
+        <section className="card stack">
+          <h2>Upload a model</h2>
+          <UploadModelForm teamId={teamId} onUploaded={onFinished} />
+        </section>
+      ) : null}
       <div className="compare-grid">
         {data.models.map((m) => (
           <ModelCard

@@ -49,7 +49,7 @@ export function TrainModelForm({ teamId, onStarted }: Props) {
     <form className="stack" onSubmit={submit} noValidate aria-label="Train a model">
       <div className="grid-2">
         <TextField
-          id="name"
+          id="train-name"
           label="Name"
           value={name}
           onChange={setName}
