@@ -15,6 +15,7 @@ const canRun = chromiumAvailable() || servicesRequired();
 if (!canRun)
   console.warn(`e2e dashboard suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
 
+const KERAS_H5 = '../../packages/core/fixtures/models/keras-h5-mnist-mlp/mnist.h5';
 const statusOf = (page: Page) => page.getByTestId('run-status').textContent();
 
 describe.runIf(canRun)('dashboard in a real browser', () => {
@@ -42,7 +43,10 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   // A failing test leaves a picture of where the owner's page was.
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' && page)
-      await page.screenshot({ path: artifactPath(`failed-${context.task.name.replace(/\W+/g, '-')}.png`), fullPage: true });
+      await page.screenshot({
+        path: artifactPath(`failed-${context.task.name.replace(/\W+/g, '-')}.png`),
+        fullPage: true,
+      });
   });
 
   afterAll(async () => {
@@ -211,7 +215,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
 
   it('trains a small model with live progress and lists it', async () => {
     await page.goto(`${web.url}/t/${teamId}/models`);
-    await page.getByLabel('Name', { exact: true }).fill('quick mlp');
+    await page.locator('#train-name').fill('quick mlp');
     await page.locator('#epochs').fill('2');
     await page.locator('#batchesPerEpoch').fill('5');
     await page.getByRole('button', { name: 'Train model' }).click();
@@ -226,6 +230,18 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
       })
       .toBe(1);
     await page.screenshot({ path: artifactPath('models.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('uploads a Keras .h5 model through the multipart form', async () => {
+    await page.goto(`${web.url}/t/${teamId}/models`);
+    await page.locator('#upload-name').fill('mnist h5');
+    await page.locator('#upload-files').setInputFiles(new URL(KERAS_H5, import.meta.url).pathname);
+    await page.getByRole('button', { name: 'Upload model' }).click();
+    await page.getByText('Uploaded and checked with a forward pass.').waitFor({ timeout: 120_000 });
+    await expect
+      .poll(() => page.getByTestId('model-card').filter({ hasText: 'mnist h5' }).count(), { timeout: 30_000 })
+      .toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });
