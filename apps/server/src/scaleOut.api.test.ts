@@ -5,22 +5,14 @@ import {
   type TestDatabase,
 } from '@argmax/db/testing/postgresTestDatabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEventBus } from './pubsub/openEventBus.ts';
+import { redisForTests, TEST_REDIS_URL } from './testing/redisForTests.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';
 
 // Two API servers sharing one PostgreSQL database and one Redis: a client watching on server A sees every
 // step of a run started and executed on server B. Fails (does not skip) when CI asked for the services.
-const redisUrl = process.env.ARGMAX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = TEST_REDIS_URL;
 const postgres = await postgresForTests();
-const redis = await openEventBus({ redisUrl, prefix: `argmax-test-${randomUUID()}:` }).then(
-  async (b) => (await b.close(), true),
-  (error: Error) => {
-    if (process.env.CI || process.env.ARGMAX_REQUIRE_SERVICES === '1')
-      throw new Error(`Redis required at ${redisUrl}: ${error.message}`);
-    console.warn(`skipping the two-server test: ${error.message}`);
-    return false;
-  },
-);
+const redis = await redisForTests();
 const ready = postgres.available && redis;
 
 let database: TestDatabase | undefined;

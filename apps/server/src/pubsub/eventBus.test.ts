@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redisForTests, TEST_REDIS_URL } from '../testing/redisForTests.ts';
 import type { RunEvent } from './eventBus.ts';
 import { type OpenedEventBus, openEventBus } from './openEventBus.ts';
 
-const redisUrl = process.env.ARGMAX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const required = Boolean(process.env.CI || process.env.ARGMAX_REQUIRE_SERVICES === '1');
-const redisUp = await openEventBus({ redisUrl, prefix: `argmax-test-${randomUUID()}:` })
-  .then(async (b) => {
-    await b.close();
-    return true;
-  })
-  .catch((error: Error) => {
-    if (required)
-      throw new Error(
-        `Redis required at ${redisUrl} (${error.message}) — start it with redis-server --daemonize yes`,
-      );
-    console.warn(`skipping the Redis pub/sub tests: ${error.message}`);
-    return false;
-  });
+const redisUrl = TEST_REDIS_URL;
+const redisUp = await redisForTests();
 
 const opened: OpenedEventBus[] = [];
 afterAll(async () => {
@@ -69,28 +57,27 @@ describe.each(['memory', 'redis'] as const)('event bus over %s', (kind) => {
     expect(events.every((e) => e.runId === a)).toBe(true);
     await other.return?.();
   });
+});
 
-  it.skipIf(skip || kind === 'memory')(
-    'reaches a subscriber of another process’s bus (a second server)',
-    async () => {
-      const prefix = `argmax-test-${randomUUID()}:`;
-      const serverA = await open(kind, prefix);
-      const serverB = await open(kind, prefix);
-      const elsewhere = await open(kind, `argmax-test-${randomUUID()}:`);
-      const runId = randomUUID();
-      const onA = take(serverA.bus.subscribe('run', runId), 2);
-      let leaked = 0;
-      const stray = elsewhere.bus.subscribe('run', runId);
-      void (async () => {
-        for await (const _ of stray) leaked++;
-      })();
-      await new Promise((r) => setTimeout(r, 100));
-      serverB.bus.publish('run', runId, step(runId, 1));
-      serverB.bus.publish('run', runId, { type: 'status', runId, status: 'SUCCEEDED', error: null });
-      const events = await onA;
-      expect(events.map((e) => e.type)).toEqual(['step', 'status']);
-      expect(leaked).toBe(0);
-      await stray.return?.();
-    },
-  );
+describe.skipIf(!redisUp)('event bus over Redis, across processes', () => {
+  it('reaches a subscriber of another process’s bus (a second server)', async () => {
+    const prefix = `argmax-test-${randomUUID()}:`;
+    const serverA = await open('redis', prefix);
+    const serverB = await open('redis', prefix);
+    const elsewhere = await open('redis', `argmax-test-${randomUUID()}:`);
+    const runId = randomUUID();
+    const onA = take(serverA.bus.subscribe('run', runId), 2);
+    let leaked = 0;
+    const stray = elsewhere.bus.subscribe('run', runId);
+    void (async () => {
+      for await (const _ of stray) leaked++;
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    serverB.bus.publish('run', runId, step(runId, 1));
+    serverB.bus.publish('run', runId, { type: 'status', runId, status: 'SUCCEEDED', error: null });
+    const events = await onA;
+    expect(events.map((e) => e.type)).toEqual(['step', 'status']);
+    expect(leaked).toBe(0);
+    await stray.return?.();
+  });
 });
