@@ -1,24 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { defaultAdam, JsAdam } from './adam.ts';
+import { defaultAdam, JsAdam, WasmAdam } from './adam.ts';
 import { Prng } from './prng.ts';
 
 beforeAll(() => initBackend(undefined, () => {}));
 
-describe('JsAdam', () => {
+describe.each([
+  ['JsAdam', JsAdam],
+  ['WasmAdam', WasmAdam],
+])('%s', (_, Implementation) => {
   it('follows tf.train.adam step for step', () => {
     const prng = new Prng(5);
     const random = (n: number, scale: number) =>
       Float32Array.from({ length: n }, () => (prng.next() - 0.5) * scale);
     const start = [random(300, 1), random(7, 1)];
-    const ours = start.map((p) => p.slice());
-    const jsAdam = new JsAdam(ours, { ...defaultAdam, learningRate: 0.01 });
+    const adam = new Implementation(start, { ...defaultAdam, learningRate: 0.01 });
+    const ours = adam.params;
     const variables = start.map((p) => tf.variable(tf.tensor1d(p)));
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 20; step++) {
       const grads = [random(300, 2), random(7, 0.001)];
-      jsAdam.apply(grads);
+      for (const [i, g] of grads.entries()) adam.grads[i]!.set(g);
+      adam.apply();
       tf.tidy(() =>
         optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: tf.tensor1d(grads[i]!) }))),
       );

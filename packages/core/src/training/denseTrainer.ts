@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type AdamConfig, defaultAdam, JsAdam } from './adam.ts';
+import { type Adam, type AdamConfig, createAdam, defaultAdam } from './adam.ts';
 import type { DenseLayerSpec } from './denseStack.ts';
 import { matMul, matMulTransA, matMulTransB, sumRows, transpose } from './gemm.ts';
 import { readInto } from './readInto.ts';
@@ -27,7 +27,7 @@ export interface StepResult {
 export class DenseTrainer {
   readonly params: Float32Array[];
   private readonly grads: Float32Array[];
-  private readonly adam: JsAdam;
+  private readonly adam: Adam;
   /** Layers computed with tfjs ops; their kernels are stored transposed in `params`. */
   private readonly useTf: boolean[];
   private readonly activations: Float32Array[];
@@ -45,7 +45,7 @@ export class DenseTrainer {
     // 50 vs 26 s per seed-model epoch), so on cpu every product stays here.
     const tfIsFaster = tf.getBackend() !== 'cpu';
     this.useTf = layers.map((l) => tfIsFaster && batchSize * l.inputs * l.units >= tfMinMacs);
-    this.params = model.getWeights().map((w, i) => {
+    const initial = model.getWeights().map((w, i) => {
       const values = new Float32Array(w.dataSync());
       const l = i >> 1;
       if (i % 2 === 1 || !this.useTf[l]) return values;
@@ -53,8 +53,9 @@ export class DenseTrainer {
       transpose(t, values, layers[l]!.inputs, layers[l]!.units);
       return t;
     });
-    this.grads = this.params.map((p) => new Float32Array(p.length));
-    this.adam = new JsAdam(this.params, adam);
+    this.adam = createAdam(initial, adam);
+    this.params = this.adam.params;
+    this.grads = this.adam.grads;
     this.activations = layers.map((l) => new Float32Array(batchSize * l.units));
     this.deltas = layers.map((l) => new Float32Array(batchSize * l.units));
     const widest = batchSize * Math.max(...layers.map((l) => Math.max(l.inputs, l.units)));
@@ -138,7 +139,7 @@ export class DenseTrainer {
       }
     }
 
-    this.adam.apply(this.grads);
+    this.adam.apply();
     return { lossSum, correct };
   }
 
