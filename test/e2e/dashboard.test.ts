@@ -179,6 +179,31 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
     await expect.poll(() => page.getByText('No runs match.').count(), { timeout: 30_000 }).toBe(1);
     await page.locator('#filter-status').selectOption('SUCCEEDED');
     await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(12);
+    // Pages of 10: the second holds the remaining 2, and going back shows the first 10 again.
+    await page.locator('#page-size').selectOption('10');
+    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(10);
+    const firstPage = await page
+      .locator('tr[data-run-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(2);
+    const secondPage = await page
+      .locator('tr[data-run-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('tr[data-run-id]')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id'))),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toEqual(firstPage);
     const boxes = page.locator('tr[data-run-id] input[type="checkbox"]');
     await boxes.nth(0).check();
     await boxes.nth(1).check();

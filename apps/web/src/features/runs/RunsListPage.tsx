@@ -10,7 +10,7 @@ import { RunFilters, type RunFilterValues } from './RunFilters.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import { RunFiltersQuery, RunsQuery } from './runsQuery.ts';
 
-const PAGE_SIZE = 20;
+const PAGE_SIZES = [10, 20, 50] as const;
 const MAX_COMPARE = 4;
 
 /** The team's runs, newest first, filtered by model, status and creator, a page at a time. */
@@ -19,13 +19,14 @@ export function RunsListPage({ teamId }: { teamId: string }) {
   // Cursors of the pages before this one: "previous" pops, "next" pushes the server's nextCursor.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [pageSize, setPageSize] = useState<number>(20);
   const after = cursors.at(-1) ?? null;
   const [options] = useQuery({ query: RunFiltersQuery, variables: { teamId } });
   const [{ data, fetching, error }, refetch] = useQuery({
     query: RunsQuery,
     variables: {
       teamId,
-      first: PAGE_SIZE,
+      first: pageSize,
       after,
       modelId: filters.modelId || null,
       creatorId: filters.creatorId || null,
@@ -89,6 +90,24 @@ export function RunsListPage({ teamId }: { teamId: string }) {
           Previous page
         </button>
         <span className="muted small">Page {cursors.length}</span>
+        <label className="inline small" htmlFor="page-size">
+          Rows
+          <select
+            id="page-size"
+            value={pageSize}
+            style={{ width: 'auto' }}
+            onChange={(e) => {
+              setPageSize(Number(e.target.value));
+              setCursors([null]);
+            }}
+          >
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
         <button
           type="button"
           className="secondary"
