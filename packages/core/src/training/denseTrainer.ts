@@ -18,8 +18,8 @@ export interface StepResult {
  * The lean training step for a softmax MLP (see `denseStackOf`): sparse categorical cross-entropy
  * averaged over the batch, hand-written backward pass, Adam. Measured on wasm (XNNPACK), one tfjs op
  * costs 30–1000 µs whatever its size, so only the large products (the 784×128 layer) run as tfjs
- * ops; everything small or elementwise (the 128×10 layer, bias, relu, softmax, loss, Adam) runs on
- * Float32Arrays. Large layers keep their kernel transposed (`[units, inputs]`) and compute
+ * ops; everything small or elementwise (the 128×10 layer, bias, relu, softmax, loss) runs on
+ * Float32Arrays, and Adam in its own wasm SIMD loop (`adam.ts`) over the weights. Large layers keep their kernel transposed (`[units, inputs]`) and compute
  * `outᵀ = Wᵀ·xᵀ` and `dWᵀ = δᵀ·x`: XNNPACK repacks its right-hand operand on every call, and this
  * way that operand is the 32-row batch instead of the 100k-weight kernel (half the time of a fused
  * `x·W`). Weights live here during training; `writeBack()` copies them into the model.
