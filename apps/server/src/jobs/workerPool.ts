@@ -88,6 +88,11 @@ export class WorkerPool {
     };
   }
 
+  /** Starts idle workers ahead of time (loading tfjs takes seconds), so the first job starts at once. */
+  prewarm(count = 1): void {
+    while (this.slots.length < Math.min(count, this.size)) this.spawn();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const p of this.queue.splice(0))

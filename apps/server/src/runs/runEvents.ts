@@ -103,7 +103,8 @@ export function runEvents(
   watchers.set(run.id, (watchers.get(run.id) ?? 0) + 1);
   const throttled = throttleLatest(merged, {
     intervalMs: () => frameInterval(run.id),
-    keep: (e) => e.type === 'status' || e.step === e.steps - 1,
+    // Replayed steps (publishedAt null) are the late joiner's history: never dropped.
+    keep: (e) => e.type === 'status' || e.step === e.steps - 1 || e.publishedAt === null,
   });
   return (async function* () {
     try {

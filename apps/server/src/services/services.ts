@@ -45,6 +45,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
   });
   const bus = events.bus;
   const pool = new WorkerPool(config.maxConcurrentJobs);
+  pool.prewarm(1);
   const runs = new RunService(storage, pool, bus, config, () => backend.name);
   const training = new TrainingService(storage, pool, bus, config, () => backend.name);
   const interrupted = [...(await runs.recover()), ...(await training.recover())];
