@@ -26,12 +26,19 @@ export async function* normalizedGradientAscent(context: MethodContext): MethodR
       await cooperate();
       evaluation = evaluateWithGradient({ objective, toInput: (input) => input }, x);
       if (t > 0) {
-        const reading = readStep(t - 1, steps, evaluation.value, evaluation.head, evaluation.x, set, true);
+        const reading = readStep(
+          t - 1,
+          steps,
+          evaluation.value,
+          evaluation.head,
+          evaluation.x,
+          set,
+          context.snapshot(t - 1, steps),
+        );
         if (t === steps) {
-          last = { input: reading.event.input!, value: reading.event.objective };
+          last = { input: reading.row, value: reading.event.objective };
           if (settings.returnAllStarts) last.starts = finalStarts(reading.values, evaluation.x, set);
         }
-        if (!context.snapshot(t - 1, steps)) delete reading.event.input;
         yield reading.event;
       }
       if (t === steps) break;

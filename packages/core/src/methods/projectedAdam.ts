@@ -96,10 +96,8 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
         bestX = replace(bestX, nextBestX);
       }
       const snapshot = t > 0 && context.snapshot(t - 1, steps);
-      const reading = readStep(Math.max(0, t - 1), steps, value, evaluation.head, x, set, true);
-      if (reading.event.objective > best.value)
-        best = { value: reading.event.objective, input: reading.event.input! };
-      if (!snapshot) delete reading.event.input;
+      const reading = readStep(Math.max(0, t - 1), steps, value, evaluation.head, x, set, snapshot);
+      if (reading.event.objective > best.value) best = { value: reading.event.objective, input: reading.row };
       if (t > 0) yield reading.event;
       if (t === steps) break;
 

@@ -8,6 +8,8 @@ export interface StepReading {
   /** Objective of every start. */
   values: Float32Array;
   best: number;
+  /** The best start's input. Not the event's `input`, which is a separate copy the consumer may transfer. */
+  row: Float32Array;
 }
 
 /**
@@ -55,8 +57,8 @@ export function readStep(
     outputs: modelOutputs,
     violation: set.violation(row),
   };
-  if (snapshot) event.input = row;
-  return { event, values, best };
+  if (snapshot) event.input = row.slice();
+  return { event, values, best, row };
 }
 
 /** A copy (own buffer, safe to transfer) of row `index` of `x`. */

@@ -121,12 +121,11 @@ export async function* trainableInputLayer(context: MethodContext): MethodRun {
       }
       const { x, value, head } = evaluated!;
       if (t > 0) {
-        const reading = readStep(t - 1, steps, value, head, x, set, true);
+        const reading = readStep(t - 1, steps, value, head, x, set, context.snapshot(t - 1, steps));
         if (t === steps) {
-          outcome = { input: reading.event.input!, value: reading.event.objective };
+          outcome = { input: reading.row, value: reading.event.objective };
           if (settings.returnAllStarts) outcome.starts = finalStarts(reading.values, x, set);
         }
-        if (!context.snapshot(t - 1, steps)) delete reading.event.input;
         yield reading.event;
       }
       tf.dispose(kept);

@@ -8,7 +8,7 @@ import { evaluateObjective } from './evaluateObjective.ts';
 import { optimize, runOptimization } from './optimize.ts';
 import { defaultSnapshot } from './resolveOptions.ts';
 import { loadTestModel, testModelPaths } from './testModels.ts';
-import type { OptimizationEvent, OptimizeOptions } from './types.ts';
+import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from './types.ts';
 
 const fixture = testModelPaths[0]!.path;
 let model: tfl.LayersModel;
@@ -72,6 +72,19 @@ describe('optimize', () => {
     expect(chosen.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(chosen.at(-1)).toBe(999);
     expect(chosen.length).toBeLessThan(50 + 2 * 20 + 3);
+  });
+
+  it('gives each snapshot its own buffer, so a consumer may transfer it (as the server does)', async () => {
+    for (const method of ['projected-adam', 'normalized-gradient-ascent', 'trainable-input-layer'] as const) {
+      let result: OptimizationResult | undefined;
+      for await (const event of optimize(model, { ...logit3, method })) {
+        if (event.type === 'step' && event.input)
+          structuredClone(event.input, { transfer: [event.input.buffer] });
+        if (event.type === 'done') result = event.result;
+      }
+      expect(result!.input).toHaveLength(784);
+      expect(result!.input.every(Number.isFinite)).toBe(true);
+    }
   });
 
   it('cancels through an AbortSignal with CancelledError and frees its tensors', async () => {
