@@ -61,9 +61,14 @@ export interface OptimizeOptions {
   /** Number of starts optimised together in one batch. */
   restarts?: number;
   seed?: number;
+  /** Adam's learning rate; for normalized-gradient-ascent the step size (L2 length of each step). */
   learningRate?: number;
   regularizers?: RegularizerSpec;
-  /** projected-adam only: optimise x directly ('pixel', projected), or through a sigmoid / Fourier basis. */
+  /**
+   * projected-adam: optimise x directly ('pixel', projected after every step), or through a sigmoid /
+   * Fourier (2-D cosine) basis. trainable-input-layer: keep the box with a clipping kernel constraint
+   * ('pixel') or a sigmoid activation ('sigmoid'). normalized-gradient-ascent: 'pixel' only.
+   */
   parameterization?: 'pixel' | 'sigmoid' | 'fourier';
   /** Which steps carry a full copy of the input; default: the first 50, then log-spaced, and the last. */
   snapshot?: (step: number, steps: number) => boolean;
