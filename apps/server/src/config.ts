@@ -1,5 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface ServerConfig {
   /** 0 picks a free port (tests). */
@@ -44,8 +47,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   return {
     port: intFromEnv(env, 'PORT', 4000),
     host: env.HOST ?? '0.0.0.0',
-    // npm runs workspace scripts in the package folder; INIT_CWD is where the user typed the command.
-    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ARGMAX_DATA_DIR ?? 'data'),
+    // npm and turbo run the server in its package folder: a relative path means one in the repository root.
+    dataDir: resolve(repositoryRoot, env.ARGMAX_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.ARGMAX_REDIS_PREFIX || undefined,
