@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
@@ -266,6 +267,27 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
     await page.getByText('Uploaded and checked with a forward pass.').waitFor({ timeout: 120_000 });
     await expect
       .poll(() => page.getByTestId('model-card').filter({ hasText: 'mnist h5' }).count(), { timeout: 30_000 })
+      .toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('takes a model dropped onto the upload form', async () => {
+    await page.goto(`${web.url}/t/${teamId}/models`);
+    await page.locator('#upload-name').fill('dropped h5');
+    const bytes = [...(await readFile(new URL(KERAS_H5, import.meta.url)))];
+    // A real drop event carrying the file, as the browser sends when a file is dragged from the desktop.
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'mnist.h5'));
+      return transfer;
+    }, bytes);
+    await page.dispatchEvent('form[aria-label="Upload a model"]', 'drop', { dataTransfer });
+    await page.getByRole('button', { name: 'Upload model' }).click();
+    await page.getByText('Uploaded and checked with a forward pass.').waitFor({ timeout: 120_000 });
+    await expect
+      .poll(() => page.getByTestId('model-card').filter({ hasText: 'dropped h5' }).count(), {
+        timeout: 30_000,
+      })
       .toBe(1);
     expect(pageErrors).toEqual([]);
   });

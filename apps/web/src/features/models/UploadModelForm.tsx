@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
+import { type DragEvent, type FormEvent, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { splitByField } from '../../api/apiProblems.ts';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
@@ -25,6 +25,16 @@ export function UploadModelForm({ teamId, onUploaded }: { teamId: string; onUplo
   const [state, upload] = useMutation(UploadModelMutation);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const filesInput = useRef<HTMLInputElement>(null);
+
+  // Dropped files go into the file input, so a drop and a pick are submitted the same way.
+  const drop = (event: DragEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    if (filesInput.current && event.dataTransfer.files.length > 0)
+      filesInput.current.files = event.dataTransfer.files;
+  };
   const server = splitByField(state.error, (p) =>
     p.field === 'name' || p.field === 'files' ? p.field : undefined,
   );
@@ -53,7 +63,19 @@ export function UploadModelForm({ teamId, onUploaded }: { teamId: string; onUplo
   };
 
   return (
-    <form className="stack" onSubmit={submit} noValidate aria-label="Upload a model">
+    <form
+      className={dragging ? 'stack dropzone dropzone-active' : 'stack dropzone'}
+      onSubmit={submit}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={drop}
+      noValidate
+      aria-label="Upload a model"
+    >
+      <p className="muted">Drop a .keras, a .h5, or a model.json with its shards here, or pick the files.</p>
       <div className="grid-2">
         <label htmlFor="upload-name">
           Name
@@ -64,6 +86,7 @@ export function UploadModelForm({ teamId, onUploaded }: { teamId: string; onUplo
           Files
           <input
             id="upload-files"
+            ref={filesInput}
             name="files"
             type="file"
             multiple
