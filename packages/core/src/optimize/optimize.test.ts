@@ -79,7 +79,7 @@ describe('optimize', () => {
       let result: OptimizationResult | undefined;
       for await (const event of optimize(model, { ...logit3, method })) {
         if (event.type === 'step' && event.input)
-          structuredClone(event.input, { transfer: [event.input.buffer] });
+          structuredClone(event.input, { transfer: [event.input.buffer as ArrayBuffer] });
         if (event.type === 'done') result = event.result;
       }
       expect(result!.input).toHaveLength(784);
