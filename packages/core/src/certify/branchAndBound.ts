@@ -1,0 +1,308 @@
+import type { LayerGraph } from '../network/layerGraph.ts';
+import {
+  type BoundParameters,
+  type BoundProblem,
+  cloneParameters,
+  initialParameters,
+  optimizeBound,
+} from './boundOptimizer.ts';
+import { runHighs } from './highsSolve.ts';
+import { cloneBounds, type NodeBounds, tightenFrom } from './intervalBounds.ts';
+import type { ConcaveCase } from './logitObjective.ts';
+import { buildNetworkMilp, objectiveAwareUnits } from './networkMilp.ts';
+import type { CertifyRegion } from './region.ts';
+
+/**
+ * Anytime branch and bound over ReLU phases. A node fixes the phase of some units; its bound is the
+ * α/β-optimised linear relaxation over the inputs that respect those phases (β-CROWN style: fixed
+ * phases enter as Lagrangian terms, warm-started from the parent). Best-first: the largest open bound
+ * is the global upper bound, and it can only go down. Every node's relaxation maximiser is tried as a
+ * candidate. A node where no unit needs a binary any more (all phases fixed or objective-aware) is
+ * solved exactly as an LP. Nodes whose bound is within the tolerance of the incumbent are closed.
+ */
+export interface BranchAndBoundInput {
+  graph: LayerGraph;
+  region: CertifyRegion;
+  objective: ConcaveCase;
+  /** Node bounds over the whole region (IBP ∩ CROWN). */
+  rootBounds: NodeBounds;
+  /** Value of the best feasible input known (−∞ if none). */
+  incumbent: number;
+  /** Evaluates a candidate input: its true objective value, or −∞ when it is not feasible. */
+  consider(x: Float64Array): number;
+  deadline: number;
+  /** Relative gap at which the search stops (proven). */
+  tolerance: number;
+  onBound?(bound: number, incumbent: number, nodes: number): void;
+  shouldStop(): boolean;
+  /** Lets the event loop run (abort signals, progress) every so often. */
+  yieldEvery?: number;
+}
+
+export interface BranchAndBoundResult {
+  bound: number;
+  incumbent: number;
+  nodes: number;
+  lps: number;
+  /** Whether the search ran out of open nodes (the bound is then the optimum within tolerance). */
+  complete: boolean;
+}
+
+interface Split {
+  op: number;
+  unit: number;
+  sign: 1 | -1;
+}
+
+interface OpenNode {
+  splits: Split[];
+  bound: number;
+  params: BoundParameters;
+  /** The unit this node's bound says to branch on next. */
+  branch?: { op: number; unit: number };
+}
+
+const rootIterations = 100;
+const childIterations = 20;
+
+export async function branchAndBound(input: BranchAndBoundInput): Promise<BranchAndBoundResult> {
+  const { graph, region, objective } = input;
+  const aware = objectiveAwareUnits(graph, objective);
+  let incumbent = input.incumbent;
+  let nodes = 0;
+  let lps = 0;
+  /** The largest bound of any closed node (pruned or solved): part of the global bound. */
+  let closedMax = Number.NEGATIVE_INFINITY;
+  const slack = () => input.tolerance * Math.max(1, Math.abs(incumbent));
+  const consider = (x: Float64Array) => {
+    const value = input.consider(x);
+    if (value > incumbent) incumbent = value;
+  };
+
+  const prepare = (splits: Split[]) => {
+    const bounds = cloneBounds(input.rootBounds);
+    const splitSign: (Int8Array | undefined)[] = graph.ops.map(() => undefined);
+    let first = graph.ops.length;
+    for (const s of splits) {
+      splitSign[s.op] ??= new Int8Array(bounds.lo[s.op]!.length);
+      const sign = splitSign[s.op]!;
+      sign[s.unit] = s.sign;
+      if (s.sign > 0) bounds.lo[s.op]![s.unit] = Math.max(bounds.lo[s.op]![s.unit]!, 0);
+      else bounds.hi[s.op]![s.unit] = Math.min(bounds.hi[s.op]![s.unit]!, 0);
+      if (bounds.lo[s.op]![s.unit]! > bounds.hi[s.op]![s.unit]!) return undefined;
+      first = Math.min(first, s.op);
+    }
+    if (!tightenFrom(graph, bounds, first)) return undefined;
+    return { bounds, splitSign };
+  };
+
+  let rootRho: (Float64Array | undefined)[] = [];
+  const evaluate = async (
+    splits: Split[],
+    warm: BoundParameters | undefined,
+    iterations: number,
+  ): Promise<{ bound: number; params?: BoundParameters; branch?: { op: number; unit: number } }> => {
+    nodes++;
+    const prepared = prepare(splits);
+    if (!prepared) return { bound: Number.NEGATIVE_INFINITY };
+    const problem: BoundProblem = {
+      graph,
+      bounds: prepared.bounds,
+      region,
+      objective,
+      splitSign: prepared.splitSign,
+    };
+    const start = initialParameters(problem);
+    if (warm) inherit(start, warm, problem, rootRho);
+    const result = optimizeBound(problem, start, {
+      iterations,
+      stopBelow: incumbent + slack(),
+      deadline: input.deadline,
+    });
+    consider(result.x);
+    const branch = chooseBranch(problem, result.post, aware);
+    // Per-input slopes are large: nodes keep the root's, not their own.
+    const params = { ...result.params, rho: [] };
+    if (splits.length === 0) rootRho = result.params.rho;
+    if (branch || result.bound <= incumbent + slack()) {
+      return { bound: result.bound, params, ...(branch ? { branch } : {}) };
+    }
+    // Nothing left that needs a binary: the node's LP is exact.
+    lps++;
+    const milp = buildNetworkMilp(graph, prepared.bounds, objective, region, {
+      splitSign: prepared.splitSign,
+      relaxIntegrality: true,
+    });
+    const solved = await runHighs(milp.lp, { deadline: input.deadline, shouldStop: input.shouldStop });
+    if (solved.x) consider(solved.x.slice(0, graph.inputSize));
+    if (solved.status === 'optimal' || solved.status === 'infeasible') {
+      return { bound: Math.min(result.bound, padLp(solved.bound)) };
+    }
+    return { bound: result.bound, params };
+  };
+
+  const heap = new MaxHeap<OpenNode>();
+  const root = await evaluate([], undefined, rootIterations);
+  if (root.bound > incumbent + slack()) {
+    if (root.params)
+      heap.push(
+        {
+          splits: [],
+          bound: root.bound,
+          params: root.params,
+          ...(root.branch ? { branch: root.branch } : {}),
+        },
+        root.bound,
+      );
+    else closedMax = Math.max(closedMax, root.bound);
+  } else closedMax = Math.max(closedMax, root.bound);
+
+  const globalBound = () => Math.max(closedMax, heap.peekKey() ?? Number.NEGATIVE_INFINITY, incumbent);
+  input.onBound?.(globalBound(), incumbent, nodes);
+  let lastYield = performance.now();
+  const yieldEvery = input.yieldEvery ?? 50;
+
+  while (heap.size > 0) {
+    if (performance.now() > input.deadline || input.shouldStop()) break;
+    if (globalBound() - incumbent <= slack()) break;
+    const node = heap.pop()!;
+    if (node.bound <= incumbent + slack()) {
+      closedMax = Math.max(closedMax, node.bound);
+      continue;
+    }
+    if (!node.branch) {
+      // Stopped before it could be branched or solved: it stays open with its bound.
+      heap.push(node, node.bound);
+      break;
+    }
+    const before = globalBound();
+    for (const sign of [1, -1] as const) {
+      const splits = [...node.splits, { op: node.branch.op, unit: node.branch.unit, sign }];
+      const child = await evaluate(splits, node.params, childIterations);
+      // A child's bound never needs to exceed its parent's (both are valid for the child's inputs).
+      const bound = Math.min(child.bound, node.bound);
+      if (
+        child.params &&
+        bound > incumbent + slack() &&
+        (child.branch || performance.now() > input.deadline)
+      ) {
+        heap.push(
+          { splits, bound, params: child.params, ...(child.branch ? { branch: child.branch } : {}) },
+          bound,
+        );
+      } else closedMax = Math.max(closedMax, bound);
+    }
+    const after = globalBound();
+    if (after < before) input.onBound?.(after, incumbent, nodes);
+    if (performance.now() - lastYield > yieldEvery) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+  }
+  const bound = globalBound();
+  input.onBound?.(bound, incumbent, nodes);
+  return { bound, incumbent, nodes, lps, complete: heap.size === 0 };
+}
+
+/** LP optima carry the solver's feasibility tolerances: pad them like the other solver bounds. */
+export function padLp(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  return value + 1e-6 * (1 + Math.abs(value));
+}
+
+/** Copies the parent's parameters into a child's (same shapes, plus a zero β for the new split). */
+function inherit(
+  target: BoundParameters,
+  parent: BoundParameters,
+  problem: BoundProblem,
+  rootRho: (Float64Array | undefined)[],
+): void {
+  const copy = cloneParameters(parent);
+  if (target.rho.length > 0) target.rho = rootRho.length > 0 ? rootRho : target.rho;
+  target.alpha = copy.alpha;
+  target.theta = copy.theta;
+  target.mu = copy.mu;
+  target.beta = problem.graph.ops.map((_, p) => {
+    const sign = problem.splitSign?.[p];
+    if (!sign) return undefined;
+    const beta = new Float64Array(sign.length);
+    if (copy.beta[p]) beta.set(copy.beta[p]!);
+    return beta;
+  });
+}
+
+/**
+ * The open unit whose relaxation costs the bound most: for a unit on its upper line, the coefficient
+ * times the line's height above the ReLU at 0 (`u·(−l)/(u−l)`), BaBSR-style; units on their lower line
+ * come after, by coefficient times `min(u, −l)`. Objective-aware units never need a branch.
+ */
+function chooseBranch(
+  problem: BoundProblem,
+  post: (Float64Array | undefined)[],
+  aware: { op: number; free: Uint8Array } | undefined,
+): { op: number; unit: number } | undefined {
+  let best: { op: number; unit: number } | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  problem.graph.ops.forEach((op, p) => {
+    if (op.kind !== 'relu' && op.kind !== 'leakyRelu') return;
+    const l = problem.bounds.lo[p]!;
+    const u = problem.bounds.hi[p]!;
+    const coefficient = post[p]!;
+    const sign = problem.splitSign?.[p];
+    for (let j = 0; j < op.size; j++) {
+      if (!(l[j]! < 0 && u[j]! > 0) || sign?.[j]) continue;
+      if (aware?.op === p && aware.free[j]) continue;
+      const v = coefficient[j]!;
+      const score =
+        v > 0 ? (v * u[j]! * -l[j]!) / (u[j]! - l[j]!) : -1e12 + Math.abs(v) * Math.min(u[j]!, -l[j]!);
+      if (score > bestScore) {
+        bestScore = score;
+        best = { op: p, unit: j };
+      }
+    }
+  });
+  return best;
+}
+
+/** A binary max-heap keyed by number. */
+class MaxHeap<T> {
+  private readonly items: { key: number; value: T }[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peekKey(): number | undefined {
+    return this.items[0]?.key;
+  }
+  push(value: T, key: number): void {
+    const items = this.items;
+    items.push({ key, value });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]!.key >= items[i]!.key) break;
+      [items[parent], items[i]] = [items[i]!, items[parent]!];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let largest = i;
+        if (left < items.length && items[left]!.key > items[largest]!.key) largest = left;
+        if (right < items.length && items[right]!.key > items[largest]!.key) largest = right;
+        if (largest === i) break;
+        [items[largest], items[i]] = [items[i]!, items[largest]!];
+        i = largest;
+      }
+    }
+    return top.value;
+  }
+}

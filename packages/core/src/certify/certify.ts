@@ -1,0 +1,267 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { CancelledError, InvalidArgumentError } from '../errors.ts';
+import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
+import { initialParameters, optimizeBound } from './boundOptimizer.ts';
+import { branchAndBound, padLp } from './branchAndBound.ts';
+import { runHighs } from './highsSolve.ts';
+import { intervalBounds, type NodeBounds } from './intervalBounds.ts';
+import { crownIntermediateBounds } from './linearRelaxation.ts';
+import {
+  type ConcaveCase,
+  compileLogitObjective,
+  concaveCases,
+  evaluateLogitObjective,
+  type LogitObjective,
+} from './logitObjective.ts';
+import { buildNetworkMilp, milpSupport } from './networkMilp.ts';
+import {
+  type CertifyRegion,
+  certifyRegion,
+  feasibleWithin,
+  regionViolation,
+  toFloat32Inside,
+} from './region.ts';
+import { float32Allowance } from './roundoff.ts';
+import type { Certificate, CertifyMethod, CertifyOptions, CertifyResult } from './types.ts';
+
+const defaultTimeLimitSeconds = 10;
+const defaultTolerance = 1e-4;
+const crownIterations = 200;
+
+/**
+ * A certificate for "maximise `options.objective` over the constraints" on `model`: the best input
+ * known (the incumbent, the relaxations' maximisers, the exact search's solutions), a sound upper
+ * bound on every input's value, and whether the two meet. Bounds tighten in stages (IBP, α-CROWN,
+ * then branch and bound or a MILP until the time limit), each reported through `onProgress`.
+ * Models or objectives it cannot bound give `{ supported: false, reason }`, never a guessed number.
+ */
+export async function certify(model: tfl.LayersModel, options: CertifyOptions): Promise<CertifyResult> {
+  const extraction = extractLayerGraph(model);
+  if ('unsupported' in extraction) return { supported: false, reason: `model: ${extraction.unsupported}` };
+  return certifyGraph(extraction.graph, options);
+}
+
+/** `certify` on an extracted graph (what a worker holding float64 weights calls). */
+export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): Promise<CertifyResult> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const timeLimit = options.timeLimitSeconds ?? defaultTimeLimitSeconds;
+  if (!(timeLimit > 0))
+    throw new InvalidArgumentError('timeLimitSeconds', timeLimit, 'a number of seconds > 0');
+  const deadline = started + timeLimit * 1000;
+  const tolerance = options.tolerance ?? defaultTolerance;
+  const stopRequested = () =>
+    options.signal?.aborted === true ||
+    (options.cancelFlag !== undefined && Atomics.load(options.cancelFlag, 0) !== 0);
+
+  const bad = graph.ops.find(
+    (op) =>
+      op.kind === 'affine' && (!op.bias.every(Number.isFinite) || !op.matrix.values.every(Number.isFinite)),
+  );
+  if (bad) return { supported: false, reason: `model: layer ${bad.layer} has NaN or infinite weights` };
+  const objective = compileLogitObjective(graph, options.objective);
+  if ('unsupported' in objective) return { supported: false, reason: `objective: ${objective.unsupported}` };
+  const region = certifyRegion(options.constraints ?? {}, graph.inputSize);
+  if ('unsupported' in region) return { supported: false, reason: `constraints: ${region.unsupported}` };
+
+  const best = bestTracker(graph, objective, region);
+  if (options.incumbent) {
+    if (options.incumbent.length !== graph.inputSize) {
+      throw new InvalidArgumentError(
+        'incumbent',
+        options.incumbent,
+        `${graph.inputSize} values (the model's input size)`,
+      );
+    }
+    best.consider(options.incumbent);
+  }
+  best.consider(Float64Array.from(region.lo, (l, i) => (l + region.hi[i]!) / 2));
+
+  const bounds = intervalBounds(graph, region.lo, region.hi);
+  const cases = concaveCases(objective);
+  const ibp = Math.max(...cases.map((c) => intervalObjectiveBound(c, bounds, graph.ops.length)));
+  let roundoff = float32Allowance(graph, bounds, objective);
+  const pad = (bound: number) => bound + roundoff + 1e-9 * (1 + Math.abs(bound));
+  let exactBound = ibp;
+  let method: CertifyMethod = 'ibp';
+  const report = (nodes?: number) => {
+    const upperBound = pad(Math.max(exactBound, best.value));
+    options.onProgress?.({
+      method,
+      upperBound,
+      bestValue: best.value,
+      gap: relativeGap(upperBound, best.value),
+      seconds: seconds(),
+      ...(nodes !== undefined ? { nodes } : {}),
+    });
+  };
+  report();
+  const checkCancelled = () => {
+    if (stopRequested()) throw new CancelledError('certify was cancelled');
+  };
+  checkCancelled();
+
+  crownIntermediateBounds(graph, bounds);
+  roundoff = float32Allowance(graph, bounds, objective);
+  let crown = Number.NEGATIVE_INFINITY;
+  for (const c of cases) {
+    const problem = { graph, bounds, region, objective: c };
+    const result = optimizeBound(problem, initialParameters(problem), {
+      iterations: crownIterations,
+      deadline,
+    });
+    best.consider(result.x);
+    crown = Math.max(crown, result.bound);
+  }
+  if (crown < exactBound) {
+    exactBound = crown;
+    method = 'crown';
+  }
+  report();
+  checkCancelled();
+
+  const closed = () => exactBound - best.value <= tolerance * Math.max(1, Math.abs(exactBound));
+  const search = options.search ?? 'auto';
+  let searchBound: number | undefined;
+  let nodes: number | undefined;
+  const exactReason = milpSupport(graph);
+  if (!closed() && search !== 'bounds' && !exactReason && performance.now() < deadline) {
+    const searchMethod: CertifyMethod = search === 'milp' ? 'milp' : 'bab';
+    let bound = Number.NEGATIVE_INFINITY;
+    const caseDeadline = (k: number) =>
+      performance.now() + (deadline - performance.now()) / (cases.length - k);
+    for (const [k, c] of cases.entries()) {
+      const result: { bound: number; nodes?: number } =
+        searchMethod === 'milp'
+          ? await milpSearch(
+              graph,
+              bounds,
+              c,
+              region,
+              best,
+              caseDeadline(k),
+              tolerance,
+              stopRequested,
+              (b) => {
+                if (cases.length === 1 && b < exactBound) {
+                  exactBound = b;
+                  method = 'milp';
+                  report();
+                }
+              },
+            )
+          : await branchAndBound({
+              graph,
+              region,
+              objective: c,
+              rootBounds: bounds,
+              incumbent: best.value,
+              consider: (x) => best.consider(x),
+              deadline: caseDeadline(k),
+              tolerance,
+              shouldStop: stopRequested,
+              onBound: (b, _incumbent, n) => {
+                if (cases.length === 1 && b < exactBound) {
+                  exactBound = b;
+                  method = 'bab';
+                  report(n);
+                }
+              },
+            });
+      if (result.nodes !== undefined) nodes = (nodes ?? 0) + result.nodes;
+      bound = Math.max(bound, result.bound);
+    }
+    checkCancelled();
+    searchBound = bound;
+    if (bound < exactBound) {
+      exactBound = bound;
+      method = searchMethod;
+    }
+  }
+
+  exactBound = Math.max(exactBound, best.value);
+  const upperBound = pad(exactBound);
+  report(nodes);
+  const certificate: Certificate = {
+    supported: true,
+    bestValue: best.value,
+    upperBound,
+    gap: relativeGap(upperBound, best.value),
+    proven: closed(),
+    method,
+    input: best.input,
+    seconds: seconds(),
+    roundoff,
+    bounds: { ibp, crown, ...(searchBound !== undefined ? { search: searchBound } : {}) },
+    ...(nodes !== undefined ? { nodes } : {}),
+    ...(region.relaxed ? { relaxed: region.relaxed } : {}),
+    ...(!closed() ? { stopped: 'time-limit' as const } : {}),
+  };
+  return certificate;
+}
+
+export function relativeGap(upper: number, value: number): number {
+  if (!Number.isFinite(value)) return Number.POSITIVE_INFINITY;
+  return Math.max(0, upper - value) / Math.max(Math.abs(upper), 1e-12);
+}
+
+/** The best feasible input seen: candidates are rounded to float32 inside the bounds, then checked. */
+function bestTracker(graph: LayerGraph, objective: LogitObjective, region: CertifyRegion) {
+  const tracker = {
+    value: Number.NEGATIVE_INFINITY,
+    input: toFloat32Inside(region.lo, region),
+    consider(x: ArrayLike<number>): number {
+      const input = toFloat32Inside(x, region);
+      if (regionViolation(region, input) > feasibleWithin) return Number.NEGATIVE_INFINITY;
+      const value = evaluateLogitObjective(objective, forwardLayerGraph(graph, input).at(-1) ?? input);
+      if (value > tracker.value) {
+        tracker.value = value;
+        tracker.input = input;
+      }
+      return value;
+    },
+  };
+  return tracker;
+}
+
+/** IBP bound of one case: each linear piece maximised over the logit intervals. */
+function intervalObjectiveBound(c: ConcaveCase, bounds: NodeBounds, logitsNode: number): number {
+  const lo = bounds.lo[logitsNode]!;
+  const hi = bounds.hi[logitsNode]!;
+  const upper = (v: Float64Array) => {
+    let sum = 0;
+    v.forEach((w, i) => {
+      sum += w > 0 ? w * hi[i]! : w * lo[i]!;
+    });
+    return sum;
+  };
+  let bound = upper(c.base);
+  for (const m of c.mins) bound += m.weight * Math.min(...m.options.map(upper));
+  return bound * (1 + 1e-12) + 1e-12;
+}
+
+/** The MILP of one case, solved by HiGHS from the best input known. */
+async function milpSearch(
+  graph: LayerGraph,
+  bounds: NodeBounds,
+  objective: ConcaveCase,
+  region: CertifyRegion,
+  best: ReturnType<typeof bestTracker>,
+  deadline: number,
+  tolerance: number,
+  shouldStop: () => boolean,
+  onBound: (bound: number) => void,
+): Promise<{ bound: number }> {
+  const milp = buildNetworkMilp(graph, bounds, objective, region);
+  const outputs = forwardLayerGraph(graph, best.input);
+  const solved = await runHighs(milp.lp, {
+    integers: milp.integers,
+    deadline,
+    start: milp.startAt(best.input, outputs),
+    mipRelGap: tolerance,
+    shouldStop,
+    onProgress: (p) => onBound(padLp(p.bound)),
+  });
+  if (solved.x) best.consider(solved.x.slice(0, graph.inputSize));
+  return { bound: padLp(solved.bound) };
+}

@@ -1,0 +1,144 @@
+import type { LinearProgram } from '../polish/regionLp.ts';
+import { loadHighs } from '../polish/solveLp.ts';
+
+export interface HighsProgress {
+  /** Best proven bound on the maximum (MILP dual bound). */
+  bound: number;
+  /** Best feasible objective found so far (−∞ before the first). */
+  incumbent: number;
+  seconds: number;
+}
+
+export interface HighsRunOptions {
+  integers?: ArrayLike<number>;
+  /** Absolute time (performance.now()) to stop at. */
+  deadline: number;
+  /** Called from inside the solve whenever HiGHS reports MILP progress. */
+  onProgress?: (progress: HighsProgress) => void;
+  /** Polled from inside the solve; true stops it. */
+  shouldStop?: () => boolean;
+  /** Every column's value at a known feasible point (MIP start). */
+  start?: Float64Array;
+  /** Stop when the relative gap is at most this (HiGHS's default 1e-4). */
+  mipRelGap?: number;
+  /** HiGHS presolve: off by default (it is slow on the dense rows of input layers). */
+  presolve?: boolean;
+}
+
+export interface HighsOutcome {
+  status: 'optimal' | 'infeasible' | 'stopped' | 'failed';
+  /** An upper bound on the maximum (the optimum when 'optimal'); +∞ when none is known. */
+  bound: number;
+  /** The best feasible objective and its columns, when one was found. */
+  objective: number;
+  x?: Float64Array;
+  seconds: number;
+}
+
+/**
+ * Maximises `lp` (with `integers` a MILP) with HiGHS under a deadline, reporting the bound as it
+ * improves. Never throws for infeasible or stopped solves: reports them. The bound of a stopped MILP is
+ * HiGHS's dual bound; that of an LP stopped early is unknown (+∞).
+ */
+export async function runHighs(lp: LinearProgram, options: HighsRunOptions): Promise<HighsOutcome> {
+  const started = performance.now();
+  const highs = await loadHighs();
+  const isMip = (options.integers?.length ?? 0) > 0;
+  const integrality = isMip ? new Int32Array(lp.numCols) : undefined;
+  if (integrality) for (const i of Array.from(options.integers!)) integrality[i] = 1;
+  const model = highs.createModel({
+    numCols: lp.numCols,
+    numRows: lp.numRows,
+    sense: highs.constants.objectiveSense.maximize,
+    offset: lp.offset,
+    colCost: lp.colCost,
+    colLower: lp.colLower,
+    colUpper: lp.colUpper,
+    rowLower: lp.rowLower,
+    rowUpper: lp.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: lp.numRows,
+      numCols: lp.numCols,
+      starts: lp.starts,
+      indices: lp.indices,
+      values: lp.values,
+    },
+    ...(integrality ? { integrality } : {}),
+  });
+  let bound = Number.POSITIVE_INFINITY;
+  let incumbent = Number.NEGATIVE_INFINITY;
+  try {
+    const seconds = Math.max(1e-3, (options.deadline - performance.now()) / 1000);
+    model.options.set({
+      output_flag: false,
+      time_limit: seconds,
+      presolve: options.presolve ? 'on' : 'off',
+      ...(options.mipRelGap !== undefined ? { mip_rel_gap: options.mipRelGap } : {}),
+    });
+    if (options.start && isMip) model.setSolution({ colValue: options.start });
+    const types = highs.constants.callbackType;
+    const report = (data: { mip_dual_bound?: number; mip_primal_bound?: number }) => {
+      const b = data.mip_dual_bound;
+      const v = data.mip_primal_bound;
+      if (typeof v === 'number' && Number.isFinite(v)) incumbent = Math.max(incumbent, v);
+      if (typeof b === 'number' && Number.isFinite(b) && b < bound) {
+        bound = b;
+        options.onProgress?.({ bound, incumbent, seconds: (performance.now() - started) / 1000 });
+      }
+    };
+    const stop = () => options.shouldStop?.() === true || performance.now() > options.deadline;
+    const { modelStatus } = model.run(
+      isMip
+        ? {
+            [types.mipInterrupt]: (event) => {
+              report(event.data);
+              if (stop()) event.interrupt();
+              return undefined;
+            },
+            [types.mipImprovingSolution]: (event) => {
+              report(event.data);
+              return undefined;
+            },
+          }
+        : {
+            [types.simplexInterrupt]: (event) => {
+              if (stop()) event.interrupt();
+              return undefined;
+            },
+          },
+    );
+    const codes = highs.constants.modelStatus;
+    const solution = model.getSolution();
+    const feasible = model.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
+    const objective = feasible ? model.getObjectiveValue() : Number.NEGATIVE_INFINITY;
+    const elapsed = (performance.now() - started) / 1000;
+    if (modelStatus === codes.optimal) {
+      const dual = isMip ? Number(model.info.get('mip_dual_bound')) : objective;
+      return {
+        status: 'optimal',
+        bound: Number.isFinite(dual) ? Math.max(dual, objective) : objective,
+        objective,
+        x: solution.colValue,
+        seconds: elapsed,
+      };
+    }
+    if (modelStatus === codes.infeasible) {
+      return { status: 'infeasible', bound: Number.NEGATIVE_INFINITY, objective, seconds: elapsed };
+    }
+    if (isMip) {
+      const dual = Number(model.info.get('mip_dual_bound'));
+      if (Number.isFinite(dual)) bound = Math.min(bound, dual);
+    }
+    const stopped = modelStatus === codes.timeLimit || modelStatus === codes.interrupted;
+    return {
+      status: stopped ? 'stopped' : 'failed',
+      bound: isMip ? bound : Number.POSITIVE_INFINITY,
+      objective,
+      ...(feasible ? { x: solution.colValue } : {}),
+      seconds: elapsed,
+    };
+  } finally {
+    model.dispose();
+  }
+}
