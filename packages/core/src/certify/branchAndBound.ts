@@ -73,7 +73,8 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
   let lps = 0;
   /** The largest bound of any closed node (pruned or solved): part of the global bound. */
   let closedMax = Number.NEGATIVE_INFINITY;
-  const slack = () => input.tolerance * Math.max(1, Math.abs(incumbent));
+  // No slack while no feasible input is known (then nothing may be closed on its account).
+  const slack = () => input.tolerance * Math.max(1, Number.isFinite(incumbent) ? Math.abs(incumbent) : 0);
   const consider = (x: Float64Array) => {
     const value = input.consider(x);
     if (value > incumbent) incumbent = value;

@@ -21,6 +21,7 @@ import {
   regionViolation,
   toFloat32Inside,
 } from './region.ts';
+import { solveRegionLp } from './regionPolish.ts';
 import { float32Allowance } from './roundoff.ts';
 import type { Certificate, CertifyMethod, CertifyOptions, CertifyResult } from './types.ts';
 
@@ -125,6 +126,23 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   let searchBound: number | undefined;
   let nodes: number | undefined;
   const exactReason = milpSupport(graph);
+  const polish = async () => {
+    for (const c of cases) {
+      if (performance.now() > deadline) return;
+      // No feasible input yet (linear constraints cut off every vertex tried): the LP relaxation's is.
+      if (!Number.isFinite(best.value)) {
+        const x = await solveRegionLp(graph, bounds, c, region, undefined, deadline, stopRequested);
+        if (x) best.consider(x);
+      }
+      const x = await solveRegionLp(graph, bounds, c, region, best.input, deadline, stopRequested);
+      if (x) best.consider(x);
+    }
+  };
+  if (!exactReason && search !== 'bounds' && !closed()) {
+    const before = best.value;
+    await polish();
+    if (best.value > before) report();
+  }
   if (!closed() && search !== 'bounds' && !exactReason && performance.now() < deadline) {
     const searchMethod: CertifyMethod = search === 'milp' ? 'milp' : 'bab';
     let bound = Number.NEGATIVE_INFINITY;
@@ -179,6 +197,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
     }
   }
 
+  if (!exactReason && search !== 'bounds' && !closed() && performance.now() < deadline) await polish();
   exactBound = Math.max(exactBound, best.value);
   const upperBound = pad(exactBound);
   report(nodes);
