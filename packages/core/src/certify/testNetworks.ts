@@ -85,7 +85,10 @@ export function sampledMaximum(
   }
   const uniform = seededRandom(seed);
   for (let k = 0; k < random; k++) samples.push(Float64Array.from({ length: n }, (_, i) => at(i, uniform())));
-  let best = { value: Number.NEGATIVE_INFINITY, input: new Float64Array(n) };
+  let best: { value: number; input: Float64Array } = {
+    value: Number.NEGATIVE_INFINITY,
+    input: new Float64Array(n),
+  };
   const feasible = samples.filter((x) => regionViolation(region, x) <= feasibleWithin);
   for (const x of feasible) {
     const value = evaluateLogitObjective(objective, logitsAt(graph, x));
