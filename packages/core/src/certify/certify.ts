@@ -42,6 +42,20 @@ export async function certify(model: tfl.LayersModel, options: CertifyOptions): 
   return certifyGraph(extraction.graph, options);
 }
 
+/**
+ * Why `certify` would give no certificate for this model and objective, or undefined when it can:
+ * cheap, so callers can check before running an optimisation whose result they want certified.
+ */
+export function certificateSupport(
+  model: tfl.LayersModel,
+  objective: CertifyOptions['objective'],
+): string | undefined {
+  const extraction = extractLayerGraph(model);
+  if ('unsupported' in extraction) return `model: ${extraction.unsupported}`;
+  const compiled = compileLogitObjective(extraction.graph, objective);
+  return 'unsupported' in compiled ? `objective: ${compiled.unsupported}` : undefined;
+}
+
 /** `certify` on an extracted graph (what a worker holding float64 weights calls). */
 export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): Promise<CertifyResult> {
   const started = performance.now();
