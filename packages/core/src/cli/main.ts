@@ -10,6 +10,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'find the input that maximises a model output under constraints',
     load: async () => (await import('./commands/optimize.ts')).optimizeCommand,
   },
+  certify: {
+    summary: 'certified upper bound (and proven optimum) of a logit or margin over constraints',
+    load: async () => (await import('./commands/certify.ts')).certifyCommand,
+  },
 };
 
 const usage = `Usage: argmax <command> [options]
