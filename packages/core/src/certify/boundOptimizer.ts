@@ -90,6 +90,15 @@ export function cloneParameters(p: BoundParameters): BoundParameters {
   };
 }
 
+/** Copies `source` into `target` of the same shapes, without allocating. */
+function copyParameters(target: BoundParameters, source: BoundParameters): void {
+  source.alpha.forEach((a, p) => a && target.alpha[p]!.set(a));
+  source.beta.forEach((b, p) => b && target.beta[p]!.set(b));
+  source.theta.forEach((t, k) => target.theta[k]!.set(t));
+  target.mu.set(source.mu);
+  source.rho.forEach((r, j) => r && target.rho[j]!.set(r));
+}
+
 interface Gradient {
   alpha: (Float64Array | undefined)[];
   beta: (Float64Array | undefined)[];
@@ -98,11 +107,23 @@ interface Gradient {
   rho: (Float64Array | undefined)[];
 }
 
+function zeroGradient(p: BoundParameters): Gradient {
+  return {
+    alpha: p.alpha.map((a) => (a ? new Float64Array(a.length) : undefined)),
+    beta: p.beta.map((b) => (b ? new Float64Array(b.length) : undefined)),
+    theta: p.theta.map((t) => new Float64Array(t.length)),
+    mu: new Float64Array(p.mu.length),
+    rho: p.rho.map((r) => (r ? new Float64Array(r.length) : undefined)),
+  };
+}
+
 /** The bound for fixed parameters; with `gradient`, also its subgradient in every parameter. */
 export function evaluateBound(
   problem: BoundProblem,
   params: BoundParameters,
   gradient = false,
+  /** Reused as the gradient's storage (same shapes as `params`). */
+  scratch?: Gradient,
 ): BoundEvaluation & { gradient?: Gradient } {
   const { graph, bounds, region, objective } = problem;
   const K = graph.ops.length;
@@ -169,35 +190,38 @@ export function evaluateBound(
         }
       : undefined,
   );
-  const g: Gradient = {
-    alpha: graph.ops.map((op, p) => {
-      if (op.kind !== 'relu' && op.kind !== 'leakyRelu') return undefined;
+  const g = scratch ?? zeroGradient(params);
+  graph.ops.forEach((op, p) => {
+    const ga = g.alpha[p];
+    if (ga && (op.kind === 'relu' || op.kind === 'leakyRelu')) {
       const l = bounds.lo[p]!;
       const u = bounds.hi[p]!;
       const coefficient = post![p]!;
       const z = relaxed.pre[p]!;
-      return Float64Array.from(z, (zj, j) =>
-        l[j]! < 0 && u[j]! > 0 && coefficient[j]! <= 0 ? coefficient[j]! * zj : 0,
-      );
-    }),
-    beta: graph.ops.map((_, p) => {
-      const sign = problem.splitSign?.[p];
-      if (!sign) return undefined;
-      const z = relaxed.pre[p]!;
-      return Float64Array.from(sign, (s, j) => s * z[j]!);
-    }),
-    theta: objective.mins.map((m) => Float64Array.from(m.options, (d) => m.weight * dot(d, relaxed.output))),
-    mu: new Float64Array(params.mu.length),
-    rho: params.rho.map((r, j) => {
-      if (!r) return undefined;
-      const g = new Float64Array(r.length);
-      const line = lines[j];
-      if (line && firstOp.kind === 'affine') {
-        slopeGradient(slopeRow(firstOp, j), r, post![slopeOp!]![j]!, line, argmax, region.lo, region.hi, g);
+      for (let j = 0; j < ga.length; j++) {
+        ga[j] = l[j]! < 0 && u[j]! > 0 && coefficient[j]! <= 0 ? coefficient[j]! * z[j]! : 0;
       }
-      return g;
-    }),
-  };
+    }
+    const gb = g.beta[p];
+    const sign = problem.splitSign?.[p];
+    if (gb && sign) {
+      const z = relaxed.pre[p]!;
+      for (let j = 0; j < gb.length; j++) gb[j] = sign[j]! * z[j]!;
+    }
+  });
+  objective.mins.forEach((m, k) => {
+    m.options.forEach((d, j) => {
+      g.theta[k]![j] = m.weight * dot(d, relaxed.output);
+    });
+  });
+  params.rho.forEach((r, j) => {
+    const gr = g.rho[j];
+    if (!r || !gr) return;
+    const line = lines[j];
+    if (line && firstOp.kind === 'affine') {
+      slopeGradient(slopeRow(firstOp, j), r, post![slopeOp!]![j]!, line, argmax, region.lo, region.hi, gr);
+    } else gr.fill(0);
+  });
   region.rows.forEach((r, k) => {
     const ax = dot(r.coefficients, argmax);
     g.mu[2 * k] = Number.isFinite(r.upper) ? r.upper - ax : 0;
@@ -231,8 +255,10 @@ export function optimizeBound(
   options: OptimizeBoundOptions,
 ): BoundEvaluation & { params: BoundParameters; iterations: number } {
   const params = cloneParameters(start);
-  const first = evaluateBound(problem, params, true);
-  let best = { bound: first.bound, x: first.x, post: first.post, params: cloneParameters(params) };
+  const scratch = zeroGradient(params);
+  const first = evaluateBound(problem, params, true, scratch);
+  const bestParams = cloneParameters(params);
+  let best = { bound: first.bound, x: first.x, post: first.post, params: bestParams };
   if (options.stopBelow !== undefined && first.bound <= options.stopBelow) return { ...best, iterations: 0 };
   const lr = options.learningRate ?? 0.1;
   const scale = parameterScales(problem, first.post);
@@ -243,10 +269,11 @@ export function optimizeBound(
     if (options.deadline !== undefined && performance.now() > options.deadline) break;
     const rate = lr * 0.97 ** t;
     adam.step(params, current.gradient!, rate, scale, problem);
-    current = evaluateBound(problem, params, true);
+    current = evaluateBound(problem, params, true, scratch);
     iterations = t;
     if (current.bound < best.bound) {
-      best = { bound: current.bound, x: current.x, post: current.post, params: cloneParameters(params) };
+      copyParameters(bestParams, params);
+      best = { bound: current.bound, x: current.x, post: current.post, params: bestParams };
       if (options.stopBelow !== undefined && best.bound <= options.stopBelow) break;
     }
   }
@@ -276,11 +303,14 @@ function parameterScales(problem: BoundProblem, post: (Float64Array | undefined)
 class AdamState {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
+  /** Arrays that have had a non-zero gradient (the others are skipped: Adam would not move them). */
+  private readonly touched: boolean[];
   private t = 0;
   constructor(params: BoundParameters) {
     const arrays = flatten(params, params);
     this.m = arrays.map((a) => new Float64Array(a.length));
     this.v = arrays.map((a) => new Float64Array(a.length));
+    this.touched = arrays.map(() => false);
   }
 
   step(
@@ -298,18 +328,28 @@ class AdamState {
     const b2 = 0.999;
     const c1 = 1 / (1 - b1 ** this.t);
     const c2 = 1 / (1 - b2 ** this.t);
-    values.forEach((value, k) => {
+    const limits = groupLimits(params, problem);
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k]!;
       const g = grads[k]!;
+      if (!this.touched[k]) {
+        let any = false;
+        for (let i = 0; i < g.length && !any; i++) any = g[i] !== 0;
+        if (!any) continue;
+        this.touched[k] = true;
+      }
       const m = this.m[k]!;
       const v = this.v[k]!;
       const r = rates[k]!;
+      const [low, high] = limits[k]!;
       for (let i = 0; i < value.length; i++) {
         m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
         v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
-        value[i]! -= (r * m[i]! * c1) / (Math.sqrt(v[i]! * c2) + 1e-12);
+        const next = value[i]! - (r * m[i]! * c1) / (Math.sqrt(v[i]! * c2) + 1e-12);
+        value[i] = next < low ? low : next > high ? high : next;
       }
-    });
-    project(params, problem);
+    }
+    for (const t of params.theta) projectSimplex(t);
   }
 }
 
@@ -346,20 +386,22 @@ function groupRates(params: BoundParameters, scales: Scales, rate: number): numb
   return rates;
 }
 
-function project(params: BoundParameters, problem: BoundProblem): void {
-  problem.graph.ops.forEach((op, p) => {
-    const a = params.alpha[p];
-    if (a && (op.kind === 'relu' || op.kind === 'leakyRelu')) {
-      const low = op.kind === 'relu' ? 0 : op.alpha;
-      for (let j = 0; j < a.length; j++) a[j] = Math.min(1, Math.max(low, a[j]!));
-    }
-    const b = params.beta[p];
-    if (b) for (let j = 0; j < b.length; j++) b[j] = Math.max(0, b[j]!);
+/** The box each parameter array is projected onto, in `flatten` order (θ's simplex comes after). */
+function groupLimits(params: BoundParameters, problem: BoundProblem): [number, number][] {
+  const limits: [number, number][] = [];
+  params.alpha.forEach((a, p) => {
+    const op = problem.graph.ops[p]!;
+    if (a) limits.push([op.kind === 'leakyRelu' ? op.alpha : 0, 1]);
   });
-  for (const t of params.theta) projectSimplex(t);
-  for (let k = 0; k < params.mu.length; k++) params.mu[k] = Math.max(0, params.mu[k]!);
-  for (const r of params.rho)
-    if (r) for (let k = 0; k < r.length; k++) r[k] = Math.min(1, Math.max(0, r[k]!));
+  params.beta.forEach((b) => {
+    if (b) limits.push([0, Number.POSITIVE_INFINITY]);
+  });
+  for (const _ of params.theta) limits.push([0, 1]);
+  limits.push([0, Number.POSITIVE_INFINITY]);
+  params.rho.forEach((r) => {
+    if (r) limits.push([0, 1]);
+  });
+  return limits;
 }
 
 /** Euclidean projection onto the probability simplex (sort-based). */

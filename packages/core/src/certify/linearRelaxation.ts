@@ -320,18 +320,22 @@ export function forwardRelaxed(
       const a = op.kind === 'relu' ? 0 : op.alpha;
       const alpha = slopes[p]!;
       pre[p] = h;
-      h = h.map((z, j) => {
+      const y = new Float64Array(h.length);
+      for (let j = 0; j < h.length; j++) {
+        const z = h[j]!;
         const lj = l[j]!;
         const uj = u[j]!;
-        if (uj <= 0) return a * z;
-        if (lj >= 0) return z;
-        if ((coefficient?.[j] ?? 0) > 0) {
-          if (bypass?.op === p && bypass.mask[j]) return bypass.value(j);
-          const s = (uj - a * lj) / (uj - lj);
-          return s * z + (a * lj - s * lj);
-        }
-        return alpha[j]! * z;
-      });
+        if (uj <= 0) y[j] = a * z;
+        else if (lj >= 0) y[j] = z;
+        else if ((coefficient?.[j] ?? 0) > 0) {
+          if (bypass?.op === p && bypass.mask[j]) y[j] = bypass.value(j);
+          else {
+            const s = (uj - a * lj) / (uj - lj);
+            y[j] = s * z + (a * lj - s * lj);
+          }
+        } else y[j] = alpha[j]! * z;
+      }
+      h = y;
     } else {
       const shape = maxPoolShape(op, l, u);
       const y = new Float64Array(op.outSize);
