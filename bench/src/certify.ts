@@ -1,0 +1,229 @@
+import { fileURLToPath } from 'node:url';
+import { certifyGraph } from '@argmax/core/certify/certify';
+import { runHighs } from '@argmax/core/certify/highsSolve';
+import { intervalBounds } from '@argmax/core/certify/intervalBounds';
+import {
+  compileLogitObjective,
+  concaveCases,
+  type LogitObjective,
+} from '@argmax/core/certify/logitObjective';
+import { buildNetworkMilp } from '@argmax/core/certify/networkMilp';
+import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
+import type { Certificate } from '@argmax/core/certify/types';
+import { loadDataset } from '@argmax/core/data/loadDataset';
+import { loadModel } from '@argmax/core/models/loadModel';
+import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
+import { runOptimization } from '@argmax/core/optimize/optimize';
+import type { ConstraintSpec } from '@argmax/core/optimize/types';
+import type { BenchRow, BenchSuite } from './benchRow.ts';
+
+const seedModel = fileURLToPath(
+  new URL('../../packages/core/models/fashion-mnist-mlp/model.json', import.meta.url),
+);
+
+/** Budgets in seconds (full run / quick run). */
+const budgets = {
+  full: { box: 60, ball: 60, baseline: 60 },
+  quick: { box: 5, ball: 10, baseline: 10 },
+};
+
+interface Problem {
+  name: string;
+  classIndex: number;
+  constraints: ConstraintSpec;
+  group: string;
+}
+
+/**
+ * Certificates on the seed model (784-128-10 ReLU), per class: the gradient best (projected Adam,
+ * defaults), the certified upper bound, the gap and seconds, for (a) the whole box [0,1]^784 and (b)
+ * L∞ balls of ε = 0.05 and 0.1 around one test image of each class (maximising that class's logit).
+ * Baseline in the same run: the plain big-M MILP (interval bounds, a binary per open ReLU, HiGHS with
+ * its default settings, no warm start) under the same budget. Goals (issue 7): ε = 0.05 proven in
+ * ≤ 5 s median, ε = 0.1 in ≤ 60 s median, whole box gap ≤ 5 % in 60 s for every class.
+ */
+export const certifySuite: BenchSuite = {
+  name: 'certify',
+  async run({ quick, log }) {
+    const budget = quick ? budgets.quick : budgets.full;
+    const model = await loadModel(seedModel);
+    const extraction = extractLayerGraph(model);
+    if ('unsupported' in extraction) throw new Error(extraction.unsupported);
+    const { graph } = extraction;
+    const dataset = await loadDataset('fashion-mnist');
+    const firstOfClass = (k: number) => {
+      for (let i = 0; i < dataset.test.count; i++) if (dataset.test.labels[i] === k) return i;
+      throw new Error(`no test image of class ${k}`);
+    };
+    const imageOf = (i: number) =>
+      Array.from(dataset.test.images.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
+
+    const classes = quick ? [0, 3] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const problems: Problem[] = [];
+    for (const k of quick ? [0] : classes)
+      problems.push({ name: `box class ${k}`, classIndex: k, constraints: {}, group: 'box' });
+    for (const epsilon of quick ? [0.05] : [0.05, 0.1]) {
+      for (const k of classes) {
+        const image = firstOfClass(k);
+        problems.push({
+          name: `linf ${epsilon} test image ${image} class ${k}`,
+          classIndex: k,
+          constraints: { linf: { reference: imageOf(image), epsilon } },
+          group: `linf ${epsilon}`,
+        });
+      }
+    }
+
+    const rows: BenchRow[] = [];
+    const row = (c: string, metric: string, value: number, unit: string, baseline?: number, note?: string) =>
+      rows.push({
+        suite: 'certify',
+        case: c,
+        metric,
+        value,
+        unit,
+        ...(baseline !== undefined
+          ? { baseline, ...(baseline !== 0 ? { ratio: value / baseline } : {}) }
+          : {}),
+        ...(note ? { note } : {}),
+      });
+    const summary = new Map<
+      string,
+      { seconds: number[]; baseline: number[]; gaps: number[]; baselineGaps: number[]; proven: number }
+    >();
+
+    for (const problem of problems) {
+      const objective = { kind: 'logit' as const, index: problem.classIndex };
+      const gradient = await runOptimization(model, { objective, constraints: problem.constraints, seed: 0 });
+      const limit = problem.group === 'box' ? budget.box : budget.ball;
+      const result = await certifyGraph(graph, {
+        objective,
+        constraints: problem.constraints,
+        incumbent: gradient.input,
+        timeLimitSeconds: limit,
+      });
+      if (!result.supported) throw new Error(result.reason);
+      const plain = await plainBigM(graph, objective, problem.constraints, budget.baseline);
+      log(
+        `${problem.name}: gradient ${gradient.value.toFixed(4)} (${gradient.seconds.toFixed(2)} s), best ${result.bestValue.toFixed(4)}, bound ${result.upperBound.toFixed(4)}, gap ${pct(result.gap)}, ${result.proven ? 'proven' : 'open'} by ${result.method} in ${result.seconds.toFixed(2)} s; plain big-M: bound ${plain.bound.toFixed(4)}, gap ${pct(plain.gap)}, ${plain.proven ? 'proven' : 'open'} in ${plain.seconds.toFixed(2)} s`,
+      );
+      record(problem, gradient.value, gradient.seconds, result, plain, limit);
+    }
+    model.dispose();
+
+    for (const [group, s] of summary) {
+      const note =
+        'baseline: plain big-M MILP (interval bounds, HiGHS defaults); open problems count at the budget';
+      row(
+        `${group}: all classes`,
+        'median seconds to proof',
+        median(s.seconds),
+        's',
+        median(s.baseline),
+        note,
+      );
+      row(`${group}: all classes`, 'proven', s.proven, 'problems', undefined, `of ${s.seconds.length}`);
+      row(
+        `${group}: all classes`,
+        'largest gap',
+        Math.max(...s.gaps),
+        '%',
+        Math.max(...s.baselineGaps),
+        note,
+      );
+    }
+    return rows;
+
+    function record(
+      problem: Problem,
+      gradientValue: number,
+      gradientSeconds: number,
+      result: Certificate,
+      plain: Baseline,
+      limit: number,
+    ) {
+      const c = problem.name;
+      const note = 'baseline: plain big-M MILP, same budget';
+      row(
+        c,
+        'gradient best (projected-adam)',
+        gradientValue,
+        'logit',
+        undefined,
+        `${gradientSeconds.toFixed(2)} s`,
+      );
+      row(c, 'best value', result.bestValue, 'logit', plain.value, note);
+      row(c, 'upper bound', result.upperBound, 'logit', plain.bound, note);
+      row(c, 'gap', 100 * result.gap, '%', 100 * plain.gap, note);
+      row(c, 'seconds', result.seconds, 's', plain.seconds, note);
+      row(
+        c,
+        'proven',
+        result.proven ? 1 : 0,
+        '',
+        plain.proven ? 1 : 0,
+        `${result.method}${result.nodes ? `, ${result.nodes} nodes` : ''}`,
+      );
+      const s = summary.get(problem.group) ?? {
+        seconds: [],
+        baseline: [],
+        gaps: [],
+        baselineGaps: [],
+        proven: 0,
+      };
+      s.seconds.push(result.proven ? result.seconds : Math.max(result.seconds, limit));
+      s.baseline.push(plain.proven ? plain.seconds : Math.max(plain.seconds, budget.baseline));
+      s.gaps.push(100 * result.gap);
+      s.baselineGaps.push(100 * plain.gap);
+      if (result.proven) s.proven++;
+      summary.set(problem.group, s);
+    }
+  },
+};
+
+interface Baseline {
+  value: number;
+  bound: number;
+  gap: number;
+  proven: boolean;
+  seconds: number;
+}
+
+/** The issue's baseline: big-M with interval bounds, a binary per open ReLU, HiGHS defaults. */
+async function plainBigM(
+  graph: LayerGraph,
+  spec: { kind: 'logit'; index: number },
+  constraints: ConstraintSpec,
+  seconds: number,
+): Promise<Baseline> {
+  const objective = compileLogitObjective(graph, spec) as LogitObjective;
+  const region = certifyRegion(constraints, graph.inputSize) as CertifyRegion;
+  const bounds = intervalBounds(graph, region.lo, region.hi);
+  const [c] = concaveCases(objective);
+  const milp = buildNetworkMilp(graph, bounds, c!, region, { objectiveAware: false });
+  const started = performance.now();
+  const solved = await runHighs(milp.lp, {
+    integers: milp.integers,
+    deadline: started + seconds * 1000,
+    presolve: true,
+  });
+  const value = solved.objective;
+  const bound = solved.bound;
+  return {
+    value,
+    bound,
+    gap: Number.isFinite(value) ? Math.max(0, bound - value) / Math.abs(bound) : Number.POSITIVE_INFINITY,
+    proven: solved.status === 'optimal',
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function pct(gap: number): string {
+  return `${(100 * gap).toFixed(2)} %`;
+}
