@@ -75,9 +75,14 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
   let closedMax = Number.NEGATIVE_INFINITY;
   // No slack while no feasible input is known (then nothing may be closed on its account).
   const slack = () => input.tolerance * Math.max(1, Number.isFinite(incumbent) ? Math.abs(incumbent) : 0);
+  /** The last global bound reported (only lower ones are reported after it). */
+  let reported = Number.POSITIVE_INFINITY;
   const consider = (x: Float64Array) => {
     const value = input.consider(x);
-    if (value > incumbent) incumbent = value;
+    if (value > incumbent) {
+      incumbent = value;
+      input.onBound?.(Math.max(reported, incumbent), incumbent, nodes);
+    }
   };
 
   const prepare = (splits: Split[]) => {
@@ -159,7 +164,8 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
   } else closedMax = Math.max(closedMax, root.bound);
 
   const globalBound = () => Math.max(closedMax, heap.peekKey() ?? Number.NEGATIVE_INFINITY, incumbent);
-  input.onBound?.(globalBound(), incumbent, nodes);
+  reported = Math.min(reported, globalBound());
+  input.onBound?.(reported, incumbent, nodes);
   let lastYield = performance.now();
   const yieldEvery = input.yieldEvery ?? 50;
 
@@ -176,7 +182,6 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
       heap.push(node, node.bound);
       break;
     }
-    const before = globalBound();
     for (const sign of [1, -1] as const) {
       const splits = [...node.splits, { op: node.branch.op, unit: node.branch.unit, sign }];
       const child = await evaluate(splits, node.params, childIterations);
@@ -193,8 +198,12 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
         );
       } else closedMax = Math.max(closedMax, bound);
     }
+    // The popped node's bound counts until its children are in: report only after them.
     const after = globalBound();
-    if (after < before) input.onBound?.(after, incumbent, nodes);
+    if (after < reported) {
+      reported = after;
+      input.onBound?.(after, incumbent, nodes);
+    }
     if (performance.now() - lastYield > yieldEvery) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = performance.now();

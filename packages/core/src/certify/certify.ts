@@ -99,8 +99,10 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   const pad = (bound: number) => bound + roundoff + 1e-9 * (1 + Math.abs(bound));
   let exactBound = ibp;
   let method: CertifyMethod = 'ibp';
+  let last = { bound: Number.POSITIVE_INFINITY, value: Number.NEGATIVE_INFINITY };
   const report = (nodes?: number) => {
     const upperBound = pad(Math.max(exactBound, best.value));
+    last = { bound: upperBound, value: best.value };
     options.onProgress?.({
       method,
       upperBound,
@@ -196,8 +198,8 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
                 if (cases.length === 1 && b < exactBound) {
                   exactBound = b;
                   method = 'bab';
-                  report(n);
                 }
+                if (pad(Math.max(exactBound, best.value)) < last.bound || best.value > last.value) report(n);
               },
             });
       if (result.nodes !== undefined) nodes = (nodes ?? 0) + result.nodes;
