@@ -92,11 +92,19 @@ export function cloneParameters(p: BoundParameters): BoundParameters {
 
 /** Copies `source` into `target` of the same shapes, without allocating. */
 function copyParameters(target: BoundParameters, source: BoundParameters): void {
-  source.alpha.forEach((a, p) => a && target.alpha[p]!.set(a));
-  source.beta.forEach((b, p) => b && target.beta[p]!.set(b));
-  source.theta.forEach((t, k) => target.theta[k]!.set(t));
+  source.alpha.forEach((a, p) => {
+    if (a) target.alpha[p]!.set(a);
+  });
+  source.beta.forEach((b, p) => {
+    if (b) target.beta[p]!.set(b);
+  });
+  source.theta.forEach((t, k) => {
+    target.theta[k]!.set(t);
+  });
   target.mu.set(source.mu);
-  source.rho.forEach((r, j) => r && target.rho[j]!.set(r));
+  source.rho.forEach((r, j) => {
+    if (r) target.rho[j]!.set(r);
+  });
 }
 
 interface Gradient {
