@@ -1,3 +1,4 @@
+import { createMaximizeModel } from '../polish/highsModel.mjs';
 import type { LinearProgram } from '../polish/regionLp.ts';
 import { loadHighs } from '../polish/solveLp.ts';
 
@@ -46,26 +47,7 @@ export async function runHighs(lp: LinearProgram, options: HighsRunOptions): Pro
   const isMip = (options.integers?.length ?? 0) > 0;
   const integrality = isMip ? new Int32Array(lp.numCols) : undefined;
   if (integrality) for (const i of Array.from(options.integers!)) integrality[i] = 1;
-  const model = highs.createModel({
-    numCols: lp.numCols,
-    numRows: lp.numRows,
-    sense: highs.constants.objectiveSense.maximize,
-    offset: lp.offset,
-    colCost: lp.colCost,
-    colLower: lp.colLower,
-    colUpper: lp.colUpper,
-    rowLower: lp.rowLower,
-    rowUpper: lp.rowUpper,
-    matrix: {
-      format: 'csr',
-      numRows: lp.numRows,
-      numCols: lp.numCols,
-      starts: lp.starts,
-      indices: lp.indices,
-      values: lp.values,
-    },
-    ...(integrality ? { integrality } : {}),
-  });
+  const model = createMaximizeModel(highs, lp, integrality);
   let bound = Number.POSITIVE_INFINITY;
   let incumbent = Number.NEGATIVE_INFINITY;
   try {

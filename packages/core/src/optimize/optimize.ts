@@ -10,6 +10,7 @@ import { projectedAdam } from '../methods/projectedAdam.ts';
 import { trainableInputLayer } from '../methods/trainableInputLayer.ts';
 import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
+import { prewarmSolver } from '../polish/highsWorkerClient.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
 import { evaluateInputs } from './evaluateInputs.ts';
 import { resolveOptions } from './resolveOptions.ts';
@@ -56,6 +57,8 @@ export async function* optimize(
     for (const weight of model.weights)
       assertFinite(weight.read().dataSync() as Float32Array, `model weight ${weight.name}`);
     if (options.signal?.aborted) throw new CancelledError();
+    // The exact polish solves in its own thread: start it now, beside the gradient steps.
+    if (resolved.polish) prewarmSolver();
 
     run = methods[resolved.method]({
       objective,

@@ -1,4 +1,5 @@
 import highsModule, { type Highs } from 'highs';
+import { solveInWorker } from './highsWorkerClient.ts';
 import type { LinearProgram } from './regionLp.ts';
 
 // TypeScript reads highs' CommonJS typings (the loader under `.default`); Node loads its ESM build,
@@ -35,62 +36,22 @@ export interface SolveOptions {
   start?: Float64Array;
 }
 
-/** Maximises `lp` with HiGHS; never throws for infeasible/unbounded problems, only reports them. */
-export async function solveLp(lp: LinearProgram, options: SolveOptions = {}): Promise<LpSolution> {
-  const solver = await loadHighs();
-  const integrality = options.integers ? new Int32Array(lp.numCols) : undefined;
-  if (integrality && options.integers) for (const i of Array.from(options.integers)) integrality[i] = 1;
-  const model = solver.createModel({
-    numCols: lp.numCols,
-    numRows: lp.numRows,
-    sense: solver.constants.objectiveSense.maximize,
-    offset: lp.offset,
-    colCost: lp.colCost,
-    colLower: lp.colLower,
-    colUpper: lp.colUpper,
-    rowLower: lp.rowLower,
-    rowUpper: lp.rowUpper,
-    matrix: {
-      format: 'csr',
-      numRows: lp.numRows,
-      numCols: lp.numCols,
-      starts: lp.starts,
-      indices: lp.indices,
-      values: lp.values,
-    },
+/**
+ * Maximises `lp` with HiGHS; never throws for infeasible/unbounded problems, only reports them. Runs
+ * in a worker thread (see highsWorker.mjs) so the time limit is a hard one: a solve still running
+ * shortly after it is stopped, and reported as 'time-limit' with no feasible point.
+ */
+export function solveLp(lp: LinearProgram, options: SolveOptions = {}): Promise<LpSolution> {
+  let integrality: Int32Array | undefined;
+  if (options.integers) {
+    integrality = new Int32Array(lp.numCols);
+    for (const i of Array.from(options.integers)) integrality[i] = 1;
+  }
+  const limit = options.timeLimitSeconds;
+  return solveInWorker(lp, {
+    ...(limit !== undefined && Number.isFinite(limit) ? { timeLimitSeconds: Math.max(limit, 1e-3) } : {}),
+    ...(options.mipRelGap !== undefined ? { mipRelGap: options.mipRelGap } : {}),
+    ...(options.start ? { start: options.start } : {}),
     ...(integrality ? { integrality } : {}),
   });
-  try {
-    model.options.set({
-      output_flag: false,
-      ...(options.timeLimitSeconds !== undefined && Number.isFinite(options.timeLimitSeconds)
-        ? { time_limit: Math.max(options.timeLimitSeconds, 1e-3) }
-        : {}),
-      ...(options.mipRelGap !== undefined ? { mip_rel_gap: options.mipRelGap } : {}),
-    });
-    if (options.start) model.setSolution({ colValue: options.start });
-    const { modelStatus } = model.run();
-    const codes = solver.constants.modelStatus;
-    const status: LpSolution['status'] =
-      modelStatus === codes.optimal
-        ? 'optimal'
-        : modelStatus === codes.infeasible
-          ? 'infeasible'
-          : modelStatus === codes.unbounded || modelStatus === codes.unboundedOrInfeasible
-            ? 'unbounded'
-            : modelStatus === codes.timeLimit
-              ? 'time-limit'
-              : 'failed';
-    const solution = model.getSolution();
-    return {
-      status,
-      feasible: model.info.get('primal_solution_status') === solver.constants.solutionStatus.feasible,
-      x: solution.colValue,
-      rowValue: solution.rowValue,
-      rowDual: solution.rowDual,
-      objective: model.getObjectiveValue(),
-    };
-  } finally {
-    model.dispose();
-  }
 }

@@ -1,0 +1,112 @@
+import { Worker } from 'node:worker_threads';
+import type { LinearProgram } from './regionLp.ts';
+import type { LpSolution } from './solveLp.ts';
+
+export interface WorkerSolveOptions {
+  timeLimitSeconds?: number;
+  mipRelGap?: number;
+  start?: Float64Array;
+  integrality?: Int32Array;
+}
+
+/** How long past its own time limit a solve may run before its thread is terminated. */
+const graceMs = 25;
+
+type Reply = { id: number; solution: LpSolution } | { id: number; error: string };
+
+let worker: { thread: Worker; ready: Promise<void> } | undefined;
+let nextId = 0;
+// One solve at a time per process: the polish is sequential, and a queue keeps deadlines honest.
+let queue: Promise<unknown> = Promise.resolve();
+
+function ensureWorker(): { thread: Worker; ready: Promise<void> } {
+  if (!worker) {
+    const thread = new Worker(new URL('./highsWorker.mjs', import.meta.url));
+    // An idle solver thread must not keep a CLI or test process alive.
+    thread.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      thread.once('message', () => resolve());
+      thread.once('error', reject);
+      thread.once('exit', (code) => reject(new Error(`the HiGHS worker exited (code ${code})`)));
+    });
+    const current = { thread, ready };
+    ready.catch(() => {});
+    thread.on('error', () => {
+      if (worker === current) worker = undefined;
+    });
+    worker = current;
+  }
+  return worker;
+}
+
+/**
+ * Starts the solver thread ahead of the first solve (loading HiGHS takes ~100 ms), so that time is
+ * not taken from a solve's limit. Safe to call often.
+ */
+export function prewarmSolver(): void {
+  ensureWorker();
+}
+
+/** Solves `lp` in the HiGHS worker thread; terminates the thread when the time limit is overrun. */
+export function solveInWorker(lp: LinearProgram, options: WorkerSolveOptions): Promise<LpSolution> {
+  const run = queue.then(() => solveNow(lp, options));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function solveNow(lp: LinearProgram, options: WorkerSolveOptions): Promise<LpSolution> {
+  const current = ensureWorker();
+  await current.ready;
+  const { thread } = current;
+  const id = nextId++;
+  return new Promise<LpSolution>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      if (timer) clearTimeout(timer);
+      thread.off('message', onMessage);
+      thread.off('error', onError);
+      thread.off('exit', onExit);
+    };
+    const onMessage = (reply: Reply) => {
+      if (reply.id !== id) return;
+      settle();
+      if ('error' in reply) reject(new Error(`HiGHS failed: ${reply.error}`));
+      else resolve(reply.solution);
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      settle();
+      reject(new Error(`the HiGHS worker exited (code ${code})`));
+    };
+    thread.on('message', onMessage);
+    thread.on('error', onError);
+    thread.on('exit', onExit);
+    if (options.timeLimitSeconds !== undefined) {
+      timer = setTimeout(
+        () => {
+          settle();
+          if (worker === current) worker = undefined;
+          void thread.terminate();
+          resolve(stopped(lp));
+        },
+        options.timeLimitSeconds * 1000 + graceMs,
+      );
+    }
+    thread.postMessage({ id, lp, options });
+  });
+}
+
+/** What a solve stopped at its deadline reports: no point, nothing proven. */
+function stopped(lp: LinearProgram): LpSolution {
+  return {
+    status: 'time-limit',
+    feasible: false,
+    x: new Float64Array(lp.numCols),
+    rowValue: new Float64Array(lp.numRows),
+    rowDual: new Float64Array(lp.numRows),
+    objective: Number.NaN,
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { LinearProgram } from './regionLp.ts';
+import { solveLp } from './solveLp.ts';
+
+/** A multi-dimensional 0/1 knapsack: small to write down, far too hard to close in 50 ms. */
+function knapsack(items: number, constraints: number, seed: number): LinearProgram {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const starts = new Int32Array(constraints + 1);
+  const indices = new Int32Array(constraints * items);
+  const values = new Float64Array(constraints * items);
+  for (let r = 0; r < constraints; r++) {
+    starts[r + 1] = (r + 1) * items;
+    for (let i = 0; i < items; i++) {
+      indices[r * items + i] = i;
+      values[r * items + i] = 1 + Math.floor(random() * 100);
+    }
+  }
+  return {
+    numCols: items,
+    numRows: constraints,
+    colCost: Float64Array.from({ length: items }, () => 1 + Math.floor(random() * 100)),
+    offset: 0,
+    colLower: new Float64Array(items),
+    colUpper: new Float64Array(items).fill(1),
+    rowLower: new Float64Array(constraints).fill(Number.NEGATIVE_INFINITY),
+    rowUpper: new Float64Array(constraints).fill(25 * items),
+    starts,
+    indices,
+    values,
+  };
+}
+
+describe('solveLp', () => {
+  it('solves an LP to optimality, with duals', async () => {
+    // max x + 2y  s.t.  x + y ≤ 1.5, 0 ≤ x, y ≤ 1  →  x = 0.5, y = 1, objective 2.5, row dual 1
+    const lp: LinearProgram = {
+      numCols: 2,
+      numRows: 1,
+      colCost: Float64Array.of(1, 2),
+      offset: 0,
+      colLower: Float64Array.of(0, 0),
+      colUpper: Float64Array.of(1, 1),
+      rowLower: Float64Array.of(Number.NEGATIVE_INFINITY),
+      rowUpper: Float64Array.of(1.5),
+      starts: Int32Array.of(0, 2),
+      indices: Int32Array.of(0, 1),
+      values: Float64Array.of(1, 1),
+    };
+    const solution = await solveLp(lp);
+    expect(solution.status).toBe('optimal');
+    expect(solution.objective).toBeCloseTo(2.5, 9);
+    expect(solution.x[0]).toBeCloseTo(0.5, 9);
+    expect(solution.x[1]).toBeCloseTo(1, 9);
+    expect(Math.abs(solution.rowDual[0]!)).toBeCloseTo(1, 9);
+  });
+
+  it('stops a MILP at its time limit, and the next solve still works', async () => {
+    const hard = knapsack(150, 30, 7);
+    const integers = Array.from({ length: 150 }, (_, i) => i);
+    const stopped = await solveLp(hard, { integers, timeLimitSeconds: 0.05 });
+    expect(stopped.status).toBe('time-limit');
+    const relaxed = await solveLp(hard);
+    expect(relaxed.status).toBe('optimal');
+    expect(relaxed.objective).toBeGreaterThan(0);
+  });
+});
