@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 
 /** A run's status changed. `final` statuses end every stream of the run. */
@@ -41,5 +42,9 @@ export type EventBus = PubSub<{
 export function createEventBus(
   eventTarget?: NonNullable<Parameters<typeof createPubSub>[0]>['eventTarget'],
 ): EventBus {
-  return createPubSub(eventTarget ? { eventTarget } : undefined);
+  if (eventTarget) return createPubSub({ eventTarget });
+  // Every subscriber of a run listens on the same event type: 100 watchers are normal, not a leak.
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return createPubSub({ eventTarget: target });
 }

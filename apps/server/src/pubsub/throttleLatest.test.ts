@@ -62,4 +62,15 @@ describe('throttleLatest', () => {
     ).rejects.toThrow('boom');
     expect(out).toEqual([{ kind: 'status', n: 1 }]);
   });
+
+  it('gives each consumer its own phase, so watchers of one run are not served in one burst', async () => {
+    const events: Ev[] = Array.from({ length: 40 }, (_, i) => ({ kind: 'step', n: i }));
+    const secondStep = async (phase: number) => {
+      const out = await collect(throttleLatest(produce(events, 5), { intervalMs: 60, keep, phase }));
+      return out[1]!.n;
+    };
+    const [aligned, halfway] = await Promise.all([secondStep(0), secondStep(0.5)]);
+    // Both get step 0 at once; the one half a window ahead gets its next frame about 30 ms sooner.
+    expect(halfway).toBeLessThan(aligned);
+  });
 });

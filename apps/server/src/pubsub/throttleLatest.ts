@@ -3,6 +3,12 @@ export interface ThrottleOptions<T> {
   intervalMs: number | (() => number);
   /** Events that must never be dropped (status changes, the final step). Others are latest-wins. */
   keep(event: T): boolean;
+  /**
+   * Where in its interval this consumer's schedule starts, in [0, 1) (default random). Subscribers of one
+   * run all get the first step at once; without a phase of their own their windows stay aligned and every
+   * frame goes out to all of them in one burst, the last one waiting for all the others.
+   */
+  phase?: number;
 }
 
 /**
@@ -49,6 +55,7 @@ export async function* throttleLatest<T>(
   })();
 
   let lastDroppableAt = Number.NEGATIVE_INFINITY;
+  let phase = options.phase ?? Math.random();
   try {
     for (;;) {
       if (queue.length > 0) {
@@ -61,7 +68,9 @@ export async function* throttleLatest<T>(
         if (wait <= 0 || finished) {
           const event = pendingDroppable;
           pendingDroppable = undefined;
-          lastDroppableAt = Date.now();
+          // The first delivery sets this consumer's phase: its next window opens sooner by that fraction.
+          lastDroppableAt = Date.now() - phase * interval;
+          phase = 0;
           yield event;
           continue;
         }
