@@ -2,6 +2,10 @@ import type { Driver, DriverKind, Executor } from './driver.ts';
 import { type ApiTokenRepository, createApiTokenRepository } from './repositories/apiTokens.ts';
 import { createInviteRepository, type InviteRepository } from './repositories/invites.ts';
 import { createModelRepository, type ModelRepository } from './repositories/models.ts';
+import {
+  createRunCertificateRepository,
+  type RunCertificateRepository,
+} from './repositories/runCertificates.ts';
 import { createRunSnapshotRepository, type RunSnapshotRepository } from './repositories/runSnapshots.ts';
 import { createRunStepRepository, type RunStepRepository } from './repositories/runSteps.ts';
 import { createRunRepository, type RunRepository } from './repositories/runs.ts';
@@ -26,6 +30,7 @@ export interface Repositories {
   runs: RunRepository;
   runSteps: RunStepRepository;
   runSnapshots: RunSnapshotRepository;
+  runCertificates: RunCertificateRepository;
   trainingJobs: TrainingJobRepository;
   trainingEvents: TrainingEventRepository;
   shareLinks: ShareLinkRepository;
@@ -54,6 +59,7 @@ export function createRepositories(db: Executor): Repositories {
     runs: createRunRepository(db),
     runSteps: createRunStepRepository(db),
     runSnapshots: createRunSnapshotRepository(db),
+    runCertificates: createRunCertificateRepository(db),
     trainingJobs: createTrainingJobRepository(db),
     trainingEvents: createTrainingEventRepository(db),
     shareLinks: createShareLinkRepository(db),

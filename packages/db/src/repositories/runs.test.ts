@@ -168,7 +168,6 @@ describe.each(backends)(
           value: outputs[2]!,
           violation: 0,
           outputs,
-          certificate: null,
           timings: { totalMs: 1234.5, stepsPerSecond: 160 },
         });
         expect(done).toMatchObject({
@@ -176,7 +175,6 @@ describe.each(backends)(
           value: outputs[2],
           violation: 0,
           outputs,
-          certificate: null,
         });
         expect(done?.timings).toEqual({ totalMs: 1234.5, stepsPerSecond: 160 });
         expect(done?.finishedAt).toBeInstanceOf(Date);

@@ -33,7 +33,6 @@ export interface Run {
   violation: number | null;
   /** Model outputs at the best input. */
   outputs: number[] | null;
-  certificate: Json | null;
 }
 
 export interface RunInputs {
@@ -48,7 +47,6 @@ export interface RunOutcome extends Partial<RunInputs> {
   value?: number | null;
   violation?: number | null;
   outputs?: number[] | null;
-  certificate?: Json | null;
   timings?: Json | null;
 }
 
@@ -102,11 +100,10 @@ interface RunRow {
   value: number | null;
   violation: number | null;
   outputs: number[] | null;
-  certificate: Json | null;
 }
 
 const COLUMNS = `id, team_id, model_id, creator_id, spec, status, error, backend, method, worker_id, created_at,
-  started_at, finished_at, timings, value, violation, outputs, certificate`;
+  started_at, finished_at, timings, value, violation, outputs`;
 
 const toRun = (row: RunRow): Run => ({
   id: row.id,
@@ -126,7 +123,6 @@ const toRun = (row: RunRow): Run => ({
   value: row.value,
   violation: row.violation,
   outputs: row.outputs,
-  certificate: row.certificate,
 });
 
 const DEFAULT_INTERRUPTED = 'the server stopped while the run was running';
@@ -190,7 +186,7 @@ export function createRunRepository(db: Executor): RunRepository {
         input == null ? null : float32ToBytes(input);
       const { rows } = await db.query<RunRow>(
         `UPDATE runs SET status = $2, error = $3, finished_at = now(), final_input = $4, best_input = $5,
-           value = $6, violation = $7, outputs = $8, certificate = $9::jsonb, timings = $10::jsonb
+           value = $6, violation = $7, outputs = $8, timings = $9::jsonb
          WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING ${COLUMNS}`,
         [
           id,
@@ -201,7 +197,6 @@ export function createRunRepository(db: Executor): RunRepository {
           outcome.value ?? null,
           outcome.violation ?? null,
           outcome.outputs ?? null,
-          jsonParam(outcome.certificate ?? undefined),
           jsonParam(outcome.timings ?? undefined),
         ],
       );
