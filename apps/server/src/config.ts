@@ -18,6 +18,8 @@ export interface ServerConfig {
   seedModelDir?: string;
   /** Jobs (runs, training) executing at once; more wait in a queue. */
   maxConcurrentJobs: number;
+  /** Seconds each run spends on its certificate when the request does not say (0: none). */
+  defaultCertifySeconds: number;
   /** Origins allowed to call the API with cookies (the dashboard). */
   corsOrigins: string[];
   /** Set the Secure flag on the session cookie (behind HTTPS). */
@@ -26,6 +28,8 @@ export interface ServerConfig {
     maxStepsTimesRestarts: number;
     maxStepsPerRun: number;
     maxActiveRunsPerUser: number;
+    /** Most seconds a run may ask for its certificate. */
+    maxCertifySeconds: number;
     maxUploadBytes: number;
     maxQueryDepth: number;
     maxAliases: number;
@@ -54,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     redisPrefix: env.ARGMAX_REDIS_PREFIX || undefined,
     seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
     maxConcurrentJobs: intFromEnv(env, 'ARGMAX_MAX_JOBS', availableParallelism()) || 1,
+    defaultCertifySeconds: intFromEnv(env, 'ARGMAX_CERTIFY_SECONDS', 10),
     corsOrigins: (env.ARGMAX_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
       .split(',')
       .filter(Boolean),
@@ -62,6 +67,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxStepsTimesRestarts: intFromEnv(env, 'ARGMAX_MAX_STEPS_X_RESTARTS', 2_000_000),
       maxStepsPerRun: intFromEnv(env, 'ARGMAX_MAX_STEPS', 100_000),
       maxActiveRunsPerUser: intFromEnv(env, 'ARGMAX_MAX_ACTIVE_RUNS_PER_USER', 20),
+      maxCertifySeconds: intFromEnv(env, 'ARGMAX_MAX_CERTIFY_SECONDS', 300),
       maxUploadBytes: intFromEnv(env, 'ARGMAX_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
       maxQueryDepth: intFromEnv(env, 'ARGMAX_MAX_QUERY_DEPTH', 10),
       maxAliases: intFromEnv(env, 'ARGMAX_MAX_ALIASES', 15),

@@ -1,4 +1,5 @@
 import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/optimize/types';
+import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
 
 /** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */
 export interface ModelPayload {
@@ -22,6 +23,8 @@ export interface OptimizeJob {
   model: ModelPayload;
   options: SerializableOptimizeOptions;
   snapshots: SnapshotPolicy;
+  /** Certify the result after the optimisation (absent or 0 seconds: no certificate). */
+  certify?: CertifyRequest;
 }
 
 export interface TrainJob {
@@ -58,7 +61,7 @@ export interface TrainedModel {
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
-  | { type: 'event'; jobId: string; event: OptimizationEvent | TrainingEventPayload }
+  | { type: 'event'; jobId: string; event: OptimizationEvent | CertificateMessage | TrainingEventPayload }
   | { type: 'trained'; jobId: string; model: TrainedModel }
   | { type: 'failed'; jobId: string; name: string; message: string; expected: boolean }
   | { type: 'finished'; jobId: string };

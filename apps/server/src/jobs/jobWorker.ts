@@ -7,8 +7,10 @@ import { initBackend } from '@argmax/core/backend/initBackend';
 import { ArgmaxError } from '@argmax/core/errors';
 import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
 import { optimize } from '@argmax/core/optimize/optimize';
+import type { OptimizationResult } from '@argmax/core/optimize/types';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import { certificateTask } from './certifyJob.ts';
 import { runImportJob } from './importJob.ts';
 import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
 import { snapshotSchedule } from './snapshotSchedule.ts';
@@ -52,11 +54,17 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
     lastFrameAt = now;
     return true;
   };
+  const certificate = certificateTask(model, job, (event) =>
+    send({ type: 'event', jobId: job.jobId, event }),
+  );
   const events = optimize(model, { ...job.options, signal, snapshot });
+  let result: OptimizationResult | undefined;
   for await (const event of events) {
     // Copied, not transferred: the core may still hold the array (the best input of the last step).
     send({ type: 'event', jobId: job.jobId, event });
+    if (event.type === 'done') result = event.result;
   }
+  if (result) await certificate.after(result, signal);
 }
 
 async function run(job: Job): Promise<void> {

@@ -24,7 +24,27 @@ export interface RunStepEvent {
   publishedAt: number | null;
 }
 
-export type RunEvent = RunStatusEvent | RunStepEvent;
+/**
+ * The run's certificate moved: a new bound point (status RUNNING, `index` its place in the stored history)
+ * or the final word (DONE, UNSUPPORTED, STOPPED; `index` = the history's length). Figures not known are null.
+ */
+export interface RunBoundEvent {
+  type: 'bound';
+  runId: string;
+  index: number;
+  status: string;
+  upperBound: number | null;
+  bestValue: number | null;
+  gap: number | null;
+  method: string | null;
+  seconds: number | null;
+  proven: boolean | null;
+  reason: string | null;
+  /** When the server published it (ms since the epoch); null when replayed from storage. */
+  publishedAt: number | null;
+}
+
+export type RunEvent = RunStatusEvent | RunStepEvent | RunBoundEvent;
 
 export interface TrainingEventMessage {
   jobId: string;

@@ -5,6 +5,12 @@ import type { EventBus, RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
 import { inputToPngDataUrl } from '../services/runImages.ts';
 import { isFinal, type RunService, type RunSpec } from '../services/runService.ts';
+import {
+  boundPointEvent,
+  certificateAsSeen,
+  certificateEvent,
+  isFinalCertificate,
+} from './certificateView.ts';
 
 /** Late joiners get at most this many stored steps (evenly spaced, always including the last). */
 const CATCH_UP_STEPS = 200;
@@ -37,6 +43,7 @@ export function runEvents(
   const live = bus.subscribe('run', run.id);
   const merged = new Repeater<RunEvent>(async (push, stop) => {
     let lastStep = -1;
+    let lastBound = -1;
     let ended = false;
     const buffered: RunEvent[] = [];
     let catchingUp = true;
@@ -45,6 +52,10 @@ export function runEvents(
       if (event.type === 'step') {
         if (event.step <= lastStep) return;
         lastStep = event.step;
+      }
+      if (event.type === 'bound') {
+        if (event.index <= lastBound) return;
+        lastBound = event.index;
       }
       void push(event);
       if (event.type === 'status' && isFinal(event.status)) {
@@ -93,6 +104,15 @@ export function runEvents(
           ),
         );
     }
+    const storedCertificate = await storage.runCertificates.get(run.id);
+    if (storedCertificate) {
+      const certificate = certificateAsSeen(storedCertificate, current.status);
+      certificate.history.forEach((point, index) => {
+        emit(boundPointEvent(run.id, index, point, null));
+      });
+      if (isFinalCertificate(certificate.status))
+        emit(certificateEvent(run.id, certificate.history.length, certificate, null));
+    }
     if (isFinal(current.status)) emit(status);
     catchingUp = false;
     for (const event of buffered.splice(0)) emit(event);
@@ -103,8 +123,8 @@ export function runEvents(
   watchers.set(run.id, (watchers.get(run.id) ?? 0) + 1);
   const throttled = throttleLatest(merged, {
     intervalMs: () => frameInterval(run.id),
-    // Replayed steps (publishedAt null) are the late joiner's history: never dropped.
-    keep: (e) => e.type === 'status' || e.step === e.steps - 1 || e.publishedAt === null,
+    // Replayed steps (publishedAt null) are the late joiner's history: never dropped. Bounds are few.
+    keep: (e) => e.type !== 'step' || e.step === e.steps - 1 || e.publishedAt === null,
   });
   return (async function* () {
     try {

@@ -2,6 +2,7 @@ import type { ModelSummary } from '@argmax/db/repositories/models';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';
+import { defaultSnapshotPolicy } from '../jobs/snapshotSchedule.ts';
 import { parseInput } from '../schema/validation.ts';
 import type { RunSpec } from '../services/runService.ts';
 
@@ -12,6 +13,13 @@ const target = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('UNIT'), layer: z.string().min(1), index: z.number().int().min(0) }),
   z.object({ kind: z.literal('CHANNEL'), layer: z.string().min(1), index: z.number().int().min(0) }),
 ]);
+
+/**
+ * Snapshot policy bounds: at most 1000 dense snapshots plus 100 per decade keeps a 100 000-step run under
+ * 1,500 stored inputs (about 4.5 MB for a 28×28 image).
+ */
+const MAX_DENSE = 1000;
+const MAX_PER_DECADE = 100;
 
 const ball = z.object({ reference: z.array(finite).min(1), epsilon: finite.min(0, 'must be ≥ 0') });
 
@@ -69,6 +77,18 @@ const runInput = z.object({
       blur: finite.min(0).nullish(),
       blurEvery: z.number().int().min(1).nullish(),
       jitter: z.number().int().min(0).max(8).nullish(),
+    })
+    .nullish(),
+  certify: z.object({ timeLimitSeconds: finite.min(0, 'must be ≥ 0').nullish() }).nullish(),
+  snapshots: z
+    .object({
+      dense: z.number().int().min(0, 'must be ≥ 0').max(MAX_DENSE, `must be ≤ ${MAX_DENSE}`).nullish(),
+      perDecade: z
+        .number()
+        .int()
+        .min(0, 'must be ≥ 0')
+        .max(MAX_PER_DECADE, `must be ≤ ${MAX_PER_DECADE}`)
+        .nullish(),
     })
     .nullish(),
 });
@@ -145,9 +165,20 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
         ? { kind: 'channel' as const, layer: t.layer, channel: t.index }
         : { kind: t.kind.toLowerCase() as 'logit' | 'prob' | 'logprob' | 'margin', index: t.index };
   const r = input.regularizers;
+  const timeLimitSeconds = input.certify?.timeLimitSeconds ?? config.defaultCertifySeconds;
+  if (timeLimitSeconds > config.limits.maxCertifySeconds)
+    throw limitExceeded(
+      'maxCertifySeconds',
+      `certify.timeLimitSeconds: received ${timeLimitSeconds}; at most ${config.limits.maxCertifySeconds}`,
+    );
   return {
     inputShape: model.inputShape,
     imageRange: [box.lo, box.hi],
+    certify: { timeLimitSeconds },
+    snapshots: {
+      dense: input.snapshots?.dense ?? defaultSnapshotPolicy.dense,
+      perDecade: input.snapshots?.perDecade ?? defaultSnapshotPolicy.perDecade,
+    },
     options: {
       objective,
       method: methodNames[input.method ?? 'PROJECTED_ADAM'],

@@ -4,11 +4,13 @@ import type { Run } from '@argmax/db/repositories/runs';
 import { loadRun, requireTeamRole } from '../access.ts';
 import { notFound } from '../errors.ts';
 import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.ts';
+import { certificateAsSeen } from '../runs/certificateView.ts';
 import { runEvents } from '../runs/runEvents.ts';
 import { toRunSpec } from '../runs/runInput.ts';
 import { inputToPngDataUrl } from '../services/runImages.ts';
 import { isFinal, type RunSpec } from '../services/runService.ts';
 import { builder } from './builder.ts';
+import { RunBoundEventRef, RunCertificateRef } from './certificate.ts';
 import { ModelRef } from './model.ts';
 import { StartRunInput } from './runInputTypes.ts';
 import { UserRef } from './user.ts';
@@ -67,7 +69,20 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     }),
     outputs: t.exposeFloatList('outputs', { nullable: true }),
     timings: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.timings }),
-    certificate: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.certificate }),
+    certificate: t.field({
+      type: RunCertificateRef,
+      nullable: true,
+      description: 'Certified upper bound and gap (null for runs from before certificates existed).',
+      resolve: async (r, _a, ctx) => {
+        const certificate = await ctx.storage.runCertificates.get(r.id);
+        if (!certificate) return null;
+        // The run as stored now: the parent may be older than the certificate (e.g. startRun's result).
+        const status = isFinal(r.status)
+          ? r.status
+          : ((await ctx.storage.runs.get(r.id))?.status ?? r.status);
+        return certificateAsSeen(certificate, status);
+      },
+    }),
     model: t.field({
       type: ModelRef,
       resolve: async (r, _a, ctx) => {
@@ -241,15 +256,16 @@ const RunStepEventRef = builder.objectRef<RunStepEvent>('RunStepEvent').implemen
 });
 
 const RunEventUnion = builder.unionType('RunEvent', {
-  types: [RunStatusEventRef, RunStepEventRef],
-  resolveType: (e) => (e.type === 'status' ? 'RunStatusEvent' : 'RunStepEvent'),
+  types: [RunStatusEventRef, RunStepEventRef, RunBoundEventRef],
+  resolveType: (e) =>
+    e.type === 'status' ? 'RunStatusEvent' : e.type === 'bound' ? 'RunBoundEvent' : 'RunStepEvent',
 });
 
 builder.subscriptionField('runEvents', (t) =>
   t.field({
     type: RunEventUnion,
     description:
-      'Status changes and steps of a run: first what happened so far, then live; ends with the run.',
+      'Status changes, steps and certificate bounds of a run: first what happened so far, then live; ends with the run.',
     args: {
       runId: t.arg.id({ required: true }),
       shareToken: t.arg.string({ description: 'Watch through a share link, signed out.' }),

@@ -86,6 +86,26 @@ const RegularizersInput = builder.inputType('RegularizersInput', {
   }),
 });
 
+const CertifyInput = builder.inputType('CertifyInput', {
+  fields: (t) => ({
+    timeLimitSeconds: t.float({
+      description:
+        "Seconds for the certificate after the optimisation (default: the server's, 10 unless configured; 0: none; at most the server limit).",
+    }),
+  }),
+});
+
+const SnapshotPolicyInput = builder.inputType('SnapshotPolicyInput', {
+  description:
+    'Which steps keep a full input snapshot: every step below `dense`, then `perDecade` per decade.',
+  fields: (t) => ({
+    dense: t.int({ description: 'Every step before this one (default 50, 0–1000).' }),
+    perDecade: t.int({
+      description: 'Log-spaced snapshots per decade of steps after that (default 20, 0–100).',
+    }),
+  }),
+});
+
 export const StartRunInput = builder.inputType('StartRunInput', {
   fields: (t) => ({
     target: t.field({ type: TargetInput, required: true }),
@@ -97,5 +117,10 @@ export const StartRunInput = builder.inputType('StartRunInput', {
     parameterization: t.field({ type: Parameterization }),
     constraints: t.field({ type: ConstraintsInput }),
     regularizers: t.field({ type: RegularizersInput }),
+    certify: t.field({
+      type: CertifyInput,
+      description: 'Certified upper bound and gap after the run (ReLU networks, logit/margin targets).',
+    }),
+    snapshots: t.field({ type: SnapshotPolicyInput }),
   }),
 });

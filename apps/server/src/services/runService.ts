@@ -4,10 +4,16 @@ import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { ServerConfig } from '../config.ts';
 import { limitExceeded } from '../errors.ts';
-import type { SerializableOptimizeOptions } from '../jobs/jobMessages.ts';
+import {
+  type CertificateMessage,
+  type CertifyRequest,
+  isCertificateMessage,
+} from '../jobs/certificateMessages.ts';
+import type { SerializableOptimizeOptions, SnapshotPolicy } from '../jobs/jobMessages.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/snapshotSchedule.ts';
 import { JobFailedError, type JobHandle, type WorkerPool } from '../jobs/workerPool.ts';
 import type { EventBus, RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
+import { RunCertificates } from '../runs/runCertificate.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 
 /** What a run request becomes once validated: the core's options plus how to draw its input. */
@@ -16,6 +22,9 @@ export interface RunSpec {
   /** Model input shape without the batch dim, and the box used to scale images. */
   inputShape: number[];
   imageRange: [number, number];
+  /** Absent in runs stored before certificates and snapshot policies were part of the request. */
+  certify?: CertifyRequest;
+  snapshots?: SnapshotPolicy;
 }
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED']);
@@ -26,6 +35,7 @@ interface Live {
   pendingSteps: RunStep[];
   pendingSnapshots: { step: number; input: Float32Array }[];
   lastInput: Float32Array | null;
+  schedule: (step: number, steps: number) => boolean;
   flushing: Promise<void>;
   lastPublishAt: number;
   steps: number;
@@ -40,7 +50,7 @@ interface Live {
  */
 export class RunService {
   private readonly live = new Map<string, Live>();
-  private readonly schedule = snapshotSchedule(defaultSnapshotPolicy);
+  private readonly certificates: RunCertificates;
 
   constructor(
     private readonly storage: Storage,
@@ -49,7 +59,9 @@ export class RunService {
     private readonly config: ServerConfig,
     /** The tfjs backend the workers report. */
     private readonly backend: () => string,
-  ) {}
+  ) {
+    this.certificates = new RunCertificates(storage, bus, config.log);
+  }
 
   async start(request: { teamId: string; modelId: string; creatorId: string; spec: RunSpec }): Promise<Run> {
     const active = await this.storage.runs.countActiveByCreator(request.creatorId);
@@ -66,11 +78,14 @@ export class RunService {
       creatorId: request.creatorId,
       spec: request.spec as unknown as never,
     });
+    await this.certificates.open(run.id, request.spec.certify?.timeLimitSeconds ?? 0);
     const steps = request.spec.options.steps ?? 0;
+    const snapshots = request.spec.snapshots ?? defaultSnapshotPolicy;
     const live: Live = {
       pendingSteps: [],
       pendingSnapshots: [],
       lastInput: null,
+      schedule: snapshotSchedule(snapshots),
       flushing: Promise.resolve(),
       lastPublishAt: 0,
       steps,
@@ -84,11 +99,13 @@ export class RunService {
         jobId: run.id,
         model: { cacheKey: request.modelId, modelJson: artifacts.modelJson, weights: artifacts.weights },
         options: request.spec.options,
-        snapshots: defaultSnapshotPolicy,
+        snapshots,
+        ...(request.spec.certify ? { certify: request.spec.certify } : {}),
       },
       {
         onStart: () => void this.markRunning(run.id, request.spec.options.method ?? 'projected-adam'),
-        onEvent: (event) => this.onEvent(run.id, request.spec, event as OptimizationEvent, startedAt),
+        onEvent: (event) =>
+          this.onEvent(run.id, request.spec, event as OptimizationEvent | CertificateMessage, startedAt),
       },
     );
     live.handle.done.then(
@@ -113,6 +130,7 @@ export class RunService {
   async flush(runId: string): Promise<void> {
     const live = this.live.get(runId);
     if (live) await this.persist(runId, live);
+    await this.certificates.flush(runId);
   }
 
   /** At start-up: runs left RUNNING or QUEUED by a previous process cannot resume here. */
@@ -129,9 +147,18 @@ export class RunService {
     if (run) this.publish(runId, { type: 'status', runId, status: 'RUNNING', error: null });
   }
 
-  private onEvent(runId: string, spec: RunSpec, event: OptimizationEvent, startedAt: number): void {
+  private onEvent(
+    runId: string,
+    spec: RunSpec,
+    event: OptimizationEvent | CertificateMessage,
+    startedAt: number,
+  ): void {
     const live = this.live.get(runId);
     if (!live) return;
+    if (isCertificateMessage(event)) {
+      this.certificates.onMessage(runId, event);
+      return;
+    }
     if (event.type === 'done') {
       live.finalResult = event.result;
       live.seconds = (Date.now() - startedAt) / 1000;
@@ -141,7 +168,7 @@ export class RunService {
     live.pendingSteps.push(toStoredStep(event));
     if (event.input) {
       live.lastInput = event.input;
-      if (this.schedule(event.step, event.steps))
+      if (live.schedule(event.step, event.steps))
         live.pendingSnapshots.push({ step: event.step, input: event.input });
     }
     const now = Date.now();
@@ -172,12 +199,14 @@ export class RunService {
     const result = live.finalResult;
     let run: Run | null;
     if (!error && result) {
+      const best = this.certificates.bestOf(runId, result);
+      await this.certificates.settle(runId, 'SUCCEEDED');
       run = await this.storage.runs.finish(runId, {
         status: 'SUCCEEDED',
-        value: result.value,
-        violation: result.violation,
-        outputs: result.outputs.probabilities ?? result.outputs.raw,
-        bestInput: result.input,
+        value: best.value,
+        violation: best.violation,
+        outputs: best.outputs,
+        bestInput: best.input,
         finalInput: live.lastInput ?? result.input,
         timings: {
           seconds: live.seconds ?? result.seconds,
@@ -189,6 +218,7 @@ export class RunService {
     } else {
       const cancelled = error instanceof JobFailedError && error.errorName === 'CancelledError';
       const reason = describeFailure(error, this.config.log, runId);
+      await this.certificates.settle(runId, cancelled ? 'CANCELLED' : 'FAILED');
       run = await this.storage.runs.finish(runId, {
         status: cancelled ? 'CANCELLED' : 'FAILED',
         error: cancelled ? null : reason,

@@ -23,6 +23,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     port: 0,
     dataDir,
     maxConcurrentJobs: 2,
+    // Every certifiable run gets a certificate; 1 s instead of 10 keeps suites that start many runs quick.
+    defaultCertifySeconds: 1,
     log: process.env.ARGMAX_TEST_LOG ? (line) => console.error(line) : () => {},
     ...overrides,
   };

@@ -1,0 +1,41 @@
+import type { ModelOutputs } from '@argmax/core/optimize/types';
+
+/** What an optimisation job asks of its certificate. */
+export interface CertifyRequest {
+  /** Wall-clock budget after the optimisation; 0: no certificate. */
+  timeLimitSeconds: number;
+}
+
+/** The certifier's bound moved or its best value rose (the core's progress report, as it is). */
+export interface CertificateBoundMessage {
+  type: 'certificate-bound';
+  method: string;
+  upperBound: number;
+  bestValue: number;
+  gap: number;
+  seconds: number;
+}
+
+/** How the certificate ended, sent by the worker after the last bound and before the job finishes. */
+export type CertificateResultMessage =
+  | {
+      type: 'certificate-result';
+      status: 'DONE';
+      method: string;
+      upperBound: number;
+      bestValue: number;
+      gap: number;
+      proven: boolean;
+      seconds: number;
+      /** The certifier's input when it beat the optimiser's (evaluated by the same forward pass). */
+      better?: { input: Float32Array; value: number; outputs: ModelOutputs; violation: number };
+    }
+  /** UNSUPPORTED: the model, objective or constraints cannot be bounded; STOPPED: the certifier failed. */
+  | { type: 'certificate-result'; status: 'UNSUPPORTED' | 'STOPPED'; reason: string };
+
+/** Certificate events travel with the optimisation's events of the same job. */
+export type CertificateMessage = CertificateBoundMessage | CertificateResultMessage;
+
+export function isCertificateMessage(event: { type: string }): event is CertificateMessage {
+  return event.type === 'certificate-bound' || event.type === 'certificate-result';
+}

@@ -1,0 +1,63 @@
+import { FINAL_STATUSES } from '@argmax/db/jobStatus';
+import type { CertificateBound, RunCertificate } from '@argmax/db/repositories/runCertificates';
+import type { RunBoundEvent } from '../pubsub/eventBus.ts';
+
+const FINAL_CERTIFICATE: ReadonlySet<string> = new Set(['DONE', 'UNSUPPORTED', 'OFF', 'STOPPED']);
+export const isFinalCertificate = (status: string) => FINAL_CERTIFICATE.has(status);
+
+/**
+ * The certificate as clients see it: one its run left unfinished (the server stopped mid-run) reads as
+ * STOPPED, with the bound it had reached, instead of waiting forever.
+ */
+export function certificateAsSeen(certificate: RunCertificate, runStatus: string): RunCertificate {
+  if (isFinalCertificate(certificate.status) || !(FINAL_STATUSES as readonly string[]).includes(runStatus))
+    return certificate;
+  return {
+    ...certificate,
+    status: 'STOPPED',
+    reason: certificate.reason ?? 'the run ended before its certificate was finished',
+  };
+}
+
+export type CertificateFigures = Pick<
+  RunCertificate,
+  'status' | 'upperBound' | 'bestValue' | 'gap' | 'method' | 'seconds' | 'proven' | 'reason'
+>;
+
+/** A certificate's state as a run event; a final one ends the stream of bounds (`index`: the history's length). */
+export function certificateEvent(
+  runId: string,
+  index: number,
+  certificate: CertificateFigures,
+  publishedAt: number | null,
+): RunBoundEvent {
+  return {
+    type: 'bound',
+    runId,
+    index,
+    status: certificate.status,
+    upperBound: certificate.upperBound,
+    bestValue: certificate.bestValue,
+    gap: certificate.gap,
+    method: certificate.method,
+    seconds: certificate.seconds,
+    proven: certificate.proven,
+    reason: certificate.reason,
+    publishedAt,
+  };
+}
+
+/** Point `index` of the bound history, as a run event. */
+export function boundPointEvent(
+  runId: string,
+  index: number,
+  point: CertificateBound,
+  publishedAt: number | null,
+): RunBoundEvent {
+  return certificateEvent(
+    runId,
+    index,
+    { ...point, status: 'RUNNING', proven: null, reason: null },
+    publishedAt,
+  );
+}

@@ -1,0 +1,98 @@
+import type {
+  CERTIFICATE_STATUSES,
+  CertificateBound,
+  RunCertificate,
+} from '@argmax/db/repositories/runCertificates';
+import type { RunBoundEvent } from '../pubsub/eventBus.ts';
+import { builder } from './builder.ts';
+
+/** Types of a run's certificate; `run.ts` puts them on `Run.certificate` and in the `RunEvent` union. */
+export const CertificateStatusEnum = builder.enumType('CertificateStatus', {
+  values: {
+    PENDING: { description: 'Waiting for the optimisation to finish.' },
+    RUNNING: { description: 'Bounds are arriving.' },
+    DONE: { description: 'Finished: upperBound holds for every input; proven says whether it is reached.' },
+    UNSUPPORTED: { description: 'No certificate for this model, objective or constraints: see reason.' },
+    OFF: { description: 'Not asked for (certify.timeLimitSeconds was 0).' },
+    STOPPED: { description: 'The run ended (cancelled, failed, server restart) first: see reason.' },
+  } satisfies Record<(typeof CERTIFICATE_STATUSES)[number], unknown>,
+});
+
+const statusOf = (status: string) => status as (typeof CERTIFICATE_STATUSES)[number];
+
+export const CertificateBoundRef = builder.objectRef<CertificateBound>('CertificateBound').implement({
+  description: 'Where the bound stood after `seconds` of certification.',
+  fields: (t) => ({
+    seconds: t.exposeFloat('seconds'),
+    upperBound: t.exposeFloat('upperBound'),
+    bestValue: t.exposeFloat('bestValue', { nullable: true }),
+    gap: t.exposeFloat('gap', { nullable: true }),
+    method: t.exposeString('method'),
+  }),
+});
+
+export const RunCertificateRef = builder.objectRef<RunCertificate>('RunCertificate').implement({
+  description:
+    'How close the run got: no input within its constraints scores above upperBound, and bestValue is reached by an input (the run’s best input, unless the constraints had to be relaxed to bound them).',
+  fields: (t) => ({
+    status: t.field({ type: CertificateStatusEnum, resolve: (c) => c.status }),
+    timeLimitSeconds: t.exposeFloat('timeLimitSeconds'),
+    bestValue: t.exposeFloat('bestValue', {
+      nullable: true,
+      description: 'Best objective value the certifier vouches for (float64 forward pass).',
+    }),
+    upperBound: t.exposeFloat('upperBound', {
+      nullable: true,
+      description: 'Sound upper bound on the objective over the constraints (float32 round-off included).',
+    }),
+    gap: t.exposeFloat('gap', {
+      nullable: true,
+      description: '(upperBound − bestValue) / |upperBound|; null while no feasible value is known.',
+    }),
+    proven: t.exposeBoolean('proven', {
+      nullable: true,
+      description: 'bestValue is the optimum within a relative 1e-4.',
+    }),
+    method: t.exposeString('method', {
+      nullable: true,
+      description: 'What produced the bound: ibp, crown (α-CROWN), bab (branch and bound) or milp.',
+    }),
+    reason: t.exposeString('reason', {
+      nullable: true,
+      description: 'Why there is no certificate (UNSUPPORTED, OFF) or why it is incomplete (STOPPED).',
+    }),
+    seconds: t.exposeFloat('seconds', { nullable: true, description: 'Certification time so far.' }),
+    history: t.field({
+      type: [CertificateBoundRef],
+      description: 'Every bound point, oldest first (thinned to log-spaced times on long certificates).',
+      resolve: (c) => c.history,
+    }),
+  }),
+});
+
+export const RunBoundEventRef = builder.objectRef<RunBoundEvent>('RunBoundEvent').implement({
+  description:
+    'The certificate moved: a new bound point (status RUNNING), or its final word (DONE, UNSUPPORTED, STOPPED).',
+  fields: (t) => ({
+    runId: t.exposeID('runId'),
+    index: t.exposeInt('index', {
+      description: 'Place of this point in Run.certificate.history; the final event has its length.',
+    }),
+    certificateStatus: t.field({
+      type: CertificateStatusEnum,
+      description: 'Named apart from RunStatusEvent.status so one selection can ask for both.',
+      resolve: (e) => statusOf(e.status),
+    }),
+    upperBound: t.exposeFloat('upperBound', { nullable: true }),
+    bestValue: t.exposeFloat('bestValue', { nullable: true }),
+    gap: t.exposeFloat('gap', { nullable: true }),
+    method: t.exposeString('method', { nullable: true }),
+    seconds: t.exposeFloat('seconds', { nullable: true }),
+    proven: t.exposeBoolean('proven', { nullable: true }),
+    reason: t.exposeString('reason', { nullable: true }),
+    publishedAt: t.exposeFloat('publishedAt', {
+      nullable: true,
+      description: 'Server time (ms since the epoch) it was published; null when replayed from storage.',
+    }),
+  }),
+});
