@@ -8,6 +8,7 @@ import { Loading } from '../../components/common/Loading.tsx';
 import { describeRunSpec } from '../live/describeRunSpec.ts';
 import { formatNumber } from '../live/formatNumber.ts';
 import { LiveImage } from '../live/LiveImage.tsx';
+import { describeCertificate } from '../live/liveCertificate.ts';
 import { ProbabilityBars } from '../live/ProbabilityBars.tsx';
 import { RunCurveQuery, RunQuery } from '../live/runQueries.ts';
 import { StatusBadge } from '../live/StatusBadge.tsx';
@@ -51,6 +52,14 @@ export function CompareColumn({ runId, color }: { runId: string; color: string }
         <div>
           <dt>Violation</dt>
           <dd>{formatNumber(run.violation)}</dd>
+        </div>
+        <div>
+          <dt>Certified upper bound</dt>
+          <dd>{formatNumber(run.certificate?.upperBound, 6)}</dd>
+        </div>
+        <div>
+          <dt title="(upper bound − best value) / |upper bound|">Gap</dt>
+          <dd data-testid="compare-gap">{describeCertificate(run.certificate)}</dd>
         </div>
       </dl>
       <LineChart

@@ -1,34 +1,95 @@
+import { LineChart } from '../../components/charts/LineChart.tsx';
 import { formatNumber } from './formatNumber.ts';
+import { type CertificateView, formatGap } from './liveCertificate.ts';
+
+const BOUND_COLOR = '#b3261e';
+const BEST_COLOR = '#2457d6';
 
 /**
- * Where the certified upper bound and the gap to it go (exact/certified-bound issue). Until a run carries
- * a certificate this says so; it never shows a number the server did not compute.
+ * How close the run got: the certified upper bound, the best value it vouches for, the gap and whether the
+ * optimum is proven, with the bound falling over time. It never shows a number the server did not compute:
+ * without a certificate it says why.
  */
-export function CertificatePanel({ certificate, value }: { certificate: unknown; value: number | null }) {
-  const c =
-    certificate !== null && typeof certificate === 'object' ? (certificate as Record<string, unknown>) : null;
-  const upper = typeof c?.upperBound === 'number' ? c.upperBound : null;
-  const gap = typeof c?.gap === 'number' ? c.gap : upper !== null && value !== null ? upper - value : null;
+export function CertificatePanel({ certificate }: { certificate: CertificateView | null }) {
   return (
     <section className="card stack" aria-labelledby="certificate-heading" data-testid="certificate">
       <h3 id="certificate-heading">Upper bound / gap</h3>
-      {c === null ? (
-        <p className="muted">
-          No certificate yet: this run has no proven upper bound, so how far the best value is from the true
-          maximum is unknown.
-        </p>
-      ) : (
-        <dl className="stats">
-          <div>
-            <dt>Certified upper bound</dt>
-            <dd>{formatNumber(upper)}</dd>
-          </div>
-          <div>
-            <dt>Gap (bound − best)</dt>
-            <dd>{formatNumber(gap)}</dd>
-          </div>
-        </dl>
-      )}
+      <CertificateBody certificate={certificate} />
     </section>
+  );
+}
+
+function CertificateBody({ certificate: c }: { certificate: CertificateView | null }) {
+  if (c === null) return <p className="muted">No certificate: this run was made before runs had one.</p>;
+  if (c.status === 'PENDING')
+    return (
+      <p className="muted" data-testid="certificate-status">
+        Certificate pending: it starts when the optimisation ends
+        {c.timeLimitSeconds ? ` and takes up to ${c.timeLimitSeconds} s` : ''}.
+      </p>
+    );
+  if (c.upperBound === null)
+    return (
+      <p className="muted" data-testid="certificate-status">
+        No certificate: {c.reason ?? 'no reason given'}
+      </p>
+    );
+  return (
+    <>
+      {c.status === 'DONE' && c.proven ? (
+        <p className="notice" data-testid="certificate-proven">
+          Proven optimal: no input within the constraints scores above the best value found.
+        </p>
+      ) : null}
+      {c.status === 'STOPPED' ? (
+        <p className="muted" data-testid="certificate-status">
+          Stopped early ({c.reason ?? 'no reason given'}); the bound reached so far still holds.
+        </p>
+      ) : null}
+      <dl className="stats">
+        <div>
+          <dt>Certified upper bound</dt>
+          <dd data-testid="certificate-bound">{formatNumber(c.upperBound, 6)}</dd>
+        </div>
+        <div>
+          <dt>Best value (certified)</dt>
+          <dd>{formatNumber(c.bestValue, 6)}</dd>
+        </div>
+        <div>
+          <dt title="(upper bound − best value) / |upper bound|">Gap</dt>
+          <dd data-testid="certificate-gap">{formatGap(c.gap)}</dd>
+        </div>
+        <div>
+          <dt>Bound by</dt>
+          <dd>{c.method ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>{c.status === 'RUNNING' ? 'Certifying for' : 'Took'}</dt>
+          <dd>{c.seconds === null ? '—' : `${c.seconds.toFixed(1)} s`}</dd>
+        </div>
+      </dl>
+      {c.history.length > 1 ? (
+        <LineChart
+          label="Certified upper bound and best value over time"
+          xLabel="seconds"
+          height={160}
+          series={[
+            {
+              name: 'upper bound',
+              color: BOUND_COLOR,
+              dashed: true,
+              points: c.history.map((p) => ({ x: p.seconds, y: p.upperBound })),
+            },
+            {
+              name: 'best value',
+              color: BEST_COLOR,
+              points: c.history.flatMap((p) =>
+                p.bestValue === null ? [] : [{ x: p.seconds, y: p.bestValue }],
+              ),
+            },
+          ]}
+        />
+      ) : null}
+    </>
   );
 }

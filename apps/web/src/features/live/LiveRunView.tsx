@@ -42,7 +42,8 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
 
   const spec = describeRunSpec(run.spec, run.model.classNames);
   const image = live.image ?? run.bestImage;
-  const upper = readUpperBound(run.certificate);
+  // The stream replays the certificate's history on joining, so once it has spoken it is the fresher.
+  const certificate = live.certificate ?? run.certificate;
   return (
     <div className="stack">
       <header className="stack" style={{ gap: '0.25rem' }}>
@@ -94,7 +95,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
             violation={live.violation ?? run.violation}
             stepsPerSecond={finished ? null : stepsPerSecond(live)}
           />
-          <ObjectiveChart curve={curve} upperBound={upper} />
+          <ObjectiveChart curve={curve} upperBound={certificate?.upperBound ?? null} />
           <section className="card stack">
             <h3>{finished ? 'Outputs at the best input' : 'Outputs now'}</h3>
             <ProbabilityBars
@@ -103,15 +104,9 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
               targetIndex={spec.targetIndex}
             />
           </section>
-          <CertificatePanel certificate={run.certificate} value={run.value} />
+          <CertificatePanel certificate={certificate} />
         </section>
       </div>
     </div>
   );
-}
-
-function readUpperBound(certificate: unknown): number | null {
-  if (certificate === null || typeof certificate !== 'object') return null;
-  const upper = (certificate as { upperBound?: unknown }).upperBound;
-  return typeof upper === 'number' && Number.isFinite(upper) ? upper : null;
 }

@@ -21,7 +21,7 @@ export function ObjectiveChart({
         ...(upperBound !== null
           ? [
               {
-                name: 'upper bound',
+                name: 'certified upper bound',
                 points: [
                   { x: first, y: upperBound },
                   { x: last, y: upperBound },

@@ -1,3 +1,5 @@
+import { applyBoundEvent, type BoundEventData, type CertificateView } from './liveCertificate.ts';
+
 /** What the live page knows about a run, built up from `runEvents` as they arrive. */
 export interface LiveRunState {
   status: string | null;
@@ -18,6 +20,8 @@ export interface LiveRunState {
   curve: readonly CurvePoint[];
   /** Coalesced (time, step) samples for the steps/s estimate. */
   rateSamples: readonly RateSample[];
+  /** The certificate as its bound events told it; null until the first one. */
+  certificate: CertificateView | null;
 }
 
 export interface LiveFrame {
@@ -45,7 +49,8 @@ export type RunEventData =
       violation: number;
       outputs: readonly number[];
       image?: string | null;
-    };
+    }
+  | BoundEventData;
 
 export const FRAME_STRIP_LENGTH = 12;
 /** Beyond this many points the curve is thinned to every other point (its shape is what matters). */
@@ -68,12 +73,15 @@ export const emptyLiveRun: LiveRunState = {
   frames: [],
   curve: [],
   rateSamples: [],
+  certificate: null,
 };
 
 /** Folds one event into the state (pure: `now` is passed in, the old state is never mutated). */
 export function applyRunEvent(state: LiveRunState, event: RunEventData, now: number): LiveRunState {
   if (event.__typename === 'RunStatusEvent')
     return { ...state, status: event.status, error: event.error ?? null };
+  if (event.__typename === 'RunBoundEvent')
+    return { ...state, certificate: applyBoundEvent(state.certificate, event) };
   if (state.step !== null && event.step <= state.step) return state;
   let curve = [...state.curve, { step: event.step, objective: event.objective }];
   if (curve.length > CURVE_LIMIT) curve = curve.filter((_, i) => i % 2 === 0 || i === curve.length - 1);

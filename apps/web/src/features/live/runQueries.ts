@@ -18,7 +18,24 @@ export const RunFieldsFragment = graphql(`
     violation
     outputs
     timings
-    certificate
+    certificate {
+      status
+      timeLimitSeconds
+      bestValue
+      upperBound
+      gap
+      proven
+      method
+      reason
+      seconds
+      history {
+        seconds
+        upperBound
+        bestValue
+        gap
+        method
+      }
+    }
     stepCount
     snapshotSteps
     bestImage
@@ -73,6 +90,17 @@ export const RunEventsSubscription = graphql(`
         violation
         outputs
         image
+      }
+      ... on RunBoundEvent {
+        index
+        certificateStatus
+        upperBound
+        bestValue
+        gap
+        method
+        seconds
+        proven
+        reason
       }
     }
   }

@@ -6,6 +6,7 @@ import { useMutation } from 'urql';
 import { type ApiProblem, splitByField } from '../../api/apiProblems.ts';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
 import { buildStartRunInput, type FieldErrors } from './buildStartRunInput.ts';
+import { CertificateFields } from './CertificateFields.tsx';
 import { ConstraintFields } from './ConstraintFields.tsx';
 import { fieldOfProblem } from './fieldOfProblem.ts';
 import { MethodFields } from './MethodFields.tsx';
@@ -62,6 +63,7 @@ export function NewRunForm({ teamId, models, initialModelId }: Props) {
       <MethodFields values={values} errors={errors} set={set} />
       <ConstraintFields inputShape={model?.inputShape ?? []} values={values} errors={errors} set={set} />
       <RegularizerFields values={values} errors={errors} set={set} />
+      <CertificateFields values={values} errors={errors} set={set} />
       <ErrorMessage problems={general} />
       {invalid > 0 ? (
         <p className="field-error" role="status">

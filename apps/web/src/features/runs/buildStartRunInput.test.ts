@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildStartRunInput } from './buildStartRunInput.ts';
+import { fieldOfProblem } from './fieldOfProblem.ts';
 import { defaultRunForm, type RunFormValues } from './runForm.ts';
 
 const model = { id: 'm1', inputShape: [28, 28, 1], outputCount: 10 };
@@ -76,5 +77,42 @@ describe('buildStartRunInput', () => {
       model,
     );
     expect(unit.input?.target).toEqual({ kind: 'UNIT', index: 3, layer: 'dense_1' });
+  });
+
+  it('sends the certificate time limit and snapshot policy, checked like the server does', () => {
+    const ok = buildStartRunInput(
+      form({ certifySeconds: '2.5', snapshotDense: '5', snapshotPerDecade: '3' }),
+      model,
+    );
+    expect(ok.input).toMatchObject({
+      certify: { timeLimitSeconds: 2.5 },
+      snapshots: { dense: 5, perDecade: 3 },
+    });
+    // Empty: the server's defaults.
+    const defaults = buildStartRunInput(
+      form({ certifySeconds: '', snapshotDense: '', snapshotPerDecade: '' }),
+      model,
+    );
+    expect(defaults.input?.certify).toBeUndefined();
+    expect(defaults.input?.snapshots).toBeUndefined();
+    expect(
+      buildStartRunInput(
+        form({ certifySeconds: '-1', snapshotDense: '1001', snapshotPerDecade: '2.5' }),
+        model,
+      ).errors,
+    ).toEqual({
+      'certify.timeLimitSeconds': 'must be ≥ 0',
+      'snapshots.dense': 'must be ≤ 1000',
+      'snapshots.perDecade': 'must be a whole number',
+    });
+  });
+
+  it('puts a server-side certificate limit beside its field', () => {
+    expect(
+      fieldOfProblem({ code: 'LIMIT_EXCEEDED', limit: 'maxCertifySeconds', message: 'at most 300' }),
+    ).toBe('certify.timeLimitSeconds');
+    expect(
+      fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'snapshots.perDecade', message: 'must be ≤ 100' }),
+    ).toBe('snapshots.perDecade');
   });
 });

@@ -48,6 +48,10 @@ export function buildStartRunInput(
     jitter: read.int('regularizers.jitter', v.regJitter, { min: 0, max: 8 }),
   };
 
+  const certifySeconds = read.num('certify.timeLimitSeconds', v.certifySeconds, { min: 0 });
+  const dense = read.int('snapshots.dense', v.snapshotDense, { min: 0, max: 1000 });
+  const perDecade = read.int('snapshots.perDecade', v.snapshotPerDecade, { min: 0, max: 100 });
+
   if (Object.keys(errors).length > 0 || !model) return { input: null, errors };
   const channels = model.inputShape.length === 3 ? model.inputShape[2]! : 1;
   const ball =
@@ -75,6 +79,15 @@ export function buildStartRunInput(
       ...(quantizeLevels !== undefined ? { quantizeLevels } : {}),
     },
     ...(Object.keys(definedRegularizers).length > 0 ? { regularizers: definedRegularizers } : {}),
+    ...(certifySeconds !== undefined ? { certify: { timeLimitSeconds: certifySeconds } } : {}),
+    ...(dense !== undefined || perDecade !== undefined
+      ? {
+          snapshots: {
+            ...(dense !== undefined ? { dense } : {}),
+            ...(perDecade !== undefined ? { perDecade } : {}),
+          },
+        }
+      : {}),
   };
   return { input, errors: null };
 }

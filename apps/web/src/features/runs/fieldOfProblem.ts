@@ -26,6 +26,9 @@ const FORM_FIELDS = new Set([
   'regularizers.blur',
   'regularizers.blurEvery',
   'regularizers.jitter',
+  'certify.timeLimitSeconds',
+  'snapshots.dense',
+  'snapshots.perDecade',
 ]);
 
 /**
@@ -33,8 +36,10 @@ const FORM_FIELDS = new Set([
  * e.g. `constraints.box` → `constraints.box.lo`); step limits go beside steps. Others stay form-wide.
  */
 export function fieldOfProblem(p: ApiProblem): string | undefined {
-  if (p.code === 'LIMIT_EXCEEDED')
+  if (p.code === 'LIMIT_EXCEEDED') {
+    if (p.limit === 'maxCertifySeconds') return 'certify.timeLimitSeconds';
     return p.limit === 'maxStepsPerRun' || p.limit === 'maxStepsTimesRestarts' ? 'steps' : undefined;
+  }
   if (p.code !== 'BAD_USER_INPUT' || !p.field) return undefined;
   const field = p.field.replace(/^input\./, '');
   if (FORM_FIELDS.has(field)) return field;

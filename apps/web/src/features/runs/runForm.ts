@@ -39,6 +39,10 @@ export interface RunFormValues {
   regBlur: string;
   regBlurEvery: string;
   regJitter: string;
+  /** Seconds for the certified upper bound after the run (0: none; empty: the server's default). */
+  certifySeconds: string;
+  snapshotDense: string;
+  snapshotPerDecade: string;
 }
 
 export const defaultRunForm = (modelId: string): RunFormValues => ({
@@ -64,6 +68,9 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   regBlur: '',
   regBlurEvery: '',
   regJitter: '',
+  certifySeconds: '10',
+  snapshotDense: '50',
+  snapshotPerDecade: '20',
 });
 
 /** The model facts the form checks against. */
