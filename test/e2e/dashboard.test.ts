@@ -58,7 +58,12 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
 
   it('signs up, starts a run and watches the image change until the run finishes', async () => {
     ({ teamId } = await signUpInBrowser(page, web.url, 'Ada'));
-    runId = await startRunFromForm(page, { className: 'Sneaker', steps: 300, restarts: 16 });
+    runId = await startRunFromForm(page, {
+      className: 'Sneaker',
+      steps: 300,
+      restarts: 16,
+      certifySeconds: 3,
+    });
     await page.getByTestId('live-image').waitFor({ timeout: 60_000 });
     const runningShot = page.screenshot({ path: artifactPath('live-run-running.png'), fullPage: true });
     await expect.poll(() => statusOf(page), { timeout: 180_000, interval: 250 }).toBe('succeeded');
@@ -73,13 +78,38 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
     );
     firstFrame.coldWorker = { firstFrameMs: ms, imageChanges: frames.length, steps: 300, restarts: 16 };
 
-    // After the run: scrubber over the stored snapshots, downloads, share link; no made-up bound.
+    // After the run: its certificate (a logit of a ReLU MLP), scrubber over the stored snapshots,
+    // downloads, share link.
     await page.getByTestId('step-scrubber').waitFor({ timeout: 30_000 });
     await page.getByTestId('snapshot-image').waitFor({ timeout: 30_000 });
     expect(await page.getByRole('link', { name: 'Download PNG' }).getAttribute('href')).toMatch(
       /^data:image\/png;base64,/,
     );
-    expect(await page.getByTestId('certificate').textContent()).toContain('No certificate yet');
+    await page.getByTestId('certificate-gap').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('certificate-gap').textContent()).toMatch(/^\d+(\.\d+)? %$/);
+    const bound = Number(await page.getByTestId('certificate-bound').textContent());
+    // The same run as the API reports it, asked from the page with the user's own session.
+    const { run } = await page.evaluate(async (id) => {
+      const response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { run(id: $id) { value certificate { upperBound status } } }',
+          variables: { id },
+        }),
+      });
+      return (await response.json()).data as {
+        run: { value: number; certificate: { upperBound: number; status: string } };
+      };
+    }, runId);
+    expect(run.certificate.status).toBe('DONE');
+    expect(bound).toBeCloseTo(run.certificate.upperBound, 3);
+    expect(bound).toBeGreaterThanOrEqual(run.value);
+    // The bound is drawn on the objective curve and over time in the certificate panel.
+    await page
+      .locator('svg[aria-label="Objective per step"] polyline title', { hasText: 'certified upper bound' })
+      .waitFor({ state: 'attached' });
+    await page.getByTestId('certificate').screenshot({ path: artifactPath('certificate.png') });
     const gif = page.waitForEvent('download', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Download GIF' }).click();
     const gifPath = artifactPath('run.gif');
@@ -95,7 +125,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('shows the first frame of a second run sooner, once the server’s worker is warm', async () => {
-    await startRunFromForm(page, { className: 'Bag', steps: 100, restarts: 8 });
+    await startRunFromForm(page, { className: 'Bag', steps: 100, restarts: 8, certifySeconds: 1 });
     await page.getByTestId('live-image').waitFor({ timeout: 60_000 });
     const { clickAt, frames } = await readLiveImageProbe(page);
     const ms = Math.round(frames[0]!.t - clickAt!);
@@ -210,6 +240,10 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
     await boxes.nth(1).check();
     await page.getByRole('link', { name: 'Compare 2 runs' }).click();
     await expect.poll(() => page.getByTestId('compare-image').count(), { timeout: 30_000 }).toBe(2);
+    // The two newest are gallery runs (logits of a ReLU MLP): each shows its certificate's gap.
+    await expect
+      .poll(() => page.getByTestId('compare-gap').allTextContents(), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^\d+(\.\d+)? %/), expect.stringMatching(/^\d+(\.\d+)? %/)]);
     await page.screenshot({ path: artifactPath('compare.png'), fullPage: true });
   });
 

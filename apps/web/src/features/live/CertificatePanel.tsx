@@ -78,13 +78,13 @@ function CertificateBody({ certificate: c }: { certificate: CertificateView | nu
               name: 'upper bound',
               color: BOUND_COLOR,
               dashed: true,
-              points: c.history.map((p) => ({ x: p.seconds, y: p.upperBound })),
+              points: steps(c.history.map((p) => ({ x: p.seconds, y: p.upperBound }))),
             },
             {
               name: 'best value',
               color: BEST_COLOR,
-              points: c.history.flatMap((p) =>
-                p.bestValue === null ? [] : [{ x: p.seconds, y: p.bestValue }],
+              points: steps(
+                c.history.flatMap((p) => (p.bestValue === null ? [] : [{ x: p.seconds, y: p.bestValue }])),
               ),
             },
           ]}
@@ -92,4 +92,9 @@ function CertificateBody({ certificate: c }: { certificate: CertificateView | nu
       ) : null}
     </>
   );
+}
+
+/** Drawn as steps: a bound holds until the next one replaces it. */
+function steps(points: { x: number; y: number }[]): { x: number; y: number }[] {
+  return points.flatMap((p, i) => (i === 0 ? [p] : [{ x: p.x, y: points[i - 1]!.y }, p]));
 }
