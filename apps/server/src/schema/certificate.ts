@@ -51,7 +51,8 @@ export const RunCertificateRef = builder.objectRef<RunCertificate>('RunCertifica
     }),
     proven: t.exposeBoolean('proven', {
       nullable: true,
-      description: 'bestValue is the optimum within a relative 1e-4.',
+      description:
+        'bestValue is the optimum (exact arithmetic, relative 1e-4). upperBound also covers float32 round-off, so a proven optimum can keep a small gap.',
     }),
     method: t.exposeString('method', {
       nullable: true,

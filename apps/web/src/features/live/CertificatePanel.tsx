@@ -38,7 +38,8 @@ function CertificateBody({ certificate: c }: { certificate: CertificateView | nu
     <>
       {c.status === 'DONE' && c.proven ? (
         <p className="notice" data-testid="certificate-proven">
-          Proven optimal: no input within the constraints scores above the best value found.
+          Proven optimal: no input within the constraints scores above the best value found
+          {c.gap ? ' (the gap left is the allowance for float32 round-off)' : ''}.
         </p>
       ) : null}
       {c.status === 'STOPPED' ? (
