@@ -57,6 +57,23 @@ describe('Conv2DBackpropFilter in JS', () => {
     },
   );
 
+  it('matches tfjs-backend-cpu when the batch is split into blocks (29 examples of 64×64×16)', async () => {
+    // One im2col block holds 2^24 values: 28 of these examples, so the sums span two blocks.
+    const x = tf.randomUniform([29, 64, 64, 16], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const filter = tf.randomUniform([3, 3, 16, 1], -1, 1, 'float32', 4) as tf.Tensor4D;
+    const expected = await filterGradient('cpu', x, filter, 1, 'same');
+    const actual = await filterGradient(initial, x, filter, 1, 'same');
+    let worst = 0;
+    let largest = 0;
+    for (let i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+      largest = Math.max(largest, Math.abs(expected[i]!));
+    }
+    // Float32 sums of 118,784 terms each, in another order than the cpu backend's.
+    expect(worst).toBeLessThan(1e-4 * largest);
+    tf.dispose([x, filter]);
+  });
+
   it('fills the gap on wasm only', async () => {
     await tf.setBackend(initial);
     provideConv2dBackpropFilter();

@@ -29,14 +29,34 @@ const backwardKernels: Record<string, string[]> = {
  * its engine recording a tape (tfjs 4.22), so "try and catch" is not an option.
  */
 export async function missingGradientKernels(model: tfl.LayersModel): Promise<string[]> {
-  const backend = tf.getBackend();
   const shape = model.inputs[0]!.shape.map((d) => d ?? 1);
   shape[0] = 1;
-  const profile = await tf.profile(() => {
-    tf.tidy(() => {
-      model.apply(tf.zeros(shape), { training: true });
-    });
+  return missingBackwardKernels(() => {
+    model.apply(tf.zeros(shape), { training: true });
   });
-  const needed = new Set(profile.kernelNames.flatMap((name) => backwardKernels[name] ?? []));
+}
+
+/**
+ * The kernels the gradients of `forward`'s ops need that the current backend does not have (from
+ * one profiled run of `forward`, inside a tidy), or the forward kernel itself when it is missing.
+ */
+export async function missingBackwardKernels(forward: () => void): Promise<string[]> {
+  const backend = tf.getBackend();
+  let failure: unknown;
+  // Caught inside the profiled function: a throw out of tf.profile would leave tfjs profiling.
+  const { kernelNames } = await tf.profile(() => {
+    try {
+      tf.tidy(forward);
+    } catch (error) {
+      failure = error;
+    }
+  });
+  if (failure !== undefined) {
+    // A forward pass records no tape, so its failure leaves tfjs clean.
+    const missing = /Kernel '(\w+)' not registered/.exec((failure as Error).message)?.[1];
+    if (missing) return [missing];
+    throw failure;
+  }
+  const needed = new Set(kernelNames.flatMap((name) => backwardKernels[name] ?? []));
   return [...needed].filter((name) => !tf.getKernel(name, backend));
 }
