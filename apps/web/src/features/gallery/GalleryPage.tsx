@@ -49,7 +49,14 @@ export function GalleryPage({ teamId }: { teamId: string }) {
         {
           teamId,
           modelId: model.id,
-          input: { target: { kind: 'LOGIT', index }, steps: n, restarts: 8, seed: index + 1 },
+          input: {
+            target: { kind: 'LOGIT', index },
+            steps: n,
+            restarts: 8,
+            seed: index + 1,
+            // The gallery is about the pictures: a short certificate, so ten cells finish together soon.
+            certify: { timeLimitSeconds: 2 },
+          },
         },
         { additionalTypenames: ['Run'] },
       );
