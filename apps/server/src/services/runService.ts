@@ -135,7 +135,12 @@ export class RunService {
 
   /** At start-up: runs left RUNNING or QUEUED by a previous process cannot resume here. */
   async recover(): Promise<string[]> {
-    return this.storage.runs.interruptRunning({ error: 'the server restarted while the run was active' });
+    const interrupted = await this.storage.runs.interruptRunning({
+      error: 'the server restarted while the run was active',
+    });
+    // Their certificates keep the bound reached so far (it still holds) and say why they stopped.
+    await this.storage.runCertificates.stopUnfinished(interrupted, 'the server restarted while certifying');
+    return interrupted;
   }
 
   get activeCount(): number {
