@@ -27,9 +27,14 @@ export interface Taps {
  * and any named layer's output, differentiably with respect to the input.
  */
 export interface TappedNetwork {
-  /** Input shape without the batch dim. */
+  /** Input shape without the batch dim; `[inputSize]` for a model with several inputs. */
   inputShape: number[];
   inputSize: number;
+  /**
+   * The model's inputs in order (shapes without the batch dim). A model with several inputs takes
+   * them as one flat vector, each input's values after the previous input's.
+   */
+  inputs: { name: string; shape: number[] }[];
   /** Units of the (flattened) model output. */
   outputSize: number;
   head: HeadKind;
@@ -52,24 +57,37 @@ type Step = { name: string; apply: (t: tf.Tensor) => tf.Tensor };
 /**
  * Prepares `model` for optimisation. A single chain of layers (Sequential models, the common case) runs
  * layer by layer with Dense layers on a fast path (see fastDense.ts); other graphs run through a
- * tfjs sub-model whose outputs are the taps.
+ * tfjs sub-model whose outputs are the taps. A model with several inputs is optimised over all of
+ * them at once, as one flat vector split into the model's inputs before the forward pass.
  */
 export function tapModel(model: tfl.LayersModel): TappedNetwork {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new UnsupportedError(
-      `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; only one of each is supported`,
-    );
+  if (model.outputs.length !== 1) {
+    throw new UnsupportedError(`the model has ${model.outputs.length} outputs; only one is supported`);
   }
-  const inputShape = model.inputs[0]!.shape.slice(1);
-  if (inputShape.some((d) => d == null)) {
-    throw new UnsupportedError(`the model input shape [${inputShape.join(', ')}] has unknown dimensions`);
-  }
+  const inputs = model.inputs.map((input) => {
+    const shape = input.shape.slice(1);
+    if (shape.some((d) => d == null)) {
+      throw new UnsupportedError(
+        `the model input ${input.name} has shape [${shape.join(', ')}] with unknown dimensions`,
+      );
+    }
+    return { name: input.sourceLayer.name, shape: shape as number[] };
+  });
+  const inputSizes = inputs.map((input) => input.shape.reduce((a, b) => a * b, 1));
+  const inputShape = inputs.length === 1 ? inputs[0]!.shape : [inputSizes.reduce((a, b) => a + b, 0)];
+  /** `[B, inputSize]` → one tensor per model input (several inputs only). */
+  const splitInputs = (x: tf.Tensor): tf.Tensor[] =>
+    tf
+      .split(x, inputSizes, 1)
+      .map((part, i) =>
+        inputs[i]!.shape.length === 1 ? part : tf.reshape(part, [x.shape[0]!, ...inputs[i]!.shape]),
+      );
   const output = model.outputs[0]!;
   const headLayer = output.sourceLayer as tfl.layers.Layer;
   const head = headOf(headLayer);
   const headInput = output.inputs.length === 1 ? output.inputs[0]! : undefined;
   const shapes = new Map<string, { shape: number[]; channelsFirst: boolean }>();
-  const chain = layerChain(model);
+  const chain = inputs.length === 1 ? layerChain(model) : null;
   for (const layer of chain ?? model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
     const shape = outputShapeOf(layer);
@@ -133,15 +151,16 @@ export function tapModel(model: tfl.LayersModel): TappedNetwork {
         });
         subModels.set(key, sub);
       }
-      const outs = [sub.apply(x)].flat() as tf.Tensor[];
+      const outs = [sub.apply(inputs.length === 1 ? x : splitInputs(x))].flat() as tf.Tensor[];
       const { heads } = splitsHead ? headFrom(outs[0]!, undefined) : headFrom(outs[0]!, outs[0]);
       return { head: heads, layers: new Map(names.map((n, i) => [n, outs[i + 1]!])) };
     };
   }
 
   return {
-    inputShape: inputShape as number[],
-    inputSize: (inputShape as number[]).reduce((a, b) => a * b, 1),
+    inputShape,
+    inputSize: inputShape.reduce((a, b) => a * b, 1),
+    inputs,
     outputSize,
     head: head.kind,
     headActivation: head.activation,

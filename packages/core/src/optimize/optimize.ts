@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/initBackend.ts';
 import { buildFeasibleSet, type FeasibleSet } from '../constraints/feasibleSet.ts';
@@ -13,6 +12,7 @@ import { buildObjective, type CompiledObjective } from '../objectives/buildObjec
 import { prewarmSolver } from '../polish/highsWorkerClient.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
 import { evaluateInputs } from './evaluateInputs.ts';
+import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
 import { resolveOptions } from './resolveOptions.ts';
 import type {
   MethodName,
@@ -49,6 +49,7 @@ export async function* optimize(
   await initBackend();
   const network = tapModel(model);
   let run: MethodRun | undefined;
+  let backend: GradientBackend | undefined;
   try {
     const input = { size: network.inputSize, shape: network.inputShape };
     const resolved = resolveOptions(options, input);
@@ -57,6 +58,7 @@ export async function* optimize(
     for (const weight of model.weights)
       assertFinite(weight.read().dataSync() as Float32Array, `model weight ${weight.name}`);
     if (options.signal?.aborted) throw new CancelledError();
+    backend = await gradientBackend(model, objective, options.log ?? ((line) => console.error(line)));
     // The exact polish solves in its own thread: start it now, beside the gradient steps.
     if (resolved.polish) prewarmSolver();
 
@@ -118,11 +120,14 @@ export async function* optimize(
     const result: OptimizationResult = {
       input: outcome.input,
       shape: [...network.inputShape],
+      ...(network.inputs.length > 1
+        ? { inputs: network.inputs.map((i) => ({ ...i, shape: [...i.shape] })) }
+        : {}),
       value: final!.value,
       outputs: final!.outputs,
       violation: set.violation(outcome.input),
       method: resolved.method,
-      backend: tf.getBackend(),
+      backend: backend.name,
       steps: resolved.settings.steps,
       restarts: resolved.settings.restarts,
       seconds: (performance.now() - started) / 1000,
@@ -136,6 +141,7 @@ export async function* optimize(
     // Stopped early (break, error, abort): let the method free its tensors.
     await run?.return(undefined as never);
     network.dispose();
+    await backend?.restore();
   }
 }
 

@@ -87,6 +87,9 @@ export function resolveOptions(options: OptimizeOptions, input: InputDescription
   if (options.snapshot !== undefined && typeof options.snapshot !== 'function') {
     throw new InvalidArgumentError('snapshot', options.snapshot, 'a function (step, steps) => boolean');
   }
+  if (options.log !== undefined && typeof options.log !== 'function') {
+    throw new InvalidArgumentError('log', options.log, 'a function (line) => void');
+  }
   for (const flag of ['returnAllStarts', 'polish'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new InvalidArgumentError(flag, options[flag], 'true or false');

@@ -77,6 +77,8 @@ export interface OptimizeOptions {
   /** ReLU MLPs: refine the best start exactly over its linear region and neighbours (default true for projected-adam). */
   polish?: boolean;
   signal?: AbortSignal;
+  /** One line per notable decision (a per-model backend fallback). Default: stderr. */
+  log?: (line: string) => void;
 }
 
 export interface ModelOutputs {
@@ -111,9 +113,12 @@ export interface StartResult {
 }
 
 export interface OptimizationResult {
+  /** Flat, in the model's input order (a model with several inputs: each input's values in turn). */
   input: Float32Array;
-  /** Input shape without the batch dim. */
+  /** Input shape without the batch dim; `[input.length]` for a model with several inputs. */
   shape: number[];
+  /** Models with several inputs: each input's layer name and shape, in the order `input` holds them. */
+  inputs?: { name: string; shape: number[] }[];
   value: number;
   outputs: ModelOutputs;
   violation: number;

@@ -165,8 +165,15 @@ export const optimizeCommand: Command = {
         }
         throw error;
       });
-      const shape = (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1);
-      const size = shape.reduce((a, b) => a * b, 1);
+      // Several inputs are optimised as one flat vector, each input after the previous one.
+      const sizes = model.inputs.map((input) =>
+        (input.shape as (number | null)[]).slice(1).reduce<number>((a, b) => a * (b ?? 1), 1),
+      );
+      const size = sizes.reduce((a, b) => a + b, 0);
+      const shape =
+        sizes.length === 1
+          ? (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1)
+          : [size];
       checkTarget(model, parsed.target, args.target);
       if (args.png || args.gif) {
         image = imageShape(shape, args.png ? '--png' : '--gif', (args.png ?? args.gif)!);
@@ -185,7 +192,8 @@ export const optimizeCommand: Command = {
     try {
       const frames: Float32Array[] = [];
       let result: OptimizationResult | undefined;
-      for await (const event of optimize(model, { ...options, signal: controller.signal })) {
+      const log = (line: string) => io.stderr(`${line}\n`);
+      for await (const event of optimize(model, { ...options, signal: controller.signal, log })) {
         if (event.type === 'done') {
           result = event.result;
           break;
@@ -269,6 +277,7 @@ function resultRecord(result: OptimizationResult, parsed: ReturnType<typeof pars
   return {
     input: Array.from(result.input),
     shape: result.shape,
+    ...(result.inputs ? { inputs: result.inputs } : {}),
     value: result.value,
     outputs: result.outputs,
     violation: result.violation,
