@@ -58,4 +58,43 @@ describe('restart after a crash', () => {
       await server.close();
     }
   });
+
+  it('runs the runs that were still queued when it stopped', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'argmax-restart-'));
+    dirs.push(dataDir);
+    const first = await startTestServer({ dataDir });
+    const { userId, teamId } = await first.signUp('queued');
+    const seedModelId = first.app.services.seedModelId;
+    await first.close();
+
+    // Two runs accepted but not started when the server died.
+    const before = await openDatabase({ dataDir: join(dataDir, 'db') });
+    const spec = (seed: number) => ({
+      options: { objective: { kind: 'logit', index: 3 }, steps: 10, restarts: 4, seed },
+      inputShape: [28, 28, 1],
+      imageRange: [0, 1],
+    });
+    const queued = [];
+    for (const seed of [1, 2])
+      queued.push(
+        await before.runs.create({ teamId, modelId: seedModelId, creatorId: userId, spec: spec(seed) }),
+      );
+    await before.close();
+
+    const server = await startTestServer({ dataDir });
+    try {
+      const storage = server.app.services.storage;
+      const deadline = Date.now() + 120_000;
+      let runs = await Promise.all(queued.map((r) => storage.runs.get(r.id)));
+      while (runs.some((r) => r?.status !== 'SUCCEEDED') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        runs = await Promise.all(queued.map((r) => storage.runs.get(r.id)));
+      }
+      expect(runs.map((r) => r?.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      for (const run of queued) expect(await storage.runSteps.count(run.id)).toBe(10);
+      expect(Number.isFinite(runs[0]?.value)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -79,8 +79,19 @@ export class RunService {
       spec: request.spec as unknown as never,
     });
     await this.certificates.open(run.id, request.spec.certify?.timeLimitSeconds ?? 0);
-    const steps = request.spec.options.steps ?? 0;
-    const snapshots = request.spec.snapshots ?? defaultSnapshotPolicy;
+    this.dispatch(run.id, request.modelId, request.spec, artifacts);
+    return run;
+  }
+
+  /** Hands a stored QUEUED run to the worker pool and follows it to its end. */
+  private dispatch(
+    runId: string,
+    modelId: string,
+    spec: RunSpec,
+    artifacts: { modelJson: string; weights: Uint8Array },
+  ): void {
+    const steps = spec.options.steps ?? 0;
+    const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
     const live: Live = {
       pendingSteps: [],
       pendingSnapshots: [],
@@ -91,28 +102,27 @@ export class RunService {
       steps,
       handle: undefined as unknown as JobHandle,
     };
-    this.live.set(run.id, live);
+    this.live.set(runId, live);
     const startedAt = Date.now();
     live.handle = this.pool.submit(
       {
         kind: 'optimize',
-        jobId: run.id,
-        model: { cacheKey: request.modelId, modelJson: artifacts.modelJson, weights: artifacts.weights },
-        options: request.spec.options,
+        jobId: runId,
+        model: { cacheKey: modelId, modelJson: artifacts.modelJson, weights: artifacts.weights },
+        options: spec.options,
         snapshots,
-        ...(request.spec.certify ? { certify: request.spec.certify } : {}),
+        ...(spec.certify ? { certify: spec.certify } : {}),
       },
       {
-        onStart: () => void this.markRunning(run.id, request.spec.options.method ?? 'projected-adam'),
+        onStart: () => void this.markRunning(runId, spec.options.method ?? 'projected-adam'),
         onEvent: (event) =>
-          this.onEvent(run.id, request.spec, event as OptimizationEvent | CertificateMessage, startedAt),
+          this.onEvent(runId, spec, event as OptimizationEvent | CertificateMessage, startedAt),
       },
     );
     live.handle.done.then(
-      () => this.settle(run.id),
-      (error: Error) => this.settle(run.id, error),
+      () => this.settle(runId),
+      (error: Error) => this.settle(runId, error),
     );
-    return run;
   }
 
   async cancel(runId: string): Promise<void> {
@@ -133,13 +143,22 @@ export class RunService {
     await this.certificates.flush(runId);
   }
 
-  /** At start-up: runs left RUNNING or QUEUED by a previous process cannot resume here. */
+  /**
+   * At start-up, on the embedded database (one process owns it): runs left RUNNING by a previous process
+   * cannot resume and become INTERRUPTED; runs still QUEUED are dispatched again.
+   */
   async recover(): Promise<string[]> {
     const interrupted = await this.storage.runs.interruptRunning({
       error: 'the server restarted while the run was active',
     });
     // Their certificates keep the bound reached so far (it still holds) and say why they stopped.
     await this.storage.runCertificates.stopUnfinished(interrupted, 'the server restarted while certifying');
+    // Queued runs had not started: they run now, in the order they were started.
+    for (const run of await this.storage.runs.listQueued()) {
+      const artifacts = await this.storage.models.getArtifacts(run.modelId);
+      if (artifacts) this.dispatch(run.id, run.modelId, run.spec as unknown as RunSpec, artifacts);
+      else await this.storage.runs.finish(run.id, { status: 'FAILED', error: 'its model was deleted' });
+    }
     return interrupted;
   }
 

@@ -48,7 +48,10 @@ export async function createServices(config: ServerConfig): Promise<Services> {
   pool.prewarm(1);
   const runs = new RunService(storage, pool, bus, config, () => backend.name);
   const training = new TrainingService(storage, pool, bus, config, () => backend.name);
-  const interrupted = [...(await runs.recover()), ...(await training.recover())];
+  // Only the embedded database belongs to this process alone. On PostgreSQL other servers may be running
+  // these jobs right now: marking them INTERRUPTED (or starting queued ones twice) would be wrong there.
+  const interrupted =
+    storageKind === 'embedded' ? [...(await runs.recover()), ...(await training.recover())] : [];
   if (interrupted.length > 0)
     config.log(`marked ${interrupted.length} interrupted job(s) from the previous start`);
   const seedModelId = await ensureSeedModel(storage, config.seedModelDir ?? defaultSeedModelDir, config.log);

@@ -253,6 +253,10 @@ describe.each(backends)(
 
         expect(await storage.runs.interruptRunning()).toContain(theirs.id);
         expect((await storage.runs.get(theirs.id))?.status).toBe('INTERRUPTED');
+        // What a restart hands back to the executor: the queued run, none of the others.
+        const queuedNow = (await storage.runs.listQueued()).map((r) => r.id);
+        expect(queuedNow).toContain(queued.id);
+        for (const other of [mine, theirs, finished]) expect(queuedNow).not.toContain(other.id);
       });
     });
 

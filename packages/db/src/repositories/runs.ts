@@ -76,6 +76,8 @@ export interface RunRepository {
    * Returns their IDs.
    */
   interruptRunning(options?: { workerId?: string; error?: string }): Promise<string[]>;
+  /** Every QUEUED run, oldest first: at start-up they are handed to the executor again. */
+  listQueued(): Promise<Run[]>;
   /** QUEUED + RUNNING runs of a user, for the per-user limit. */
   countActiveByCreator(creatorId: string): Promise<number>;
   /** With its steps, snapshots and share links. */
@@ -217,6 +219,13 @@ export function createRunRepository(db: Executor): RunRepository {
         finalInput: floats(row.final_input, 'finalInput'),
         bestInput: floats(row.best_input, 'bestInput'),
       };
+    },
+
+    async listQueued() {
+      const { rows } = await db.query<RunRow>(
+        `SELECT ${COLUMNS} FROM runs WHERE status = 'QUEUED' ORDER BY created_at, id`,
+      );
+      return rows.map(toRun);
     },
 
     async interruptRunning({ workerId, error = DEFAULT_INTERRUPTED } = {}) {
