@@ -17,6 +17,13 @@ export interface ZipEntryInfo {
 }
 
 const MAX_ENTRIES = 10_000;
+/**
+ * An entry may inflate to at most this many times its compressed size once it is over
+ * RATIO_CHECKED_FROM bytes (Apache POI's zip-bomb rule): trained float32 weights barely compress,
+ * while a bomb of zeros inflates ~1000×, whether it declares that size honestly or not.
+ */
+const MAX_INFLATE_RATIO = 100;
+const RATIO_CHECKED_FROM = 16 * 1024 ** 2;
 /** Compressed bytes fed to the inflater at a time: bounds one output chunk (deflate expands ≤ 1032×). */
 const PUSH_BYTES = 16 * 1024;
 const STORED = 0;
@@ -94,6 +101,16 @@ export function readZipEntries(
         file,
         `${request.name} would inflate to ${formatBytes(entry.declaredBytes)} (from ${formatBytes(entry.compressedBytes)}); ` +
           `the limit is ${formatBytes(request.maxBytes)}`,
+      );
+    if (
+      entry.declaredBytes > RATIO_CHECKED_FROM &&
+      entry.declaredBytes > MAX_INFLATE_RATIO * entry.compressedBytes
+    )
+      throw new ModelImportError(
+        file,
+        `${request.name} would inflate to ${formatBytes(entry.declaredBytes)} from ${formatBytes(entry.compressedBytes)} ` +
+          `(${Math.round(entry.declaredBytes / Math.max(1, entry.compressedBytes))}×); refusing a zip bomb ` +
+          `(entries over ${formatBytes(RATIO_CHECKED_FROM)} may inflate at most ${MAX_INFLATE_RATIO}×)`,
       );
     declared.set(request.name, entry.declaredBytes);
   }
