@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { badModelFiles } from '@argmax/core/import/badModelFiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from './testing/apiClient.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';
 
 const fixtures = new URL('../../../packages/core/fixtures/models/', import.meta.url);
@@ -50,27 +52,6 @@ describe('model upload (GraphQL multipart)', () => {
     expect(events.at(-1)?.runEvents.status).toBe('SUCCEEDED');
   });
 
-  it('rejects a bad file with a clear message and stores nothing', async () => {
-    const { client, teamId } = await server.signUp('bad-uploader');
-    const before = await client.data<{ models: unknown[] }>('query($t: ID!) { models(teamId: $t) { id } }', {
-      t: teamId,
-    });
-    const notAModel = await client.upload(UPLOAD, { t: teamId, n: 'junk' }, [
-      { name: 'model.h5', bytes: new TextEncoder().encode('not hdf5 at all') },
-    ]);
-    expect(notAModel.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(notAModel.errors?.[0]?.message).toMatch(/model\.h5/);
-    const missingShard = await client.upload(UPLOAD, { t: teamId, n: 'no shard' }, [
-      await file('tfjs-mnist-mlp/model.json'),
-    ]);
-    expect(missingShard.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(missingShard.errors?.[0]?.message).toMatch(/weights\.bin|shard/);
-    const after = await client.data<{ models: unknown[] }>('query($t: ID!) { models(teamId: $t) { id } }', {
-      t: teamId,
-    });
-    expect(after.models).toHaveLength(before.models.length);
-  });
-
   it('refuses uploads over the size limit and viewers', async () => {
     const { client, teamId } = await server.signUp('big-uploader');
     const big = await client.upload(UPLOAD, { t: teamId, n: 'big' }, [
@@ -82,5 +63,50 @@ describe('model upload (GraphQL multipart)', () => {
       .client()
       .upload(UPLOAD, { t: teamId, n: 'x' }, [await file('tfjs-mnist-mlp/model.json')]);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('bad model files through the upload (each made from a good fixture)', () => {
+  const modelIds = async (client: ApiClient, teamId: string) =>
+    (
+      await client.data<{ models: { id: string }[] }>('query($t: ID!) { models(teamId: $t) { id } }', {
+        t: teamId,
+      })
+    ).models.map((m) => m.id);
+
+  it.each(badModelFiles)(
+    '$name: BAD_USER_INPUT with the reason, nothing stored, the server still answers',
+    async ({ build, message }) => {
+      const { client, teamId } = await server.signUp('bad-file');
+      const before = await modelIds(client, teamId);
+      const files = (await build()).map(([name, bytes]) => ({ name, bytes }));
+      const response = await client.upload(UPLOAD, { t: teamId, n: 'bad' }, files);
+      expect(response.data?.uploadModel ?? null).toBeNull();
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'files' });
+      expect(response.errors?.[0]?.message).toMatch(message);
+      expect(await modelIds(client, teamId)).toEqual(before);
+    },
+  );
+
+  it('imports a good model right after a zip bomb', async () => {
+    const { client, teamId } = await server.signUp('after-bomb');
+    const before = await modelIds(client, teamId);
+    const bomb = badModelFiles.find((f) => f.name.startsWith('a zip bomb inflating past'))!;
+    const refused = await client.upload(
+      UPLOAD,
+      { t: teamId, n: 'bomb' },
+      (await bomb.build()).map(([name, bytes]) => ({ name, bytes })),
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const good = await client.upload<{ uploadModel: { id: string } }>(UPLOAD, { t: teamId, n: 'good' }, [
+      await file('tfjs-mnist-mlp/model.json'),
+      await file('tfjs-mnist-mlp/weights.bin'),
+    ]);
+    expect(good.errors).toBeUndefined();
+    expect(await modelIds(client, teamId)).toEqual(
+      expect.arrayContaining([...before, good.data!.uploadModel.id]),
+    );
+    expect(await modelIds(client, teamId)).toHaveLength(before.length + 1);
   });
 });
