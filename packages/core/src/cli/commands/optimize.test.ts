@@ -245,6 +245,30 @@ describe('argmax optimize: results', () => {
     expect(image.data[0]).toBe(Math.round((255 * (result.input[0]! - 0.1)) / 0.8));
   });
 
+  it('optimises a two-input model over both inputs: a flat reference of 16 + 51 values, inputs listed', async () => {
+    const cvae = fileURLToPath(
+      new URL('../../../fixtures/models/tfjs-cvae-quickdraw-2inputs/model.json', import.meta.url),
+    );
+    const reference = join(dir, 'cvae-ref.json');
+    await writeFile(reference, JSON.stringify({ input: Array(16 + 51).fill(0.5) }));
+    const out = join(dir, 'cvae.json');
+    const { code, stderr } = await run([
+      ...['--model', cvae, '--target', 'logit:406', '--out', out],
+      ...['--linf', `${reference},0.25`, '--steps', '10', '--restarts', '4'],
+    ]);
+    expect(code, stderr).toBe(0);
+    const result: ResultJson & { inputs: unknown } = JSON.parse(await readFile(out, 'utf8'));
+    expect(result.inputs).toEqual([
+      { name: 'latent_input', shape: [16] },
+      { name: 'label', shape: [51] },
+    ]);
+    expect(result.input).toHaveLength(67);
+    for (const v of result.input) {
+      expect(v).toBeGreaterThanOrEqual(0.25 - 1e-6);
+      expect(v).toBeLessThanOrEqual(0.75 + 1e-6);
+    }
+  });
+
   it('draws a progress bar on a terminal', async () => {
     const out = join(dir, 'tty.json');
     const argv = ['--model', model1(), '--target', 'logit:0', '--out', out, '--steps', '30', '--no-polish'];
