@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,8 @@ export interface ServerConfig {
   seedModelDir?: string;
   /** Jobs (runs, training) executing at once; more wait in a queue. */
   maxConcurrentJobs: number;
+  /** Names this process on the runs it executes (`Run.worker`); default host:pid. */
+  workerId: string;
   /** Seconds each run spends on its certificate when the request does not say (0: none). */
   defaultCertifySeconds: number;
   /** Origins allowed to call the API with cookies (the dashboard). */
@@ -58,6 +60,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     redisPrefix: env.ARGMAX_REDIS_PREFIX || undefined,
     seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
     maxConcurrentJobs: intFromEnv(env, 'ARGMAX_MAX_JOBS', availableParallelism()) || 1,
+    workerId: env.ARGMAX_WORKER_ID || `${hostname()}:${process.pid}`,
     defaultCertifySeconds: intFromEnv(env, 'ARGMAX_CERTIFY_SECONDS', 10),
     corsOrigins: (env.ARGMAX_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
       .split(',')

@@ -53,9 +53,16 @@ export interface TrainingEventMessage {
   payload: Record<string, unknown>;
 }
 
+/** Stop a job wherever it executes: every executing process listens (a worker process, another server). */
+export interface CancelMessage {
+  kind: 'run' | 'training';
+  id: string;
+}
+
 export type EventBus = PubSub<{
   run: [runId: string, event: RunEvent];
   training: [jobId: string, event: TrainingEventMessage];
+  cancel: [message: CancelMessage];
 }>;
 
 /** In-memory by default; the scale-out setup passes a Redis event target here and nothing else changes. */

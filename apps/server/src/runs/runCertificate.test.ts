@@ -43,6 +43,7 @@ describe('RunCertificates', () => {
       }
     })();
     await certificates.open(runId, 60);
+    certificates.follow(runId, 60);
 
     const n = 3000;
     for (let i = 0; i < n; i++) certificates.onMessage(runId, bound(i, n, 60));
@@ -87,6 +88,7 @@ describe('RunCertificates', () => {
 
     const cancelled = await newRun();
     await certificates.open(cancelled, 10);
+    certificates.follow(cancelled, 10);
     certificates.onMessage(cancelled, bound(1, 10, 10));
     await certificates.settle(cancelled, 'CANCELLED');
     expect(await storage.runCertificates.get(cancelled)).toMatchObject({

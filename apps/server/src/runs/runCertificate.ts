@@ -45,7 +45,14 @@ export class RunCertificates {
       return;
     }
     await this.storage.runCertificates.create(runId, { timeLimitSeconds });
-    this.live.set(runId, { writes: Promise.resolve(), recorded: 0, final: false });
+  }
+
+  /**
+   * Starts following the certificate of a run this process executes (the process that opened it may be
+   * another one: an API server, with a worker process executing the run).
+   */
+  follow(runId: string, timeLimitSeconds: number): void {
+    if (timeLimitSeconds > 0) this.live.set(runId, { writes: Promise.resolve(), recorded: 0, final: false });
   }
 
   onMessage(runId: string, message: CertificateMessage): void {

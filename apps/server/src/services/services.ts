@@ -6,9 +6,14 @@ import type { Storage } from '@argmax/db/storage';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
 import type { ServerConfig } from '../config.ts';
+import { followCancellations } from '../jobs/followCancellations.ts';
+import { inProcessDispatch } from '../jobs/inProcessDispatch.ts';
+import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import { WorkerPool } from '../jobs/workerPool.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import { openEventBus } from '../pubsub/openEventBus.ts';
+import { RunExecutor } from '../runs/runExecutor.ts';
+import { TrainingExecutor } from '../training/trainingExecutor.ts';
 import { handleHealth } from './health.ts';
 import { queryLimits } from './queryLimits.ts';
 import { RunService } from './runService.ts';
@@ -24,6 +29,7 @@ export interface Services {
   backend: string;
   bus: EventBus;
   pool: WorkerPool;
+  dispatch: JobDispatch;
   runs: RunService;
   training: TrainingService;
   seedModelId: string;
@@ -46,8 +52,12 @@ export async function createServices(config: ServerConfig): Promise<Services> {
   const bus = events.bus;
   const pool = new WorkerPool(config.maxConcurrentJobs);
   pool.prewarm(1);
-  const runs = new RunService(storage, pool, bus, config, () => backend.name);
-  const training = new TrainingService(storage, pool, bus, config, () => backend.name);
+  const execution = { storage, pool, bus, config, backend: () => backend.name, workerId: config.workerId };
+  const local = { runs: new RunExecutor(execution), training: new TrainingExecutor(execution) };
+  const dispatch = inProcessDispatch(local, pool, config.log);
+  const stopFollowing = followCancellations(bus, local);
+  const runs = new RunService(storage, dispatch, bus, config);
+  const training = new TrainingService(storage, dispatch, bus);
   // Only the embedded database belongs to this process alone. On PostgreSQL other servers may be running
   // these jobs right now: marking them INTERRUPTED (or starting queued ones twice) would be wrong there.
   const interrupted =
@@ -64,6 +74,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     backend: backend.name,
     bus,
     pool,
+    dispatch,
     runs,
     training,
     seedModelId,
@@ -71,6 +82,9 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     handleHttp: async (req, res) =>
       refuseOversizedUpload(req, res, config.limits.maxUploadBytes) || handleHealth(services, req, res),
     close: async () => {
+      local.runs.stop();
+      await stopFollowing();
+      await dispatch.close();
       await pool.stop();
       await events.close();
       await storage.close();

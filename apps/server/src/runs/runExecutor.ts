@@ -1,0 +1,278 @@
+import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/optimize/types';
+import type { RunStep } from '@argmax/db/repositories/runSteps';
+import type { Run } from '@argmax/db/repositories/runs';
+import { type CertificateMessage, isCertificateMessage } from '../jobs/certificateMessages.ts';
+import type { ExecutionContext } from '../jobs/executionContext.ts';
+import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/snapshotSchedule.ts';
+import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
+import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
+import { inputToPngDataUrl } from '../services/runImages.ts';
+import type { RunSpec } from '../services/runService.ts';
+import { RunCertificates } from './runCertificate.ts';
+
+interface Live {
+  handle: JobHandle;
+  pendingSteps: RunStep[];
+  pendingSnapshots: { step: number; input: Float32Array }[];
+  lastInput: Float32Array | null;
+  schedule: (step: number, steps: number) => boolean;
+  flushing: Promise<void>;
+  lastPublishAt: number;
+  steps: number;
+  finalResult?: OptimizationResult;
+  seconds?: number;
+  /**
+   * Whether this executor owns the run's row. `unstarted` until the pool starts the job, then `claiming`
+   * (QUEUED → RUNNING in storage); steps are stored once `claimed`. `abandoned` when another executor
+   * claimed it first, or it was cancelled while waiting: its row is then left alone.
+   */
+  claim: 'unstarted' | 'claiming' | 'claimed' | 'abandoned';
+  claiming?: Promise<void>;
+}
+
+/** What the executor needs of a stored run. */
+export type RunToExecute = Pick<Run, 'id' | 'modelId' | 'spec'>;
+
+/**
+ * The execution half of runs: takes a stored QUEUED run, executes it on this process's worker pool,
+ * stores every step (batched) and the scheduled snapshots, publishes live events, and records the outcome.
+ * The same code runs inside an API server (in-process pool) and inside a worker process (distributed queue).
+ */
+export class RunExecutor {
+  private readonly live = new Map<string, Live>();
+  private readonly certificates: RunCertificates;
+  private stopping = false;
+
+  constructor(private readonly ctx: ExecutionContext) {
+    this.certificates = new RunCertificates(ctx.storage, ctx.bus, ctx.config.log);
+  }
+
+  /** Runs executing (or waiting for a pool slot) in this process. */
+  get activeCount(): number {
+    return this.live.size;
+  }
+
+  /**
+   * Executes a stored run and resolves once its outcome is stored and published (never rejects: a run that
+   * cannot execute ends FAILED with the reason).
+   */
+  async execute(run: RunToExecute): Promise<void> {
+    const artifacts = await this.ctx.storage.models.getArtifacts(run.modelId);
+    if (!artifacts) {
+      const failed = await this.ctx.storage.runs.finish(run.id, {
+        status: 'FAILED',
+        error: 'its model was deleted',
+      });
+      if (failed)
+        this.publish(run.id, { type: 'status', runId: run.id, status: 'FAILED', error: failed.error });
+      return;
+    }
+    const spec = run.spec as unknown as RunSpec;
+    const runId = run.id;
+    const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
+    const live: Live = {
+      pendingSteps: [],
+      pendingSnapshots: [],
+      lastInput: null,
+      schedule: snapshotSchedule(snapshots),
+      flushing: Promise.resolve(),
+      lastPublishAt: 0,
+      steps: spec.options.steps ?? 0,
+      claim: 'unstarted',
+      handle: undefined as unknown as JobHandle,
+    };
+    this.live.set(runId, live);
+    const startedAt = Date.now();
+    live.handle = this.ctx.pool.submit(
+      {
+        kind: 'optimize',
+        jobId: runId,
+        model: { cacheKey: run.modelId, modelJson: artifacts.modelJson, weights: artifacts.weights },
+        options: spec.options,
+        snapshots,
+        ...(spec.certify ? { certify: spec.certify } : {}),
+      },
+      {
+        onStart: () => {
+          live.claim = 'claiming';
+          live.claiming = this.markRunning(runId, spec, live).catch((error) => {
+            this.ctx.config.log(`run ${runId}: could not record its start: ${error}`);
+            live.claim = 'abandoned';
+            live.handle.cancel();
+          });
+        },
+        onEvent: (event) =>
+          this.onEvent(runId, spec, event as OptimizationEvent | CertificateMessage, startedAt),
+      },
+    );
+    await live.handle.done.then(
+      () => this.settle(runId),
+      (error: Error) => this.settle(runId, error),
+    );
+  }
+
+  /** Before the pool stops: runs still waiting for a slot stay QUEUED instead of becoming CANCELLED. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** Cancels a run executing (or waiting) here; false when this process does not have it. */
+  cancel(runId: string): boolean {
+    const live = this.live.get(runId);
+    live?.handle.cancel();
+    return live !== undefined;
+  }
+
+  /** Flushes buffered steps so a late joiner reading storage sees everything published so far. */
+  async flush(runId: string): Promise<void> {
+    const live = this.live.get(runId);
+    if (live) await this.persist(runId, live);
+    await this.certificates.flush(runId);
+  }
+
+  /** Claims the run (QUEUED → RUNNING, with this worker's id) as its job starts. */
+  private async markRunning(runId: string, spec: RunSpec, live: Live): Promise<void> {
+    const run = await this.ctx.storage.runs.markRunning(runId, {
+      backend: this.ctx.backend(),
+      method: spec.options.method ?? 'projected-adam',
+      workerId: this.ctx.workerId,
+    });
+    if (run) {
+      live.claim = 'claimed';
+      // Bounds arrive after the optimisation's steps, long after this.
+      this.certificates.follow(runId, spec.certify?.timeLimitSeconds ?? 0);
+      void this.persist(runId, live);
+      this.publish(runId, { type: 'status', runId, status: 'RUNNING', error: null });
+      return;
+    }
+    // No longer QUEUED: cancelled while it waited, or claimed by another executor. Stop without a trace.
+    live.claim = 'abandoned';
+    live.handle.cancel();
+  }
+
+  private onEvent(
+    runId: string,
+    spec: RunSpec,
+    event: OptimizationEvent | CertificateMessage,
+    startedAt: number,
+  ): void {
+    const live = this.live.get(runId);
+    if (!live || live.claim === 'abandoned') return;
+    if (isCertificateMessage(event)) {
+      this.certificates.onMessage(runId, event);
+      return;
+    }
+    if (event.type === 'done') {
+      live.finalResult = event.result;
+      live.seconds = (Date.now() - startedAt) / 1000;
+      return;
+    }
+    live.steps = event.steps;
+    live.pendingSteps.push(toStoredStep(event));
+    if (event.input) {
+      live.lastInput = event.input;
+      if (live.schedule(event.step, event.steps))
+        live.pendingSnapshots.push({ step: event.step, input: event.input });
+    }
+    const now = Date.now();
+    const last = event.step === event.steps - 1;
+    // Publishing is already coalesced here (≤ 30/s per run); each subscriber throttles again for itself.
+    if (event.input && (last || now - live.lastPublishAt >= 33)) {
+      live.lastPublishAt = now;
+      this.publish(runId, toStepEvent(runId, event, spec));
+    }
+    if (live.pendingSteps.length >= 500 || last) void this.persist(runId, live);
+    else if (live.pendingSteps.length === 1) setTimeout(() => void this.persist(runId, live), 250);
+  }
+
+  private persist(runId: string, live: Live): Promise<void> {
+    if (live.claim !== 'claimed') return Promise.resolve();
+    live.flushing = live.flushing.then(async () => {
+      const steps = live.pendingSteps.splice(0);
+      const snapshots = live.pendingSnapshots.splice(0);
+      if (steps.length > 0) await this.ctx.storage.runSteps.append(runId, steps);
+      if (snapshots.length > 0) await this.ctx.storage.runSnapshots.append(runId, snapshots);
+    });
+    return live.flushing.catch((error) =>
+      this.ctx.config.log(`run ${runId}: storing steps failed: ${error}`),
+    );
+  }
+
+  private async settle(runId: string, error?: Error): Promise<void> {
+    const live = this.live.get(runId);
+    if (!live) return;
+    await live.claiming;
+    if (live.claim === 'abandoned' || (live.claim === 'unstarted' && this.stopping)) {
+      // Not this executor's row (or, shutting down, a run that never started stays QUEUED for the next start).
+      this.live.delete(runId);
+      return;
+    }
+    await this.persist(runId, live);
+    const result = live.finalResult;
+    let run: Run | null;
+    if (!error && result) {
+      const best = this.certificates.bestOf(runId, result);
+      await this.certificates.settle(runId, 'SUCCEEDED');
+      run = await this.ctx.storage.runs.finish(runId, {
+        status: 'SUCCEEDED',
+        value: best.value,
+        violation: best.violation,
+        outputs: best.outputs,
+        bestInput: best.input,
+        finalInput: live.lastInput ?? result.input,
+        timings: {
+          seconds: live.seconds ?? result.seconds,
+          optimizeSeconds: result.seconds,
+          steps: result.steps,
+          restarts: result.restarts,
+        },
+      });
+    } else {
+      const cancelled = error instanceof JobFailedError && error.errorName === 'CancelledError';
+      const reason = describeFailure(error, this.ctx.config.log, runId);
+      await this.certificates.settle(runId, cancelled ? 'CANCELLED' : 'FAILED');
+      run = await this.ctx.storage.runs.finish(runId, {
+        status: cancelled ? 'CANCELLED' : 'FAILED',
+        error: cancelled ? null : reason,
+        ...(live.lastInput ? { finalInput: live.lastInput } : {}),
+      });
+    }
+    this.live.delete(runId);
+    if (run) this.publish(runId, { type: 'status', runId, status: run.status, error: run.error });
+  }
+
+  private publish(runId: string, event: RunEvent): void {
+    this.ctx.bus.publish('run', runId, event);
+  }
+}
+
+function toStoredStep(event: StepEvent): RunStep {
+  return {
+    step: event.step,
+    restart: 0,
+    objective: event.objective,
+    violation: event.violation,
+    outputs: event.outputs.probabilities ?? event.outputs.raw,
+  };
+}
+
+function toStepEvent(runId: string, event: StepEvent, spec: RunSpec): RunStepEvent {
+  return {
+    type: 'step',
+    runId,
+    step: event.step,
+    steps: event.steps,
+    objective: event.objective,
+    violation: event.violation,
+    outputs: event.outputs.probabilities ?? event.outputs.raw,
+    image: event.input ? inputToPngDataUrl(event.input, spec.inputShape, spec.imageRange) : null,
+    publishedAt: Date.now(),
+  };
+}
+
+function describeFailure(error: Error | undefined, log: (line: string) => void, runId: string): string {
+  if (error instanceof JobFailedError && error.expected) return error.message;
+  const id = crypto.randomUUID();
+  log(`run ${runId} failed unexpectedly (${id}): ${error?.stack ?? 'the job ended without a result'}`);
+  return `internal error while running the optimisation (reference ${id})`;
+}
