@@ -221,6 +221,7 @@ describe.each(backends)(
 
       it('interrupts RUNNING runs at start-up, only those of the given worker, and counts active runs', async () => {
         const { user, team, model } = await teamWithModel();
+        const before = await storage.runs.countByStatus();
         const create = () =>
           storage.runs.create({ teamId: team.id, modelId: model.id, creatorId: user.id, spec: {} });
         const [queued, mine, theirs, finished] = [
@@ -257,6 +258,15 @@ describe.each(backends)(
         const queuedNow = (await storage.runs.listQueued()).map((r) => r.id);
         expect(queuedNow).toContain(queued.id);
         for (const other of [mine, theirs, finished]) expect(queuedNow).not.toContain(other.id);
+        // Metrics count every status across teams: this test added one queued, two interrupted, one cancelled.
+        const after = await storage.runs.countByStatus();
+        expect({
+          queued: after.QUEUED - before.QUEUED,
+          running: after.RUNNING - before.RUNNING,
+          interrupted: after.INTERRUPTED - before.INTERRUPTED,
+          cancelled: after.CANCELLED - before.CANCELLED,
+          succeeded: after.SUCCEEDED - before.SUCCEEDED,
+        }).toEqual({ queued: 1, running: 0, interrupted: 2, cancelled: 1, succeeded: 0 });
       });
     });
 

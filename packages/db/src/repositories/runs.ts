@@ -6,6 +6,7 @@ import {
   ACTIVE_STATUSES,
   assertFinalStatus,
   type FinalStatus,
+  JOB_STATUSES,
   type JobStatus,
   statusList,
 } from '../jobStatus.ts';
@@ -80,6 +81,8 @@ export interface RunRepository {
   listQueued(): Promise<Run[]>;
   /** QUEUED + RUNNING runs of a user, for the per-user limit. */
   countActiveByCreator(creatorId: string): Promise<number>;
+  /** How many runs are in each status, across all teams (for metrics); every status is present. */
+  countByStatus(): Promise<Record<JobStatus, number>>;
   /** With its steps, snapshots and share links. */
   delete(id: string): Promise<boolean>;
 }
@@ -244,6 +247,18 @@ export function createRunRepository(db: Executor): RunRepository {
         [creatorId, ACTIVE_STATUSES],
       );
       return rows[0]?.count ?? 0;
+    },
+
+    async countByStatus() {
+      const { rows } = await db.query<{ status: JobStatus; count: number }>(
+        'SELECT status, count(*)::int AS count FROM runs GROUP BY status',
+      );
+      const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<
+        JobStatus,
+        number
+      >;
+      for (const row of rows) counts[row.status] = row.count;
+      return counts;
     },
 
     async delete(id) {
