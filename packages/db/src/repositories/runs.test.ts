@@ -566,6 +566,12 @@ describe.each(backends)(
           jobs[1]!.id,
         ]);
         expect((await storage.trainingJobs.get(jobs[1]!.id))?.status).toBe('INTERRUPTED');
+        // The others never started: a restart hands them out again, oldest first.
+        const ids = jobs.map((j) => j.id);
+        const ours = (await storage.trainingJobs.listQueued()).filter((j) => ids.includes(j.id));
+        expect(ours.map((j) => j.id).sort()).toEqual([ids[0], ids[2], ids[3], ids[4]].sort());
+        const times = ours.map((j) => j.createdAt.getTime());
+        expect(times).toEqual([...times].sort((x, y) => x - y));
       });
     });
   },

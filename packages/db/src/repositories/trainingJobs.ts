@@ -56,6 +56,8 @@ export interface TrainingJobRepository {
   finish(id: string, outcome: TrainingOutcome): Promise<TrainingJob | null>;
   /** At start-up: RUNNING jobs (of this worker, when given) become INTERRUPTED. Returns their IDs. */
   interruptRunning(options?: { workerId?: string; error?: string }): Promise<string[]>;
+  /** Every QUEUED job, oldest first: at start-up (and with a distributed queue) they are handed out again. */
+  listQueued(): Promise<TrainingJob[]>;
   countActiveByCreator(creatorId: string): Promise<number>;
 }
 
@@ -158,6 +160,13 @@ export function createTrainingJobRepository(db: Executor): TrainingJobRepository
         ),
       );
       return rows[0] === undefined ? null : toJob(rows[0]);
+    },
+
+    async listQueued() {
+      const { rows } = await db.query<TrainingJobRow>(
+        `SELECT ${COLUMNS} FROM training_jobs WHERE status = 'QUEUED' ORDER BY created_at, id`,
+      );
+      return rows.map(toJob);
     },
 
     async interruptRunning({ workerId, error = DEFAULT_INTERRUPTED } = {}) {
