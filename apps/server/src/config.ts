@@ -20,6 +20,19 @@ export interface ServerConfig {
   maxConcurrentJobs: number;
   /** Names this process on the runs it executes (`Run.worker`); default host:pid. */
   workerId: string;
+  /**
+   * Where runs and training jobs execute: `in-process` (this server's worker threads, the default) or
+   * `redis` (a BullMQ queue drained by worker processes; needs DATABASE_URL and REDIS_URL).
+   */
+  queue: 'in-process' | 'redis';
+  /** Queue workers: a job whose worker stops renewing its lock for this long is stalled. */
+  stalledSeconds: number;
+  /** Worker processes: /healthz, /readyz and /metrics on this port (0: a free one). */
+  workerPort: number;
+  /** Worker processes, on SIGTERM: how long jobs executing may take to finish before the process exits. */
+  workerGraceSeconds: number;
+  /** At start, how long to wait for PostgreSQL and Redis to answer before giving up. */
+  startupWaitSeconds: number;
   /** Seconds each run spends on its certificate when the request does not say (0: none). */
   defaultCertifySeconds: number;
   /** Origins allowed to call the API with cookies (the dashboard). */
@@ -49,6 +62,22 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function queueFromEnv(raw: string | undefined): ServerConfig['queue'] {
+  if (raw === undefined || raw === '' || raw === 'in-process') return 'in-process';
+  if (raw === 'redis') return 'redis';
+  throw new Error(`ARGMAX_QUEUE: received ${JSON.stringify(raw)}; expected in-process (default) or redis`);
+}
+
+/** The distributed queue needs what its processes share: PostgreSQL for rows, Redis for jobs and events. */
+export function assertQueueConfig(config: ServerConfig): void {
+  if (config.queue !== 'redis') return;
+  const missing = [!config.databaseUrl && 'DATABASE_URL', !config.redisUrl && 'REDIS_URL'].filter(Boolean);
+  if (missing.length > 0)
+    throw new Error(
+      `ARGMAX_QUEUE=redis needs ${missing.join(' and ')}: API servers and workers share one PostgreSQL database and one Redis`,
+    );
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     port: intFromEnv(env, 'PORT', 4000),
@@ -61,6 +90,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
     maxConcurrentJobs: intFromEnv(env, 'ARGMAX_MAX_JOBS', availableParallelism()) || 1,
     workerId: env.ARGMAX_WORKER_ID || `${hostname()}:${process.pid}`,
+    queue: queueFromEnv(env.ARGMAX_QUEUE),
+    stalledSeconds: intFromEnv(env, 'ARGMAX_STALLED_SECONDS', 30) || 1,
+    workerPort: intFromEnv(env, 'ARGMAX_WORKER_PORT', 4100),
+    workerGraceSeconds: intFromEnv(env, 'ARGMAX_WORKER_GRACE_SECONDS', 10),
+    startupWaitSeconds: intFromEnv(env, 'ARGMAX_STARTUP_WAIT_SECONDS', 120),
     defaultCertifySeconds: intFromEnv(env, 'ARGMAX_CERTIFY_SECONDS', 10),
     corsOrigins: (env.ARGMAX_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
       .split(',')

@@ -1,8 +1,10 @@
 import { buildApp } from './app.ts';
 import { configFromEnv } from './config.ts';
+import { startWhenReachable } from './startWhenReachable.ts';
 
 // The only place that listens: tests build their own app on port 0.
-const app = await buildApp(configFromEnv());
+const config = configFromEnv();
+const app = await startWhenReachable(() => buildApp(config), config.log, config.startupWaitSeconds);
 await app.start();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

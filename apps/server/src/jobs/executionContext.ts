@@ -13,4 +13,6 @@ export interface ExecutionContext {
   backend: () => string;
   /** Recorded on each job this process executes (`Run.worker`). */
   workerId: string;
+  /** Counts each executed optimisation step (for /metrics). */
+  onStep?: () => void;
 }

@@ -2,9 +2,16 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import { createEventBus, type EventBus } from './eventBus.ts';
 
+/** Redis did not answer when the bus opened (a start-up may wait for it: see startWhenReachable). */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
 export interface OpenedEventBus {
   bus: EventBus;
   kind: 'memory' | 'redis';
+  /** Throws when Redis does not answer (for /readyz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -13,10 +20,17 @@ export interface OpenedEventBus {
  * any other. `prefix` namespaces the channels (several deployments, or tests, on one Redis).
  */
 export async function openEventBus(
-  options: { redisUrl?: string; prefix?: string } = {},
+  options: { redisUrl?: string; prefix?: string; log?: (line: string) => void } = {},
 ): Promise<OpenedEventBus> {
-  if (!options.redisUrl) return { bus: createEventBus(), kind: 'memory', close: async () => {} };
-  const connect = () => new Redis(options.redisUrl!, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  if (!options.redisUrl)
+    return { bus: createEventBus(), kind: 'memory', ping: async () => {}, close: async () => {} };
+  // Reconnects forever (backing off to 5 s) and re-subscribes by itself once Redis is back.
+  const connect = () =>
+    new Redis(options.redisUrl!, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 3,
+      retryStrategy: (times) => Math.min(times * 200, 5000),
+    });
   const publishClient = connect();
   const subscribeClient = connect();
   try {
@@ -24,13 +38,30 @@ export async function openEventBus(
   } catch (error) {
     publishClient.disconnect();
     subscribeClient.disconnect();
-    throw new Error(`Redis at ${redact(options.redisUrl)} is not reachable: ${(error as Error).message}`);
+    throw new RedisUnavailableError(
+      `Redis at ${redact(options.redisUrl)} is not reachable: ${(error as Error).message}`,
+    );
   }
-  const target = createRedisEventTarget({ publishClient, subscribeClient });
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const reportOnce = outageReporter(redact(options.redisUrl), log);
+  for (const client of [publishClient, subscribeClient]) {
+    client.on('error', reportOnce.error);
+    client.on('ready', reportOnce.ready);
+  }
+  // The event target fires publish/subscribe without awaiting them: a command refused while Redis is away
+  // would be an unhandled rejection (a crash). Events published then are lost to live viewers only: steps
+  // are in the database, and late joiners read them there.
+  const target = createRedisEventTarget({
+    publishClient: withCaughtCommands(publishClient, ['publish'], reportOnce.error),
+    subscribeClient: withCaughtCommands(subscribeClient, ['subscribe', 'unsubscribe'], reportOnce.error),
+  });
   const prefix = options.prefix ?? 'argmax:';
   return {
     bus: createEventBus(prefixed(target, prefix)),
     kind: 'redis',
+    ping: async () => {
+      await publishClient.ping();
+    },
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
@@ -47,6 +78,34 @@ function prefixed(target: Target, prefix: string): Target {
       target.removeEventListener(prefix + type, listener, options),
     dispatchEvent: (event) =>
       target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: (event as CustomEvent).detail })),
+  };
+}
+
+/** The same client, with the named commands' failures reported instead of rejected. */
+function withCaughtCommands(client: Redis, commands: string[], report: (error: Error) => void): Redis {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !commands.includes(property) || typeof value !== 'function')
+        return value;
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch(report);
+    },
+  });
+}
+
+/** ioredis reports every failed reconnect: log an outage once, and its end. */
+function outageReporter(where: string, log: (line: string) => void) {
+  let down = '';
+  return {
+    error: (error: Error) => {
+      if (error.message !== down) log(`Redis at ${where} (pub/sub): ${error.message}`);
+      down = error.message;
+    },
+    ready: () => {
+      if (down) log(`Redis at ${where} (pub/sub): connected again`);
+      down = '';
+    },
   };
 }
 

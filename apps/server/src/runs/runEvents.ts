@@ -19,6 +19,13 @@ const FRAME_INTERVAL_MS = 1000 / 30;
 const FRAMES_PER_SECOND_PER_RUN = 600;
 const watchers = new Map<string, number>();
 
+/** Live run subscriptions this process serves (for /metrics). */
+export function runSubscriberCount(): number {
+  let count = 0;
+  for (const n of watchers.values()) count += n;
+  return count;
+}
+
 /**
  * Each subscriber's frame interval: 30/s while few watch, then shared out so that many watchers of one run
  * cost the server a bounded amount of work (100 watchers get 6 frames/s each) and the run keeps its pace.

@@ -4,6 +4,7 @@ import type { Run } from '@argmax/db/repositories/runs';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/certificateMessages.ts';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/snapshotSchedule.ts';
+import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { inputToPngDataUrl } from '../services/runImages.ts';
@@ -116,6 +117,11 @@ export class RunExecutor {
     this.stopping = true;
   }
 
+  /** Whether this process is executing (or about to execute) the run. */
+  has(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
   /** Cancels a run executing (or waiting) here; false when this process does not have it. */
   cancel(runId: string): boolean {
     const live = this.live.get(runId);
@@ -132,11 +138,13 @@ export class RunExecutor {
 
   /** Claims the run (QUEUED → RUNNING, with this worker's id) as its job starts. */
   private async markRunning(runId: string, spec: RunSpec, live: Live): Promise<void> {
-    const run = await this.ctx.storage.runs.markRunning(runId, {
-      backend: this.ctx.backend(),
-      method: spec.options.method ?? 'projected-adam',
-      workerId: this.ctx.workerId,
-    });
+    const run = await this.stored(`run ${runId}: recording its start`, () =>
+      this.ctx.storage.runs.markRunning(runId, {
+        backend: this.ctx.backend(),
+        method: spec.options.method ?? 'projected-adam',
+        workerId: this.ctx.workerId,
+      }),
+    );
     if (run) {
       live.claim = 'claimed';
       // Bounds arrive after the optimisation's steps, long after this.
@@ -169,6 +177,7 @@ export class RunExecutor {
     }
     live.steps = event.steps;
     live.pendingSteps.push(toStoredStep(event));
+    this.ctx.onStep?.();
     if (event.input) {
       live.lastInput = event.input;
       if (live.schedule(event.step, event.steps))
@@ -190,8 +199,10 @@ export class RunExecutor {
     live.flushing = live.flushing.then(async () => {
       const steps = live.pendingSteps.splice(0);
       const snapshots = live.pendingSnapshots.splice(0);
-      if (steps.length > 0) await this.ctx.storage.runSteps.append(runId, steps);
-      if (snapshots.length > 0) await this.ctx.storage.runSnapshots.append(runId, snapshots);
+      const what = `run ${runId}: storing steps`;
+      if (steps.length > 0) await this.stored(what, () => this.ctx.storage.runSteps.append(runId, steps));
+      if (snapshots.length > 0)
+        await this.stored(what, () => this.ctx.storage.runSnapshots.append(runId, snapshots));
     });
     return live.flushing.catch((error) =>
       this.ctx.config.log(`run ${runId}: storing steps failed: ${error}`),
@@ -213,32 +224,41 @@ export class RunExecutor {
     if (!error && result) {
       const best = this.certificates.bestOf(runId, result);
       await this.certificates.settle(runId, 'SUCCEEDED');
-      run = await this.ctx.storage.runs.finish(runId, {
-        status: 'SUCCEEDED',
-        value: best.value,
-        violation: best.violation,
-        outputs: best.outputs,
-        bestInput: best.input,
-        finalInput: live.lastInput ?? result.input,
-        timings: {
-          seconds: live.seconds ?? result.seconds,
-          optimizeSeconds: result.seconds,
-          steps: result.steps,
-          restarts: result.restarts,
-        },
-      });
+      run = await this.stored(`run ${runId}: recording its outcome`, () =>
+        this.ctx.storage.runs.finish(runId, {
+          status: 'SUCCEEDED',
+          value: best.value,
+          violation: best.violation,
+          outputs: best.outputs,
+          bestInput: best.input,
+          finalInput: live.lastInput ?? result.input,
+          timings: {
+            seconds: live.seconds ?? result.seconds,
+            optimizeSeconds: result.seconds,
+            steps: result.steps,
+            restarts: result.restarts,
+          },
+        }),
+      );
     } else {
       const cancelled = error instanceof JobFailedError && error.errorName === 'CancelledError';
       const reason = describeFailure(error, this.ctx.config.log, runId);
       await this.certificates.settle(runId, cancelled ? 'CANCELLED' : 'FAILED');
-      run = await this.ctx.storage.runs.finish(runId, {
-        status: cancelled ? 'CANCELLED' : 'FAILED',
-        error: cancelled ? null : reason,
-        ...(live.lastInput ? { finalInput: live.lastInput } : {}),
-      });
+      run = await this.stored(`run ${runId}: recording its outcome`, () =>
+        this.ctx.storage.runs.finish(runId, {
+          status: cancelled ? 'CANCELLED' : 'FAILED',
+          error: cancelled ? null : reason,
+          ...(live.lastInput ? { finalInput: live.lastInput } : {}),
+        }),
+      );
     }
     this.live.delete(runId);
     if (run) this.publish(runId, { type: 'status', runId, status: run.status, error: run.error });
+  }
+
+  /** Storage writes of a run wait out a database outage (its steps and outcome are not lost). */
+  private stored<T>(what: string, write: () => Promise<T>): Promise<T> {
+    return untilStorageAnswers(write, what, this.ctx.config.log);
   }
 
   private publish(runId: string, event: RunEvent): void {

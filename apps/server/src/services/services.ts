@@ -5,16 +5,19 @@ import { openDatabase } from '@argmax/db/openDatabase';
 import type { Storage } from '@argmax/db/storage';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
-import type { ServerConfig } from '../config.ts';
+import { assertQueueConfig, type ServerConfig } from '../config.ts';
 import { followCancellations } from '../jobs/followCancellations.ts';
 import { inProcessDispatch } from '../jobs/inProcessDispatch.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
+import { redisQueueDispatch } from '../jobs/redisQueueDispatch.ts';
 import { WorkerPool } from '../jobs/workerPool.ts';
+import { Metrics } from '../observability/metrics.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import { openEventBus } from '../pubsub/openEventBus.ts';
+import { runSubscriberCount } from '../runs/runEvents.ts';
 import { RunExecutor } from '../runs/runExecutor.ts';
 import { TrainingExecutor } from '../training/trainingExecutor.ts';
-import { handleHealth } from './health.ts';
+import { type HealthSources, handleHealth } from './health.ts';
 import { queryLimits } from './queryLimits.ts';
 import { RunService } from './runService.ts';
 import { defaultSeedModelDir, ensureSeedModel } from './seedModel.ts';
@@ -34,12 +37,17 @@ export interface Services {
   training: TrainingService;
   seedModelId: string;
   yogaPlugins: Plugin[];
-  /** Non-GraphQL routes (/healthz, /readyz); returns false to let yoga answer. */
+  metrics: Metrics;
+  /** Non-GraphQL routes (/healthz, /readyz, /metrics); returns false to let yoga answer. */
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   close(): Promise<void>;
 }
 
+/** With a distributed queue, API servers hand QUEUED rows to it again this often (Redis may have been away). */
+const RESUBMIT_INTERVAL_MS = 15_000;
+
 export async function createServices(config: ServerConfig): Promise<Services> {
+  assertQueueConfig(config);
   const backend = await initBackend(undefined, config.log);
   const storage = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
@@ -48,14 +56,47 @@ export async function createServices(config: ServerConfig): Promise<Services> {
   const events = await openEventBus({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...(config.redisPrefix ? { prefix: config.redisPrefix } : {}),
+    log: config.log,
+  }).catch(async (error) => {
+    // A start-up that waits for Redis tries again: the database it opened must not stay open.
+    await storage.close();
+    throw error;
   });
   const bus = events.bus;
+  // With the distributed queue this pool only imports uploaded models; workers execute runs and training.
   const pool = new WorkerPool(config.maxConcurrentJobs);
-  pool.prewarm(1);
-  const execution = { storage, pool, bus, config, backend: () => backend.name, workerId: config.workerId };
-  const local = { runs: new RunExecutor(execution), training: new TrainingExecutor(execution) };
-  const dispatch = inProcessDispatch(local, pool, config.log);
-  const stopFollowing = followCancellations(bus, local);
+  const distributed = config.queue === 'redis';
+  let dispatch: JobDispatch;
+  const metrics = new Metrics(
+    {
+      runsByStatus: () => storage.runs.countByStatus(),
+      queueDepth: () => dispatch.depth(),
+      subscribers: runSubscriberCount,
+    },
+    'api',
+  );
+  let stopFollowing = async () => {};
+  if (distributed) {
+    dispatch = redisQueueDispatch({
+      redisUrl: config.redisUrl!,
+      ...(config.redisPrefix ? { redisPrefix: config.redisPrefix } : {}),
+      log: config.log,
+    });
+  } else {
+    pool.prewarm(1);
+    const execution = {
+      storage,
+      pool,
+      bus,
+      config,
+      backend: () => backend.name,
+      workerId: config.workerId,
+      onStep: () => metrics.countStep(),
+    };
+    const local = { runs: new RunExecutor(execution), training: new TrainingExecutor(execution) };
+    dispatch = inProcessDispatch(local, pool, config.log);
+    stopFollowing = followCancellations(bus, local);
+  }
   const runs = new RunService(storage, dispatch, bus, config);
   const training = new TrainingService(storage, dispatch, bus);
   // Only the embedded database belongs to this process alone. On PostgreSQL other servers may be running
@@ -64,6 +105,26 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     storageKind === 'embedded' ? [...(await runs.recover()), ...(await training.recover())] : [];
   if (interrupted.length > 0)
     config.log(`marked ${interrupted.length} interrupted job(s) from the previous start`);
+  // With the queue, a QUEUED row is handed out again until a worker takes it: the queue ignores duplicates,
+  // and this catches rows whose hand-over failed while Redis was away.
+  let resubmitting: Promise<unknown> = Promise.resolve();
+  const resubmit = () => {
+    resubmitting = Promise.all([runs.resubmitQueued(), training.resubmitQueued()]).catch((error) =>
+      config.log(`handing queued jobs to the queue failed: ${(error as Error).message}`),
+    );
+  };
+  if (distributed) resubmit();
+  const resubmitTimer = distributed ? setInterval(resubmit, RESUBMIT_INTERVAL_MS) : undefined;
+  resubmitTimer?.unref();
+  const health: HealthSources = {
+    checks: {
+      storage: () => storage.ping(),
+      ...(events.kind === 'redis' ? { pubsub: () => events.ping() } : {}),
+      ...(distributed ? { queue: () => dispatch.ping() } : {}),
+    },
+    details: { storage: storageKind, pubsub: events.kind, queue: dispatch.kind, backend: backend.name },
+    metrics,
+  };
   const seedModelId = await ensureSeedModel(storage, config.seedModelDir ?? defaultSeedModelDir, config.log);
 
   const services: Services = {
@@ -79,10 +140,13 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     training,
     seedModelId,
     yogaPlugins: [useCookies() as Plugin, ...queryLimits(config)],
+    metrics,
     handleHttp: async (req, res) =>
-      refuseOversizedUpload(req, res, config.limits.maxUploadBytes) || handleHealth(services, req, res),
+      refuseOversizedUpload(req, res, config.limits.maxUploadBytes) || handleHealth(health, req, res),
     close: async () => {
-      local.runs.stop();
+      clearInterval(resubmitTimer);
+      await resubmitting;
+      dispatch.local?.runs.stop();
       await stopFollowing();
       await dispatch.close();
       await pool.stop();

@@ -55,9 +55,19 @@ export class TrainingService {
       });
   }
 
-  recover(): Promise<string[]> {
-    return this.storage.trainingJobs.interruptRunning({
+  /** At start-up on the embedded database: RUNNING jobs become INTERRUPTED, QUEUED ones are handed out again. */
+  async recover(): Promise<string[]> {
+    const interrupted = await this.storage.trainingJobs.interruptRunning({
       error: 'the server restarted while the job was active',
     });
+    await this.resubmitQueued();
+    return interrupted;
+  }
+
+  /** Hands every QUEUED job to the dispatch again, oldest first (a distributed queue ignores duplicates). */
+  async resubmitQueued(): Promise<number> {
+    const queued = await this.storage.trainingJobs.listQueued();
+    for (const job of queued) await this.dispatch.training(job);
+    return queued.length;
   }
 }

@@ -1,6 +1,7 @@
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import type { TrainedModel, TrainingEventPayload, TrainJob } from '../jobs/jobMessages.ts';
+import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { TrainingSpec } from '../services/trainingService.ts';
 
@@ -58,6 +59,11 @@ export class TrainingExecutor {
       () => this.settle(job, spec),
       (error: Error) => this.settle(job, spec, error),
     );
+  }
+
+  /** Whether this process is executing (or about to execute) the job. */
+  has(jobId: string): boolean {
+    return this.live.has(jobId);
   }
 
   /** Cancels a job executing (or waiting) here; false when this process does not have it. */
@@ -144,20 +150,25 @@ export class TrainingExecutor {
         this.ctx.config.log(`training ${job.id} failed: ${error?.stack}`);
     }
     const done = live.lastDone;
-    const finished = await this.ctx.storage.trainingJobs.finish(job.id, {
-      status,
-      error: reason,
-      modelId,
-      metrics: done
-        ? ({
-            loss: done.loss,
-            accuracy: done.accuracy,
-            testLoss: done.testLoss,
-            testAccuracy: done.testAccuracy,
-          } as never)
-        : null,
-      timings: done ? ({ seconds: done.seconds } as never) : null,
-    });
+    const finished = await untilStorageAnswers(
+      () =>
+        this.ctx.storage.trainingJobs.finish(job.id, {
+          status,
+          error: reason,
+          modelId,
+          metrics: done
+            ? ({
+                loss: done.loss,
+                accuracy: done.accuracy,
+                testLoss: done.testLoss,
+                testAccuracy: done.testAccuracy,
+              } as never)
+            : null,
+          timings: done ? ({ seconds: done.seconds } as never) : null,
+        }),
+      `training ${job.id}: recording its outcome`,
+      this.ctx.config.log,
+    );
     this.live.delete(job.id);
     if (finished) this.publishStatus(job.id, finished.status, finished.error);
   }
