@@ -53,6 +53,11 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
       nullable: true,
       description: 'The tfjs backend that ran it: tensorflow, wasm or cpu.',
     }),
+    worker: t.exposeString('workerId', {
+      nullable: true,
+      description:
+        'The process that executed it (ARGMAX_WORKER_ID, default host:pid): an API server, or a worker process with the distributed queue.',
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
     startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.finishedAt }),
