@@ -27,6 +27,8 @@ export interface ServerConfig {
   queue: 'in-process' | 'redis';
   /** Queue workers: a job whose worker stops renewing its lock for this long is stalled. */
   stalledSeconds: number;
+  /** API servers with the queue: how often QUEUED rows are handed to it again (Redis may have been away). */
+  resubmitSeconds: number;
   /** Worker processes: /healthz, /readyz and /metrics on this port (0: a free one). */
   workerPort: number;
   /** Worker processes, on SIGTERM: how long jobs executing may take to finish before the process exits. */
@@ -92,6 +94,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     workerId: env.ARGMAX_WORKER_ID || `${hostname()}:${process.pid}`,
     queue: queueFromEnv(env.ARGMAX_QUEUE),
     stalledSeconds: intFromEnv(env, 'ARGMAX_STALLED_SECONDS', 30) || 1,
+    resubmitSeconds: intFromEnv(env, 'ARGMAX_QUEUE_RESUBMIT_SECONDS', 15) || 1,
     workerPort: intFromEnv(env, 'ARGMAX_WORKER_PORT', 4100),
     workerGraceSeconds: intFromEnv(env, 'ARGMAX_WORKER_GRACE_SECONDS', 10),
     startupWaitSeconds: intFromEnv(env, 'ARGMAX_STARTUP_WAIT_SECONDS', 120),

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'LIMIT_EXCEEDED'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'SERVICE_UNAVAILABLE';
 
 export class ApiError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
@@ -47,6 +48,9 @@ export function fromDomainError(error: unknown): ApiError | undefined {
       return new ApiError('CONFLICT', error.message);
     case 'InviteUnusableError':
       return new ApiError('BAD_USER_INPUT', error.message, { field: 'token' });
+    case 'DatabaseUnavailableError':
+      // Where the database is stays in the server's log; the client learns it is temporary.
+      return new ApiError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly');
     case 'NotFoundError':
       return new ApiError('NOT_FOUND', error.message);
     case 'NonFiniteError':

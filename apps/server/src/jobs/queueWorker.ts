@@ -48,6 +48,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     stalledInterval: Math.max(500, lockMs / 2),
     // A stalled job comes back once: processJob then sees its run RUNNING and marks it INTERRUPTED.
     maxStalledCount: 1,
+    // After a Redis connection error, fetch (and report completions) again within a second of its return.
+    runRetryDelay: 1000,
     name: options.workerId,
   });
 

@@ -33,6 +33,9 @@ export async function openEventBus(
     });
   const publishClient = connect();
   const subscribeClient = connect();
+  // The first connection's failure is the error thrown below; later ones are reported once (see below).
+  const quiet = () => {};
+  for (const client of [publishClient, subscribeClient]) client.on('error', quiet);
   try {
     await Promise.all([publishClient.connect(), subscribeClient.connect()]);
   } catch (error) {
@@ -45,6 +48,7 @@ export async function openEventBus(
   const log = options.log ?? ((line: string) => console.warn(line));
   const reportOnce = outageReporter(redact(options.redisUrl), log);
   for (const client of [publishClient, subscribeClient]) {
+    client.off('error', quiet);
     client.on('error', reportOnce.error);
     client.on('ready', reportOnce.ready);
   }

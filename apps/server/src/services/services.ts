@@ -43,9 +43,6 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** With a distributed queue, API servers hand QUEUED rows to it again this often (Redis may have been away). */
-const RESUBMIT_INTERVAL_MS = 15_000;
-
 export async function createServices(config: ServerConfig): Promise<Services> {
   assertQueueConfig(config);
   const backend = await initBackend(undefined, config.log);
@@ -114,7 +111,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     );
   };
   if (distributed) resubmit();
-  const resubmitTimer = distributed ? setInterval(resubmit, RESUBMIT_INTERVAL_MS) : undefined;
+  const resubmitTimer = distributed ? setInterval(resubmit, config.resubmitSeconds * 1000) : undefined;
   resubmitTimer?.unref();
   const health: HealthSources = {
     checks: {

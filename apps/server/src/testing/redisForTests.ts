@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { servicesRequired } from '@argmax/db/testing/postgresTestDatabase';
+import { postgresForTests, servicesRequired } from '@argmax/db/testing/postgresTestDatabase';
+import { Redis } from 'ioredis';
 import { openEventBus } from '../pubsub/openEventBus.ts';
 
 export const TEST_REDIS_URL = process.env.ARGMAX_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,4 +23,22 @@ export async function redisForTests(): Promise<boolean> {
     console.warn(`SKIPPING the Redis tests: ${message}`);
     return false;
   }
+}
+
+/** Removes every key a test wrote under its own prefix (queue entries, channels have no keys). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Both services of the scale-out suites: true when both answer (each missing one skips, or fails in CI). */
+export async function postgresAndRedisForTests(): Promise<boolean> {
+  const postgres = await postgresForTests();
+  const redis = await redisForTests();
+  return postgres.available && redis;
 }
