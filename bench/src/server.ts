@@ -10,7 +10,7 @@ const START = `mutation($t: ID!, $m: ID!, $steps: Int!) {
   startRun(teamId: $t, modelId: $m, input: { target: { kind: LOGIT, index: 7 }, steps: $steps, restarts: 16, seed: 1 }) { id } }`;
 
 /** Subscribers live in a child process: on 2 cores their parsing must not be billed to the server. */
-function watchFromAnotherProcess(
+export function watchFromAnotherProcess(
   url: string,
   token: string,
   runId: string,
@@ -36,7 +36,7 @@ function watchFromAnotherProcess(
   });
 }
 
-const quantile = (sorted: number[], q: number) =>
+export const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 /**
