@@ -65,5 +65,25 @@ describe.skipIf(!ready)('two servers, PostgreSQL + Redis', () => {
       { r: startRun.id },
     );
     expect(stored.run).toEqual({ stepCount: 400, status: 'SUCCEEDED' });
+
+    // Each server reports what it did: B executed the 400 steps, A none; both see the shared run.
+    const metrics = async (server: TestServer) =>
+      (await fetch(server.url.replace('/graphql', '/metrics'))).text();
+    const [metricsA, metricsB] = await Promise.all([metrics(serverA!), metrics(serverB!)]);
+    expect(metricsB).toMatch(/^argmax_run_steps_total\{role="api"\} 400$/m);
+    expect(metricsA).toMatch(/^argmax_run_steps_total\{role="api"\} 0$/m);
+    for (const text of [metricsA, metricsB]) {
+      expect(text).toMatch(/^argmax_runs\{status="SUCCEEDED",role="api"\} 1$/m);
+      expect(text).toMatch(/^argmax_queue_jobs\{state="waiting",role="api"\} 0$/m);
+      expect(text).toMatch(/^argmax_run_subscribers\{role="api"\} \d+$/m);
+    }
+    const ready = await fetch(serverA!.url.replace('/graphql', '/readyz'));
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      storage: 'postgres',
+      pubsub: 'redis',
+      queue: 'in-process',
+    });
+    expect((await fetch(serverA!.url.replace('/graphql', '/healthz'))).status).toBe(200);
   });
 });

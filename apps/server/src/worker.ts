@@ -10,8 +10,12 @@ const worker = await startWhenReachable(
   config.startupWaitSeconds,
 );
 
+// `npm run` and tsx relay signals, so one stop request may arrive more than once: the first one counts.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     console.log(`${signal}: worker ${worker.workerId} stops taking jobs and finishes the ones it has`);
     void worker.stop().then(() => process.exit(0));
   });

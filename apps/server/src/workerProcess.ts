@@ -98,6 +98,7 @@ export async function startWorkerProcess(config: ServerConfig): Promise<WorkerPr
     async stop() {
       await queue.close(config.workerGraceSeconds * 1000);
       executors.runs.stop();
+      executors.training.stop();
       await stopFollowing();
       await pool.stop();
       await events.close();

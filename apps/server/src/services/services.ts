@@ -144,6 +144,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
       clearInterval(resubmitTimer);
       await resubmitting;
       dispatch.local?.runs.stop();
+      dispatch.local?.training.stop();
       await stopFollowing();
       await dispatch.close();
       await pool.stop();

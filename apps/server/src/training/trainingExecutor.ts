@@ -13,6 +13,8 @@ interface Live {
   pending: Promise<void>;
   /** Another executor claimed the job first (or it was cancelled while waiting): leave its row alone. */
   abandoned: boolean;
+  /** The pool started it (until then, its row is still QUEUED). */
+  started: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ interface Live {
  */
 export class TrainingExecutor {
   private readonly live = new Map<string, Live>();
+  private stopping = false;
 
   constructor(private readonly ctx: ExecutionContext) {}
 
@@ -45,11 +48,15 @@ export class TrainingExecutor {
       seq: 0,
       pending: Promise.resolve(),
       abandoned: false,
+      started: false,
       handle: undefined as unknown as JobHandle,
     };
     this.live.set(job.id, live);
     live.handle = this.ctx.pool.submit(message, {
-      onStart: () => void this.markRunning(job.id, live),
+      onStart: () => {
+        live.started = true;
+        void this.markRunning(job.id, live);
+      },
       onEvent: (event) => this.onEvent(job.id, live, event as TrainingEventPayload),
       onTrained: (model) => {
         live.trained = model;
@@ -59,6 +66,11 @@ export class TrainingExecutor {
       () => this.settle(job, spec),
       (error: Error) => this.settle(job, spec, error),
     );
+  }
+
+  /** Before the pool stops: jobs still waiting for a slot stay QUEUED instead of becoming CANCELLED. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** Whether this process is executing (or about to execute) the job. */
@@ -115,7 +127,8 @@ export class TrainingExecutor {
     const live = this.live.get(job.id);
     if (!live) return;
     await live.pending;
-    if (live.abandoned) {
+    // Shutting down: a job that never started stays QUEUED for the next start (or another worker).
+    if (live.abandoned || (!live.started && this.stopping)) {
       this.live.delete(job.id);
       return;
     }
