@@ -35,7 +35,7 @@ beforeAll(async () => {
     ARGMAX_WORKER_PORT: '0',
     // One job at a time per worker (2 cores here); a dead worker's job is found stalled within seconds.
     ARGMAX_MAX_JOBS: '1',
-    ARGMAX_STALLED_SECONDS: '3',
+    ARGMAX_STALLED_SECONDS: '5',
     ARGMAX_CERTIFY_SECONDS: '0',
     ARGMAX_MAX_ACTIVE_RUNS_PER_USER: '100',
   };
