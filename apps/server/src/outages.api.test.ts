@@ -41,7 +41,8 @@ beforeAll(async () => {
     ...shared,
     host: '127.0.0.1',
     workerPort: 0,
-    maxConcurrentJobs: 1,
+    // A second slot takes a job while the database is away (see the first test).
+    maxConcurrentJobs: 2,
     workerId: 'outage-worker',
     log: (line) => workerLog.push(line),
   });
@@ -85,7 +86,7 @@ const getRun = async (id: string) =>
     .run;
 
 describe.skipIf(!ready)('PostgreSQL and Redis going away', () => {
-  it('PostgreSQL away mid-run: a clear error meanwhile, then every step and the outcome are stored', async () => {
+  it('PostgreSQL away: a clear error meanwhile, then every step stored; a job taken meanwhile waits for it', async () => {
     const signedUp = await api!.signUp('outage');
     const { system } = await signedUp.client.data<{ system: { seedModelId: string } }>(
       '{ system { seedModelId } }',
@@ -98,8 +99,19 @@ describe.skipIf(!ready)('PostgreSQL and Redis going away', () => {
       const run = await getRun(id);
       return run.status === 'RUNNING' && run.stepCount > 0 ? run : undefined;
     });
+    // A second run, stored QUEUED now and handed to the queue once the database is away: the worker's free
+    // slot takes it, cannot read it, puts it back and pauses until the database answers.
+    const { storage, dispatch } = api!.app.services;
+    const first = (await storage.runs.get(id))!;
+    const spec = first.spec as { options: Record<string, unknown> };
+    const second = await storage.runs.create({
+      ...first,
+      spec: { ...spec, options: { ...spec.options, steps: 300 } },
+    });
+    await storage.runCertificates.create(second.id, { timeLimitSeconds: 0, status: 'OFF', reason: 'test' });
 
     await pgProxy!.cut();
+    await dispatch.run(second);
     const down = await readiness();
     expect(down.status).toBe(503);
     expect(Object.keys(down.body.failures ?? {})).toEqual(['storage']);
@@ -114,7 +126,15 @@ describe.skipIf(!ready)('PostgreSQL and Redis going away', () => {
     });
     expect(run).toEqual({ status: 'SUCCEEDED', stepCount: steps });
     expect((await readiness()).status).toBe(200);
-    expect(workerLog.join('\n')).toMatch(/run \S+: storing steps: PostgreSQL at .* is unavailable.*retrying/);
+    const log = workerLog.join('\n');
+    expect(log).toMatch(/run \S+: storing steps: PostgreSQL at .* is unavailable.*retrying/);
+    expect(log).toMatch(/worker paused: PostgreSQL at .* is unavailable/);
+    expect(log).toContain('worker resumed: PostgreSQL answers again');
+    const after = await until('the second run to finish', async () => {
+      const current = await getRun(second.id);
+      return current.status === 'QUEUED' || current.status === 'RUNNING' ? undefined : current;
+    });
+    expect(after).toEqual({ status: 'SUCCEEDED', stepCount: 300 });
   });
 
   it('Redis away: nothing crashes, a run started meanwhile stays QUEUED and runs once Redis is back', async () => {

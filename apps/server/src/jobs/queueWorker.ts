@@ -1,5 +1,5 @@
 import type { Storage } from '@argmax/db/storage';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import type { LocalExecutors } from './jobDispatch.ts';
 import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './redisQueue.ts';
@@ -40,7 +40,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const lockMs = Math.max(1, options.stalledSeconds) * 1000;
   let storageDown = false;
 
-  const worker = new Worker<QueueJobData>(QUEUE_NAME, (job) => processJob(job), {
+  const worker = new Worker<QueueJobData>(QUEUE_NAME, (job, token) => processJob(job, token), {
     connection: queueConnection(options.redisUrl, 'worker'),
     prefix: queuePrefix(options.redisPrefix),
     concurrency: options.concurrency,
@@ -53,13 +53,15 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     name: options.workerId,
   });
 
-  async function processJob(job: Job<QueueJobData>): Promise<string> {
+  async function processJob(job: Job<QueueJobData>, token?: string): Promise<string> {
     try {
       return job.data.kind === 'run' ? await processRun(job.data.id) : await processTraining(job.data.id);
     } catch (error) {
-      if (isUnavailable(error)) void pauseWhileStorageDown((error as Error).message);
-      // Rethrown: BullMQ retries the job after a back-off (attempts, set when it was queued).
-      throw error;
+      if (!isUnavailable(error)) throw error; // BullMQ retries it after a back-off (attempts, set when queued)
+      // PostgreSQL away is no fault of the job: it waits (using up no attempt) while this worker pauses.
+      void pauseWhileStorageDown((error as Error).message);
+      await job.moveToDelayed(Date.now() + 3000, token);
+      throw new DelayedError();
     }
   }
 
