@@ -354,7 +354,7 @@ class AdamState {
         m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
         v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
         const next = value[i]! - (r * m[i]! * c1) / (Math.sqrt(v[i]! * c2) + 1e-12);
-        value[i] = next < low ? low : next > high ? high : next;
+        value[i] = Math.min(high, Math.max(low, next));
       }
     }
     for (const t of params.theta) projectSimplex(t);
