@@ -52,6 +52,42 @@ describe('model upload (GraphQL multipart)', () => {
     expect(events.at(-1)?.runEvents.status).toBe('SUCCEEDED');
   });
 
+  it('takes a two-input model as one flat input (16 + 51 values) and optimises over both', async () => {
+    const { client, teamId } = await server.signUp('two-inputs');
+    const upload = await client.upload<{ uploadModel: { id: string; inputShape: number[] } }>(
+      UPLOAD,
+      { t: teamId, n: 'cvae' },
+      [
+        await file('tfjs-cvae-quickdraw-2inputs/model.json'),
+        await file('tfjs-cvae-quickdraw-2inputs/group1-shard1of1'),
+      ],
+    );
+    expect(upload.errors).toBeUndefined();
+    expect(upload.data?.uploadModel.inputShape).toEqual([67]);
+    const reference = Array.from({ length: 67 }, (_, i) => (i % 7) / 7);
+    const start = `mutation($t: ID!, $m: ID!, $ref: [Float!]!) { startRun(teamId: $t, modelId: $m, input: {
+      target: { kind: UNIT, layer: "dense_5", index: 0 }, steps: 20, restarts: 2,
+      constraints: { box: { lo: 0, hi: 1 }, linf: { reference: $ref, epsilon: 0.1 } } }) { id } }`;
+    const { startRun } = await client.data<{ startRun: { id: string } }>(start, {
+      t: teamId,
+      m: upload.data!.uploadModel.id,
+      ref: reference,
+    });
+    await client.subscribe('subscription($r: ID!) { runEvents(runId: $r) { __typename } }', {
+      r: startRun.id,
+    }).events;
+    const { run } = await client.data<{ run: { status: string; violation: number; bestInput: number[] } }>(
+      'query($r: ID!) { run(id: $r) { status violation bestInput } }',
+      { r: startRun.id },
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.bestInput).toHaveLength(67);
+    expect(run.violation).toBeLessThanOrEqual(1e-6);
+    expect(run.bestInput.every((v, i) => Math.abs(v - reference[i]!) <= 0.1 + 1e-6)).toBe(true);
+    const short = await client.request(start, { t: teamId, m: upload.data!.uploadModel.id, ref: [0.5] });
+    expect(short.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses uploads over the size limit and viewers', async () => {
     const { client, teamId } = await server.signUp('big-uploader');
     const big = await client.upload(UPLOAD, { t: teamId, n: 'big' }, [

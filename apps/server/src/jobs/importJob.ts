@@ -12,7 +12,12 @@ export async function runImportJob(job: ImportJob, send: (message: FromWorker) =
         bytes = b;
       }),
     );
-    const input = imported.inputs[0]?.shape ?? [];
+    // A model with several inputs is optimised over all of them at once, as one flat vector: its input
+    // shape is that vector's length, so reference inputs and masks are checked against every value.
+    const input =
+      imported.inputs.length === 1
+        ? imported.inputs[0]!.shape
+        : [imported.inputs.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)];
     const output = imported.outputs[0]?.shape ?? [];
     send({
       type: 'trained',
@@ -28,6 +33,7 @@ export async function runImportJob(job: ImportJob, send: (message: FromWorker) =
           file: imported.file,
           warnings: imported.warnings,
           layers: imported.layers,
+          inputs: imported.inputs,
         },
         parameterCount: imported.parameterCount,
       },
