@@ -1,5 +1,5 @@
 import type { Driver } from './driver.ts';
-import { openPGliteDriver } from './drivers/pglite.ts';
+import { openPGliteWorkerDriver } from './drivers/pgliteWorkerDriver.ts';
 import { openPostgresDriver, redactUrl } from './drivers/postgres.ts';
 import { InvalidArgumentError } from './errors.ts';
 import { migrate } from './migrate.ts';
@@ -30,7 +30,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
     );
   const driver: Driver =
     url === undefined
-      ? await openPGliteDriver(options.dataDir === undefined ? {} : { dataDir: options.dataDir })
+      ? await openPGliteWorkerDriver(options.dataDir === undefined ? {} : { dataDir: options.dataDir })
       : await openPostgresDriver({
           url,
           ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),

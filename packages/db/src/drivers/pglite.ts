@@ -1,19 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite, type PGliteInterface, type Transaction } from '@electric-sql/pglite';
+import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { Driver, Executor, QueryResult } from '../driver.ts';
 
 type PGliteSession = Pick<PGliteInterface, 'query' | 'exec'> | Pick<Transaction, 'query' | 'exec'>;
 
 /**
- * Embedded PostgreSQL (compiled to WASM): nothing to install. In memory without `dataDir` (tests), on disk
- * with it. One connection per process; PGlite queues statements, and a transaction holds it exclusively.
+ * Wraps a PGlite open in this thread (tests use a `clone()` of one: cheaper than a new instance). The
+ * embedded database of the server runs on a thread of its own instead (pgliteWorkerDriver.ts). One
+ * connection: PGlite queues statements, and a transaction holds it exclusively.
  */
-export async function openPGliteDriver(options: { dataDir?: string } = {}): Promise<Driver> {
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  return pgliteDriver(await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir }));
-}
-
-/** Wraps an open PGlite (or a `clone()` of one, which tests use because it is cheaper than a new instance). */
 export function pgliteDriver(db: PGliteInterface): Driver {
   const root = executor(db, (fn) => db.transaction((tx) => fn(executor(tx, null))));
   return {
