@@ -43,8 +43,8 @@ export const quantile = (sorted: number[], q: number) =>
  * The API under load, all in this process over real HTTP/WebSocket on loopback: how late live steps reach
  * 100 subscribers of one run, how much those subscribers slow the run (its wall time against the same run
  * watched by one subscriber), and requests/s of a typical list query. Once on the embedded database and
- * once on PostgreSQL (when one answers at the test URL): PGlite runs in the server's own thread, so its
- * writes of the run's steps stall every subscriber, where PostgreSQL's happen in another process.
+ * once on PostgreSQL (when one answers at the test URL). The event loop's delay is logged beside: a stall
+ * there (storage, GC) delays every subscriber at once.
  */
 export const serverSuite: BenchSuite = {
   name: 'server',

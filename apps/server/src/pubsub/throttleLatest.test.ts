@@ -63,6 +63,47 @@ describe('throttleLatest', () => {
     expect(out).toEqual([{ kind: 'status', n: 1 }]);
   });
 
+  it('with a grace, sends the next step as it arrives instead of one held since the window closed', async () => {
+    // Steps every 30 ms, windows of 45 ms: without a grace the step held at a window's end is ~15 ms old.
+    const events: Ev[] = Array.from({ length: 30 }, (_, i) => ({ kind: 'step', n: i }));
+    const ages = async (freshGraceMs: number) => {
+      const arrivals = new Map<number, number>();
+      async function* stamped(): AsyncGenerator<Ev> {
+        for await (const e of produce(events, 30)) {
+          arrivals.set(e.n, Date.now());
+          yield e;
+        }
+      }
+      const seen: number[] = [];
+      for await (const e of throttleLatest(stamped(), { intervalMs: 45, keep, phase: 0, freshGraceMs })) {
+        seen.push(Date.now() - arrivals.get(e.n)!);
+      }
+      return seen.slice(1, -1).sort((a, b) => a - b);
+    };
+    const [held, fresh] = await Promise.all([ages(0), ages(40)]);
+    const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
+    expect(median(held)).toBeGreaterThanOrEqual(8);
+    expect(median(fresh)).toBeLessThan(median(held));
+    expect(median(fresh)).toBeLessThanOrEqual(5);
+  });
+
+  it('with a grace, still sends the latest step when the source pauses', async () => {
+    async function* pausing(): AsyncGenerator<Ev> {
+      yield { kind: 'step', n: 1 };
+      yield { kind: 'step', n: 2 };
+      await new Promise((r) => setTimeout(r, 300));
+      yield { kind: 'status', n: 3 };
+    }
+    const out: { n: number; at: number }[] = [];
+    const start = Date.now();
+    for await (const e of throttleLatest(pausing(), { intervalMs: 20, keep, phase: 0, freshGraceMs: 30 })) {
+      out.push({ n: e.n, at: Date.now() - start });
+    }
+    expect(out.map((e) => e.n)).toEqual([1, 2, 3]);
+    // Step 2 went out after its window and grace, long before the source resumed.
+    expect(out[1]!.at).toBeLessThan(200);
+  });
+
   it('gives each consumer its own phase, so watchers of one run are not served in one burst', async () => {
     const events: Ev[] = Array.from({ length: 40 }, (_, i) => ({ kind: 'step', n: i }));
     const secondStep = async (phase: number) => {

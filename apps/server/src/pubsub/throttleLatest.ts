@@ -9,6 +9,13 @@ export interface ThrottleOptions<T> {
    * frame goes out to all of them in one burst, the last one waiting for all the others.
    */
   phase?: number;
+  /**
+   * How long, once a window opens, to wait for a newer droppable event when the pending one arrived while
+   * the window was closed (default 0: deliver it at once). With a source that publishes every P ms, a grace
+   * of about P sends the next event the moment it arrives instead of one up to P ms old; if nothing newer
+   * comes within the grace (the source paused), the pending event goes out, so the latest is never lost.
+   */
+  freshGraceMs?: number;
 }
 
 /**
@@ -22,12 +29,12 @@ export async function* throttleLatest<T>(
 ): AsyncGenerator<T> {
   const queue: T[] = [];
   let pendingDroppable: T | undefined;
+  let pendingSince = 0;
   let finished = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
-    wake = undefined;
   };
 
   const iterator = source[Symbol.asyncIterator]();
@@ -43,6 +50,7 @@ export async function* throttleLatest<T>(
           queue.push(value);
         } else {
           pendingDroppable = value;
+          pendingSince = Date.now();
         }
         notify();
       }
@@ -56,6 +64,24 @@ export async function* throttleLatest<T>(
 
   let lastDroppableAt = Number.NEGATIVE_INFINITY;
   let phase = options.phase ?? Math.random();
+  const grace = options.freshGraceMs ?? 0;
+  /**
+   * Sleeps until `ms` pass (never, for Infinity) or, sooner, `until()` holds once an event arrives or the
+   * source ends. Without a timer when there is nothing to time: an abandoned consumer must not hold the
+   * process open.
+   */
+  const sleep = (ms: number, until: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = () => {
+        if (finished || until()) done();
+      };
+    });
   try {
     for (;;) {
       if (queue.length > 0) {
@@ -64,8 +90,10 @@ export async function* throttleLatest<T>(
       }
       if (pendingDroppable !== undefined) {
         const interval = typeof options.intervalMs === 'function' ? options.intervalMs() : options.intervalMs;
-        const wait = lastDroppableAt + interval - Date.now();
-        if (wait <= 0 || finished) {
+        const opensAt = lastDroppableAt + interval;
+        const now = Date.now();
+        const stale = pendingSince < opensAt;
+        if (finished || (now >= opensAt && (!stale || now >= opensAt + grace))) {
           const event = pendingDroppable;
           pendingDroppable = undefined;
           // The first delivery sets this consumer's phase: its next window opens sooner by that fraction.
@@ -74,22 +102,13 @@ export async function* throttleLatest<T>(
           yield event;
           continue;
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait);
-          wake = () => {
-            // A kept event may arrive while we wait: it must not wait for the timer.
-            if (queue.length > 0 || finished) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-        });
+        // A kept event must not wait for the timer; in the grace period, neither must a fresh step.
+        const wait = now < opensAt ? opensAt - now : opensAt + grace - now;
+        await sleep(wait, () => queue.length > 0 || (Date.now() >= opensAt && pendingSince >= opensAt));
         continue;
       }
       if (finished) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+      await sleep(Number.POSITIVE_INFINITY, () => true);
     }
     if (failure !== undefined) throw failure;
   } finally {

@@ -11,6 +11,7 @@ import {
   certificateEvent,
   isFinalCertificate,
 } from './certificateView.ts';
+import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
 
 /** Late joiners get at most this many stored steps (evenly spaced, always including the last). */
 const CATCH_UP_STEPS = 200;
@@ -132,6 +133,9 @@ export function runEvents(
     intervalMs: () => frameInterval(run.id),
     // Replayed steps (publishedAt null) are the late joiner's history: never dropped. Bounds are few.
     keep: (e) => e.type !== 'step' || e.step === e.steps - 1 || e.publishedAt === null,
+    // Steps are published every ~33 ms: a frame sent on arrival is fresh, one held since the window closed
+    // is up to that old.
+    freshGraceMs: PUBLISH_INTERVAL_MS + 10,
   });
   return (async function* () {
     try {

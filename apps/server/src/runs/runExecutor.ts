@@ -9,12 +9,15 @@ import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { inputToPngDataUrl } from '../services/runImages.ts';
 import type { RunSpec } from '../services/runService.ts';
+import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
 import { RunCertificates } from './runCertificate.ts';
 
 interface Live {
   handle: JobHandle;
   pendingSteps: RunStep[];
   pendingSnapshots: { step: number; input: Float32Array }[];
+  /** Certificate messages that arrived before the claim was stored (an unsupported model says so at once). */
+  pendingCertificate: CertificateMessage[];
   lastInput: Float32Array | null;
   schedule: (step: number, steps: number) => boolean;
   flushing: Promise<void>;
@@ -74,6 +77,7 @@ export class RunExecutor {
     const live: Live = {
       pendingSteps: [],
       pendingSnapshots: [],
+      pendingCertificate: [],
       lastInput: null,
       schedule: snapshotSchedule(snapshots),
       flushing: Promise.resolve(),
@@ -149,6 +153,7 @@ export class RunExecutor {
       live.claim = 'claimed';
       // Bounds arrive after the optimisation's steps, long after this.
       this.certificates.follow(runId, spec.certify?.timeLimitSeconds ?? 0);
+      for (const message of live.pendingCertificate.splice(0)) this.certificates.onMessage(runId, message);
       void this.persist(runId, live);
       this.publish(runId, { type: 'status', runId, status: 'RUNNING', error: null });
       return;
@@ -167,7 +172,8 @@ export class RunExecutor {
     const live = this.live.get(runId);
     if (!live || live.claim === 'abandoned') return;
     if (isCertificateMessage(event)) {
-      this.certificates.onMessage(runId, event);
+      if (live.claim === 'claimed') this.certificates.onMessage(runId, event);
+      else live.pendingCertificate.push(event);
       return;
     }
     if (event.type === 'done') {
@@ -185,8 +191,9 @@ export class RunExecutor {
     }
     const now = Date.now();
     const last = event.step === event.steps - 1;
-    // Publishing is already coalesced here (≤ 30/s per run); each subscriber throttles again for itself.
-    if (event.input && (last || now - live.lastPublishAt >= 33)) {
+    // Publishing is already coalesced here (~30/s per run); each subscriber throttles again for itself.
+    // The worker spaces live frames by the interval; messages arrive with jitter, hence the 3/4.
+    if (event.input && (last || now - live.lastPublishAt >= 0.75 * PUBLISH_INTERVAL_MS)) {
       live.lastPublishAt = now;
       this.publish(runId, toStepEvent(runId, event, spec));
     }
