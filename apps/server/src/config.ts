@@ -18,6 +18,11 @@ export interface ServerConfig {
   seedModelDir?: string;
   /** Jobs (runs, training) executing at once; more wait in a queue. */
   maxConcurrentJobs: number;
+  /**
+   * Linux nice value of the job threads (0–19, default 10): jobs are CPU-bound for long stretches, requests
+   * and live subscribers need the CPU for moments, so jobs yield to them when both want a core.
+   */
+  jobNice?: number;
   /** Names this process on the runs it executes (`Run.worker`); default host:pid. */
   workerId: string;
   /**
@@ -64,6 +69,12 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function niceFromEnv(env: NodeJS.ProcessEnv): number {
+  const nice = intFromEnv(env, 'ARGMAX_JOB_NICE', 10);
+  if (nice > 19) throw new Error(`ARGMAX_JOB_NICE: received ${nice}; expected an integer from 0 to 19`);
+  return nice;
+}
+
 function queueFromEnv(raw: string | undefined): ServerConfig['queue'] {
   if (raw === undefined || raw === '' || raw === 'in-process') return 'in-process';
   if (raw === 'redis') return 'redis';
@@ -91,6 +102,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     redisPrefix: env.ARGMAX_REDIS_PREFIX || undefined,
     seedModelDir: env.ARGMAX_SEED_MODEL_DIR || undefined,
     maxConcurrentJobs: intFromEnv(env, 'ARGMAX_MAX_JOBS', availableParallelism()) || 1,
+    jobNice: niceFromEnv(env),
     workerId: env.ARGMAX_WORKER_ID || `${hostname()}:${process.pid}`,
     queue: queueFromEnv(env.ARGMAX_QUEUE),
     stalledSeconds: intFromEnv(env, 'ARGMAX_STALLED_SECONDS', 30) || 1,

@@ -37,7 +37,7 @@ export async function startWorkerProcess(config: ServerConfig): Promise<WorkerPr
     await storage.close();
     throw error;
   });
-  const pool = new WorkerPool(config.maxConcurrentJobs);
+  const pool = new WorkerPool(config.maxConcurrentJobs, config.jobNice);
   // Every thread loads tfjs first (seconds): have them ready before the first job arrives.
   pool.prewarm(config.maxConcurrentJobs);
   const metrics = new Metrics(

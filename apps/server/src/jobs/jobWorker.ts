@@ -2,7 +2,8 @@
  * Worker-thread entry: runs one job at a time (optimisation or training) with tfjs and streams its
  * events to the pool. Nothing here touches the database or GraphQL: the main thread owns those.
  */
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '@argmax/core/backend/initBackend';
 import { ArgmaxError } from '@argmax/core/errors';
 import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
@@ -10,6 +11,7 @@ import { optimize } from '@argmax/core/optimize/optimize';
 import type { OptimizationResult } from '@argmax/core/optimize/types';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import { PUBLISH_INTERVAL_MS } from '../runs/liveFrameRate.ts';
 import { certificateTask } from './certifyJob.ts';
 import { runImportJob } from './importJob.ts';
 import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
@@ -19,6 +21,19 @@ import { runTrainJob } from './trainJob.ts';
 if (!parentPort) throw new Error('jobWorker.ts must run in a worker thread');
 const port = parentPort;
 const send = (message: FromWorker) => port.postMessage(message);
+
+// Jobs are CPU-bound for seconds to hours; requests and live subscribers need the CPU for a moment at a
+// time. On Linux a thread has its own nice value (pid 0 = the calling thread, inherited by the solver
+// threads it starts), so this thread yields to the event loop whenever both want a core. Elsewhere the
+// call would lower the whole process: there, leave it.
+const nice = (workerData as { nice?: number } | null)?.nice ?? 0;
+if (process.platform === 'linux' && nice > 0) {
+  try {
+    setPriority(0, nice);
+  } catch {
+    // not permitted here: run at normal priority
+  }
+}
 
 const backend = await initBackend(undefined, () => {});
 send({ type: 'ready', backend: backend.name });
@@ -50,7 +65,7 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
   // Inputs travel with the stored snapshots and, for live viewers, at most ~30 times a second.
   const snapshot = (step: number, steps: number) => {
     const now = Date.now();
-    if (!stored(step, steps) && now - lastFrameAt < 33) return false;
+    if (!stored(step, steps) && now - lastFrameAt < PUBLISH_INTERVAL_MS) return false;
     lastFrameAt = now;
     return true;
   };

@@ -51,7 +51,11 @@ export class WorkerPool {
   private readonly queue: Pending[] = [];
   private stopped = false;
 
-  constructor(readonly size: number = availableParallelism()) {
+  constructor(
+    readonly size: number = availableParallelism(),
+    /** Nice value of the job threads on Linux (see ServerConfig.jobNice). */
+    private readonly nice = 10,
+  ) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`worker pool size must be ≥ 1, got ${size}`);
   }
@@ -114,7 +118,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerEntry);
+    const worker = new Worker(workerEntry, { workerData: { nice: this.nice } });
     const slot: Slot = { worker };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onCrash(slot, error));

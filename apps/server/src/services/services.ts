@@ -61,7 +61,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
   });
   const bus = events.bus;
   // With the distributed queue this pool only imports uploaded models; workers execute runs and training.
-  const pool = new WorkerPool(config.maxConcurrentJobs);
+  const pool = new WorkerPool(config.maxConcurrentJobs, config.jobNice);
   const distributed = config.queue === 'redis';
   let dispatch: JobDispatch;
   const metrics = new Metrics(
