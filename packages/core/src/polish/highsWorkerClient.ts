@@ -7,6 +7,7 @@ export interface WorkerSolveOptions {
   mipRelGap?: number;
   start?: Float64Array;
   integrality?: Int32Array;
+  presolve?: boolean;
 }
 
 /** How long past its own time limit a solve may run before its thread is terminated. */

@@ -69,14 +69,16 @@ describe('polishBestInput on small ReLU MLPs (exact optimum by MILP)', () => {
   const inputs = 8;
   const seeds = [1, 2, 3, 4, 5, 6];
 
-  for (const spec of [
-    { kind: 'logit', index: 2 },
-    { kind: 'margin', index: 1 },
-  ] as ObjectiveSpec[]) {
-    it(`reaches ≥ 0.999 of the MILP optimum of ${spec.kind} over [0,1]^n in most seeds`, async () => {
+  // Two ReLU layers take the activation-region search; one ReLU layer with a logit, the single-layer one.
+  for (const { spec, hidden } of [
+    { spec: { kind: 'logit', index: 2 }, hidden: [12, 12] },
+    { spec: { kind: 'margin', index: 1 }, hidden: [12, 12] },
+    { spec: { kind: 'logit', index: 2 }, hidden: [24] },
+  ] as { spec: ObjectiveSpec; hidden: number[] }[]) {
+    it(`reaches ≥ 0.999 of the MILP optimum of ${spec.kind} over [0,1]^n in most seeds (hidden ${hidden.join('-')})`, async () => {
       const gaps: number[] = [];
       for (const seed of seeds) {
-        const model = randomReluMlp({ inputs, hidden: [12, 12], classes: 5, seed });
+        const model = randomReluMlp({ inputs, hidden, classes: 5, seed });
         const exact = await exactOptimum(model, spec);
         expect(exact.status).toBe('optimal');
         // The MILP's maximiser is a real input: a float32 tfjs forward pass gives its value back.
@@ -102,30 +104,33 @@ describe('polishBestInput on small ReLU MLPs (exact optimum by MILP)', () => {
     });
   }
 
-  it('stays inside box ∩ L∞ ball ∩ mask ∩ linear constraints and reaches their optimum', async () => {
-    const model = randomReluMlp({ inputs, hidden: [12, 12], classes: 5, seed: 11 });
-    const reference = Array.from({ length: inputs }, (_, i) => (i % 3) / 3);
-    const constraints: ConstraintSpec = {
-      box: { lo: 0, hi: 1 },
-      linf: { reference, epsilon: 0.3 },
-      mask: { fixed: reference.map((_, i) => (i === 0 ? 1 : 0)), reference },
-      linear: [{ weights: 'mean', sense: '<=', bound: 0.35 }],
-    };
-    const spec: ObjectiveSpec = { kind: 'logit', index: 0 };
-    const exact = await exactOptimum(model, spec, constraints);
-    const polished = await polishBestInput(model, spec, constraints, Float32Array.from(reference));
-    if ('skipped' in polished) throw new Error(polished.skipped);
-    const x = polished.input;
-    expect(violation(x, 0, 1)).toBe(0);
-    x.forEach((v, i) => {
-      expect(Math.abs(v - reference[i]!)).toBeLessThanOrEqual(0.3 + 1e-6);
-    });
-    expect(x[0]).toBe(reference[0]);
-    expect(x.reduce((a, b) => a + b, 0) / inputs).toBeLessThanOrEqual(0.35 + 1e-6);
-    expect(tfObjective(model, spec, x)).toBeCloseTo(polished.value, 4);
-    expect(polished.value).toBeGreaterThanOrEqual(exact.value - 1e-3 * Math.abs(exact.value));
-    model.dispose();
-  });
+  it.each([[[12, 12]], [[24]]])(
+    'stays inside box ∩ L∞ ball ∩ mask ∩ linear constraints and reaches their optimum (hidden %j)',
+    async (hidden) => {
+      const model = randomReluMlp({ inputs, hidden, classes: 5, seed: 11 });
+      const reference = Array.from({ length: inputs }, (_, i) => (i % 3) / 3);
+      const constraints: ConstraintSpec = {
+        box: { lo: 0, hi: 1 },
+        linf: { reference, epsilon: 0.3 },
+        mask: { fixed: reference.map((_, i) => (i === 0 ? 1 : 0)), reference },
+        linear: [{ weights: 'mean', sense: '<=', bound: 0.35 }],
+      };
+      const spec: ObjectiveSpec = { kind: 'logit', index: 0 };
+      const exact = await exactOptimum(model, spec, constraints);
+      const polished = await polishBestInput(model, spec, constraints, Float32Array.from(reference));
+      if ('skipped' in polished) throw new Error(polished.skipped);
+      const x = polished.input;
+      expect(violation(x, 0, 1)).toBe(0);
+      x.forEach((v, i) => {
+        expect(Math.abs(v - reference[i]!)).toBeLessThanOrEqual(0.3 + 1e-6);
+      });
+      expect(x[0]).toBe(reference[0]);
+      expect(x.reduce((a, b) => a + b, 0) / inputs).toBeLessThanOrEqual(0.35 + 1e-6);
+      expect(tfObjective(model, spec, x)).toBeCloseTo(polished.value, 4);
+      expect(polished.value).toBeGreaterThanOrEqual(exact.value - 1e-3 * Math.abs(exact.value));
+      model.dispose();
+    },
+  );
 
   it('skips, with the reason, what it cannot polish exactly', async () => {
     const model = randomReluMlp({ inputs, hidden: [6], classes: 3, seed: 2 });

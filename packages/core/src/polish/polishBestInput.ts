@@ -11,12 +11,24 @@ import {
 } from './piecewiseLinearObjective.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
 import { buildReluMilp } from './reluMilp.ts';
+import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
+import { singleLayerSearch } from './singleLayerSearch.ts';
 import { solveLp } from './solveLp.ts';
+
+/**
+ * One ReLU layer with more first-layer weights than this skips the MILP search after the single-layer
+ * search: on the 784-128 seed MLP (100k weights) its smallest neighbourhood (8 free ReLUs) took
+ * 3–4 s, never ending within a polish budget of a few hundred ms, so it only used up the time left.
+ */
+const maxSingleLayerMilpWeights = 20_000;
 
 export interface PolishOptions {
   /** Wall-clock budget for the whole polish, LP solves included (default 2000 ms). */
   timeLimitMs?: number;
-  /** Most activation regions to solve an LP over (default unlimited within the time budget). */
+  /**
+   * Most activation regions to solve an LP over, or LPs of the single-layer search (default unlimited
+   * within the time budget).
+   */
   maxRegions?: number;
   signal?: AbortSignal;
 }
@@ -28,7 +40,7 @@ export interface PolishedInput {
   value: number;
   /** Objective at the start, same computation. */
   startValue: number;
-  /** Activation regions whose LP was solved. */
+  /** Activation regions whose LP was solved (LPs solved, for the single-layer search). */
   regions: number;
   seconds: number;
 }
@@ -48,8 +60,11 @@ interface Region {
  * best input of the start's region is an LP (solved with HiGHS in float64). At that optimum some
  * ReLUs sit exactly at 0; flipping their phase gives neighbouring regions that still contain the
  * point, so their LPs can only do as well or better. Local search over those regions runs while the
- * value improves and time remains. Skips, with the reason, models that are not dense ReLU chains,
- * objectives that are not piecewise linear (prob, logprob) and non-linear constraints (L2 ball).
+ * value improves and time remains. A network with one ReLU layer and an objective without margins
+ * gets a wider search instead (singleLayerSearch.ts: LPs that fix no phase, spanning many regions).
+ * A large-neighbourhood MILP search uses the time left (not after the single-layer search of a large
+ * layer). Skips, with the reason, models that are not dense ReLU chains, objectives that are not
+ * piecewise linear (prob, logprob) and non-linear constraints (L2 ball).
  */
 export async function polishBestInput(
   model: tfl.LayersModel,
@@ -77,13 +92,81 @@ export async function polishBestInput(
   const start = Float64Array.from(input);
   const startFeasible = satisfiesRows(domain, clip(start, domain));
   const startValue = evaluatePiecewiseLinear(network, compiled, clip(start, domain));
-  const visited = new Set<string>();
   const timeLeft = () => deadline - performance.now();
+  // One ReLU layer, no margin: a search that fixes no phases, else activation regions one by one.
+  const form = singleLayerForm(network, compiled);
+  const searched = form
+    ? await searchSingleLayer(network, compiled, domain, form, start, startFeasible, timeLeft, options)
+    : await searchRegions(network, compiled, domain, start, timeLeft, options);
+  let current = searched.current;
+  const regions = searched.regions;
+  const milpWithinReach = !form || form.A.length <= maxSingleLayerMilpWeights;
+  if (current && milpWithinReach && !options.signal?.aborted && compiled.margins.every((t) => t.weight > 0)) {
+    current = await neighbourhoodSearch(network, compiled, domain, current, timeLeft, options.signal);
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const polished = current ? Float32Array.from(clip(current.x, domain)) : undefined;
+  const polishedValue = polished ? evaluatePiecewiseLinear(network, compiled, polished) : Number.NaN;
+  if (polished && (!startFeasible || !(polishedValue < startValue))) {
+    return { input: polished, value: polishedValue, startValue, regions, seconds };
+  }
+  const kept = Float32Array.from(clip(start, domain));
+  return {
+    input: kept,
+    value: evaluatePiecewiseLinear(network, compiled, kept),
+    startValue,
+    regions,
+    seconds,
+  };
+}
+
+/** One ReLU layer: the search over which ReLUs count (singleLayerSearch.ts). */
+async function searchSingleLayer(
+  network: DenseReluNetwork,
+  objective: PiecewiseLinearObjective,
+  domain: LinearDomain,
+  form: SingleLayerForm,
+  start: Float64Array,
+  startFeasible: boolean,
+  timeLeft: () => number,
+  options: PolishOptions,
+): Promise<{ current: Region | undefined; regions: number }> {
+  const found = await singleLayerSearch(
+    form,
+    domain,
+    (x) => evaluatePiecewiseLinear(network, objective, x),
+    { x: clip(start, domain), feasible: startFeasible },
+    timeLeft,
+    options.signal,
+    options.maxRegions,
+  );
+  const current = found && {
+    pattern: patternAt(network, found.x),
+    x: found.x,
+    value: found.value,
+    binding: [],
+  };
+  return { current, regions: found?.lps ?? 0 };
+}
+
+/**
+ * The best input of the start's activation region (an LP), then the regions across the ReLUs that
+ * bind there, while the value improves.
+ */
+async function searchRegions(
+  network: DenseReluNetwork,
+  objective: PiecewiseLinearObjective,
+  domain: LinearDomain,
+  start: Float64Array,
+  timeLeft: () => number,
+  options: PolishOptions,
+): Promise<{ current: Region | undefined; regions: number }> {
+  const visited = new Set<string>();
   const solve = async (pattern: ActivationPattern, near: Float64Array) => {
     visited.add(patternKey(pattern));
-    return solveRegion(network, compiled, domain, pattern, near, timeLeft() / 1000);
+    return solveRegion(network, objective, domain, pattern, near, timeLeft() / 1000);
   };
-
   let current = await solve(patternAt(network, clip(start, domain)), start);
   let regions = 1;
   const maxRegions = options.maxRegions ?? Number.POSITIVE_INFINITY;
@@ -105,24 +188,7 @@ export async function polishBestInput(
     }
     if (!improved) break;
   }
-  if (current && !options.signal?.aborted && compiled.margins.every((t) => t.weight > 0)) {
-    current = await neighbourhoodSearch(network, compiled, domain, current, timeLeft, options.signal);
-  }
-
-  const seconds = (performance.now() - started) / 1000;
-  const polished = current ? Float32Array.from(clip(current.x, domain)) : undefined;
-  const polishedValue = polished ? evaluatePiecewiseLinear(network, compiled, polished) : Number.NaN;
-  if (polished && (!startFeasible || !(polishedValue < startValue))) {
-    return { input: polished, value: polishedValue, startValue, regions, seconds };
-  }
-  const kept = Float32Array.from(clip(start, domain));
-  return {
-    input: kept,
-    value: evaluatePiecewiseLinear(network, compiled, kept),
-    startValue,
-    regions,
-    seconds,
-  };
+  return { current, regions };
 }
 
 async function solveRegion(
@@ -143,7 +209,7 @@ async function solveRegion(
     pattern,
     (k) => largestOther(logits, k).index,
   );
-  const solution = await solveLp(lp, { timeLimitSeconds });
+  const solution = await solveLp(lp, { timeLimitSeconds, presolve: false });
   if (solution.status !== 'optimal') return undefined;
   const x = clip(solution.x.subarray(0, network.inputSize), domain);
   const binding: { op: number; unit: number; dual: number }[] = [];

@@ -158,19 +158,32 @@ export function buildRegionLp(
   return {
     lp: {
       numCols,
-      numRows: rowLower.length,
       colCost,
       offset,
       colLower,
       colUpper,
-      rowLower: Float64Array.from(rowLower),
-      rowUpper: Float64Array.from(rowUpper),
-      starts: Int32Array.from(starts),
-      indices: Int32Array.from(indices),
-      values: Float64Array.from(values),
+      ...packRows({ starts, indices, values, rowLower, rowUpper }),
     },
     rowOp: Int32Array.from(rowOp),
     rowUnit: Int32Array.from(rowUnit),
+  };
+}
+
+/** Rows collected in plain arrays (CSR), as the typed arrays of a LinearProgram. */
+export function packRows(rows: {
+  starts: number[];
+  indices: number[];
+  values: number[];
+  rowLower: number[];
+  rowUpper: number[];
+}): Pick<LinearProgram, 'numRows' | 'rowLower' | 'rowUpper' | 'starts' | 'indices' | 'values'> {
+  return {
+    numRows: rows.rowLower.length,
+    rowLower: Float64Array.from(rows.rowLower),
+    rowUpper: Float64Array.from(rows.rowUpper),
+    starts: Int32Array.from(rows.starts),
+    indices: Int32Array.from(rows.indices),
+    values: Float64Array.from(rows.values),
   };
 }
 

@@ -1,0 +1,118 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/initBackend.ts';
+import { type DenseReluNetwork, extractDenseRelu } from '../network/denseRelu.ts';
+import type { ObjectiveSpec } from '../optimize/types.ts';
+import { linearDomain } from './linearDomain.ts';
+import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
+import { randomReluMlp } from './randomReluMlp.ts';
+import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
+import { solveLp } from './solveLp.ts';
+
+beforeAll(async () => {
+  await initBackend('cpu', () => {});
+});
+
+const inputs = 6;
+
+/** Linear → ReLU → linear → logits: dense ops on both sides of the one ReLU layer. */
+function sandwich(): tfl.Sequential {
+  const init = (seed: number) => ({
+    kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    biasInitializer: tfl.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed + 1 }),
+  });
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({ units: 5, inputShape: [inputs], name: 'mix', ...init(1) }),
+      tfl.layers.dense({ units: 9, activation: 'relu', name: 'hidden', ...init(3) }),
+      tfl.layers.dense({ units: 4, name: 'project', ...init(5) }),
+      tfl.layers.dense({ units: 3, activation: 'softmax', name: 'logits', ...init(7) }),
+    ],
+  });
+}
+
+function networkOf(model: tfl.LayersModel): DenseReluNetwork {
+  const extraction = extractDenseRelu(model);
+  if ('unsupported' in extraction) throw new Error(extraction.unsupported);
+  return extraction.network;
+}
+
+function points(count: number, seed: number): Float64Array[] {
+  let state = seed;
+  const random = () => {
+    state = (state * 16807) % 2147483647;
+    return state / 2147483647;
+  };
+  return Array.from({ length: count }, () => Float64Array.from({ length: inputs }, () => 2 * random() - 0.5));
+}
+
+const spec: ObjectiveSpec = {
+  kind: 'sum',
+  terms: [
+    { weight: 1, objective: { kind: 'logit', index: 1 } },
+    { weight: -0.5, objective: { kind: 'unit', layer: 'hidden', index: 2 } },
+    { weight: 0.25, objective: { kind: 'unit', layer: 'mix', index: 4 } },
+    { weight: 2, objective: { kind: 'unit', layer: 'project', index: 0 } },
+  ],
+};
+
+describe('singleLayerForm', () => {
+  it('rewrites the objective as constant + linear·x + Σ c_j relu(A_j x + b_j), exactly', () => {
+    const model = sandwich();
+    const network = networkOf(model);
+    const objective = compilePiecewiseLinear(network, spec);
+    if ('unsupported' in objective) throw new Error(objective.unsupported);
+    const form = singleLayerForm(network, objective);
+    if (!form) throw new Error('expected a single-layer form');
+    expect(form.units).toBe(9);
+    for (const x of points(20, 7)) {
+      const z = preActivations(form, x);
+      let value = form.constant;
+      x.forEach((v, i) => {
+        value += form.linear[i]! * v;
+      });
+      z.forEach((v, j) => {
+        value += form.c[j]! * Math.max(v, 0);
+      });
+      expect(value).toBeCloseTo(evaluatePiecewiseLinear(network, objective, x), 9);
+    }
+    model.dispose();
+  });
+
+  it('is undefined for two ReLU layers and for margins', () => {
+    const deep = randomReluMlp({ inputs, hidden: [4, 4], classes: 3, seed: 1 });
+    const deepObjective = compilePiecewiseLinear(networkOf(deep), { kind: 'logit', index: 0 });
+    if ('unsupported' in deepObjective) throw new Error(deepObjective.unsupported);
+    expect(singleLayerForm(networkOf(deep), deepObjective)).toBeUndefined();
+    const shallow = randomReluMlp({ inputs, hidden: [4], classes: 3, seed: 1 });
+    const margin = compilePiecewiseLinear(networkOf(shallow), { kind: 'margin', index: 0 });
+    if ('unsupported' in margin) throw new Error(margin.unsupported);
+    expect(singleLayerForm(networkOf(shallow), margin)).toBeUndefined();
+    deep.dispose();
+    shallow.dispose();
+  });
+});
+
+describe('singleLayerLps', () => {
+  it('is a lower bound: the objective at its optimum is at least the LP value, and equals it at the counted set', async () => {
+    const model = sandwich();
+    const network = networkOf(model);
+    const objective = compilePiecewiseLinear(network, spec);
+    const domain = linearDomain({}, inputs);
+    if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
+    const form = singleLayerForm(network, objective)!;
+    for (const x of points(6, 3).map((p) => p.map((v) => Math.min(1, Math.max(0, v))))) {
+      const z = preActivations(form, x);
+      const solution = await solveLp(singleLayerLps(form, domain)((j) => z[j]! > 0));
+      expect(solution.status).toBe('optimal');
+      const optimum = solution.x.slice(0, inputs);
+      const value = evaluatePiecewiseLinear(network, objective, optimum);
+      expect(value).toBeGreaterThanOrEqual(solution.objective - 1e-7);
+      // The LP counts exactly the ReLUs active at x, so x (with t = relu) is feasible at f(x).
+      expect(solution.objective).toBeGreaterThanOrEqual(
+        evaluatePiecewiseLinear(network, objective, x) - 1e-7,
+      );
+    }
+    model.dispose();
+  });
+});

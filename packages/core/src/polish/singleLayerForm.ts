@@ -1,0 +1,193 @@
+import type { DenseReluNetwork } from '../network/denseRelu.ts';
+import type { LinearDomain } from './linearDomain.ts';
+import type { PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import { type LinearProgram, packRows } from './regionLp.ts';
+
+/**
+ * The objective of a network with one ReLU layer as `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`:
+ * a convex part (c_j > 0) minus a convex part (c_j < 0).
+ */
+export interface SingleLayerForm {
+  inputSize: number;
+  units: number;
+  /** Pre-activations `A x + b` of the ReLU layer (`A` row-major `[units, inputSize]`). */
+  A: Float64Array;
+  b: Float64Array;
+  /** Objective weight of each ReLU output. */
+  c: Float64Array;
+  linear: Float64Array;
+  constant: number;
+}
+
+/**
+ * Rewrites an affine objective (no margins) of a network with exactly one ReLU op; undefined for
+ * anything else (deeper networks, margins), which keep the activation-region search.
+ */
+export function singleLayerForm(
+  network: DenseReluNetwork,
+  objective: PiecewiseLinearObjective,
+): SingleLayerForm | undefined {
+  const reluAt = network.ops.findIndex((op) => op.kind === 'relu');
+  if (reluAt < 0 || objective.margins.length > 0) return undefined;
+  if (network.ops.some((op, i) => op.kind === 'relu' && i !== reluAt)) return undefined;
+  const n = network.inputSize;
+  // Affine maps `M x + m` of every dense op before the ReLU (M null: the input itself).
+  const maps = new Map<number, AffineMap>();
+  let map: AffineMap = { M: null, m: new Float64Array(n) };
+  maps.set(-1, map);
+  for (let i = 0; i < reluAt; i++) {
+    const op = network.ops[i]!;
+    if (op.kind !== 'dense') return undefined;
+    map = composeDense(op.weights, op.bias, op.outSize, op.inSize, map, n);
+    maps.set(i, map);
+  }
+  const units = map.m.length;
+  const c = new Float64Array(units);
+  const linear = new Float64Array(n);
+  let constant = 0;
+  for (const term of objective.affine) {
+    if (term.node < reluAt) {
+      const { M, m } = maps.get(term.node)!;
+      if (M) for (let i = 0; i < n; i++) linear[i]! += term.weight * M[term.index * n + i]!;
+      else linear[term.index]! += term.weight;
+      constant += term.weight * m[term.index]!;
+      continue;
+    }
+    // Pull the term back through the dense ops after the ReLU onto the ReLU's outputs.
+    let g = new Float64Array(term.node === reluAt ? units : outSize(network, term.node));
+    g[term.index] = term.weight;
+    for (let i = term.node; i > reluAt; i--) {
+      const op = network.ops[i]!;
+      if (op.kind !== 'dense') return undefined;
+      const back = new Float64Array(op.inSize);
+      for (let o = 0; o < op.outSize; o++) {
+        const w = g[o]!;
+        if (w === 0) continue;
+        constant += w * op.bias[o]!;
+        for (let j = 0; j < op.inSize; j++) back[j]! += w * op.weights[o * op.inSize + j]!;
+      }
+      g = back;
+    }
+    for (let j = 0; j < units; j++) c[j]! += g[j]!;
+  }
+  return { inputSize: n, units, A: map.M ?? identity(n), b: map.m, c, linear, constant };
+}
+
+/** Pre-activations `A x + b` at `x`. */
+export function preActivations(form: SingleLayerForm, x: ArrayLike<number>): Float64Array {
+  const { A, b, inputSize: n } = form;
+  return Float64Array.from(b, (bias, j) => {
+    let sum = bias;
+    for (let i = 0; i < n; i++) sum += A[j * n + i]! * x[i]!;
+    return sum;
+  });
+}
+
+/**
+ * A lower bound on the objective that is an LP: each positive-weight ReLU in `counted` is replaced by
+ * its input (c·z ≤ c·relu(z)), the others by 0, and each negative-weight ReLU is exact through an
+ * epigraph column `t ≥ z, t ≥ 0`. No phase is fixed, so one LP spans many activation regions; at its
+ * optimum the true objective is at least the LP's value. Returns a builder: the rows, the same for
+ * every `counted`, are built once; each call only fills in the costs.
+ */
+export function singleLayerLps(
+  form: SingleLayerForm,
+  domain: LinearDomain,
+): (counted: (unit: number) => boolean) => LinearProgram {
+  const { A, b, c, inputSize: n, units } = form;
+  const concave: number[] = [];
+  for (let j = 0; j < units; j++) if (c[j]! < 0) concave.push(j);
+  const numCols = n + concave.length;
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  for (const [t, j] of concave.entries()) {
+    // t − A_j x ≥ b_j
+    for (let i = 0; i < n; i++) {
+      const a = A[j * n + i]!;
+      if (a === 0) continue;
+      indices.push(i);
+      values.push(-a);
+    }
+    indices.push(n + t);
+    values.push(1);
+    starts.push(indices.length);
+    rowLower.push(b[j]!);
+    rowUpper.push(Number.POSITIVE_INFINITY);
+  }
+  for (const row of domain.rows) {
+    row.coefficients.forEach((v, i) => {
+      if (v === 0) return;
+      indices.push(i);
+      values.push(v);
+    });
+    starts.push(indices.length);
+    rowLower.push(row.lower);
+    rowUpper.push(row.upper);
+  }
+  const colLower = new Float64Array(numCols);
+  const colUpper = new Float64Array(numCols).fill(Number.POSITIVE_INFINITY);
+  colLower.set(domain.lo);
+  colUpper.set(domain.hi);
+  const rows = { numCols, colLower, colUpper, ...packRows({ starts, indices, values, rowLower, rowUpper }) };
+  return (counted) => {
+    const colCost = new Float64Array(numCols);
+    colCost.set(form.linear);
+    let offset = form.constant;
+    for (let j = 0; j < units; j++) {
+      if (!(c[j]! > 0) || !counted(j)) continue;
+      for (let i = 0; i < n; i++) colCost[i]! += c[j]! * A[j * n + i]!;
+      offset += c[j]! * b[j]!;
+    }
+    for (const [t, j] of concave.entries()) colCost[n + t] = c[j]!;
+    return { ...rows, colCost, offset };
+  };
+}
+
+function identity(n: number): Float64Array {
+  const M = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) M[i * n + i] = 1;
+  return M;
+}
+
+interface AffineMap {
+  M: Float64Array | null;
+  m: Float64Array;
+}
+
+function composeDense(
+  W: Float64Array,
+  bias: Float64Array,
+  outSize: number,
+  inSize: number,
+  input: AffineMap,
+  n: number,
+): AffineMap {
+  if (!input.M) {
+    const m = Float64Array.from(bias);
+    for (let o = 0; o < outSize; o++) {
+      for (let i = 0; i < inSize; i++) m[o]! += W[o * inSize + i]! * input.m[i]!;
+    }
+    return { M: W.slice(), m };
+  }
+  const M = new Float64Array(outSize * n);
+  const m = Float64Array.from(bias);
+  for (let o = 0; o < outSize; o++) {
+    const out = M.subarray(o * n, (o + 1) * n);
+    for (let i = 0; i < inSize; i++) {
+      const w = W[o * inSize + i]!;
+      if (w === 0) continue;
+      m[o]! += w * input.m[i]!;
+      const row = input.M.subarray(i * n, (i + 1) * n);
+      for (let k = 0; k < n; k++) out[k]! += w * row[k]!;
+    }
+  }
+  return { M, m };
+}
+
+function outSize(network: DenseReluNetwork, node: number): number {
+  const op = network.ops[node]!;
+  return op.kind === 'dense' ? op.outSize : op.size;
+}
