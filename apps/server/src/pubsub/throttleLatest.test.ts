@@ -104,6 +104,22 @@ describe('throttleLatest', () => {
     expect(out[1]!.at).toBeLessThan(200);
   });
 
+  it('drops a pending step that a kept event replaces, and sends one it does not replace first', async () => {
+    const run = async (replaces?: (kept: Ev, pending: Ev) => boolean) => {
+      async function* source(): AsyncGenerator<Ev> {
+        yield { kind: 'step', n: 1 }; // sent at once
+        yield { kind: 'step', n: 2 }; // pending: the window is closed
+        yield { kind: 'status', n: 3 }; // kept
+      }
+      const out = await collect(
+        throttleLatest(source(), { intervalMs: 1000, keep, phase: 0, ...(replaces ? { replaces } : {}) }),
+      );
+      return out.map((e) => e.n);
+    };
+    expect(await run()).toEqual([1, 2, 3]);
+    expect(await run((kept) => kept.n === 3)).toEqual([1, 3]);
+  });
+
   it('gives each consumer its own phase, so watchers of one run are not served in one burst', async () => {
     const events: Ev[] = Array.from({ length: 40 }, (_, i) => ({ kind: 'step', n: i }));
     const secondStep = async (phase: number) => {

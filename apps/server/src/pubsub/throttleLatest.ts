@@ -16,6 +16,12 @@ export interface ThrottleOptions<T> {
    * comes within the grace (the source paused), the pending event goes out, so the latest is never lost.
    */
   freshGraceMs?: number;
+  /**
+   * Whether a kept event makes the pending droppable one pointless (a run's final step after an older
+   * step): it is then dropped instead of being sent just before. Default: never; the pending event goes
+   * out first, so order and "latest always delivered" hold.
+   */
+  replaces?(kept: T, pending: T): boolean;
 }
 
 /**
@@ -44,8 +50,10 @@ export async function* throttleLatest<T>(
         const { value, done } = await iterator.next();
         if (done) break;
         if (options.keep(value)) {
-          // A kept event supersedes older droppable ones only by order: flush the pending one first.
-          if (pendingDroppable !== undefined) queue.push(pendingDroppable);
+          // A kept event supersedes older droppable ones only by order (flush the pending one first), unless
+          // it replaces it.
+          if (pendingDroppable !== undefined && !options.replaces?.(value, pendingDroppable))
+            queue.push(pendingDroppable);
           pendingDroppable = undefined;
           queue.push(value);
         } else {

@@ -136,6 +136,8 @@ export function runEvents(
     // Steps are published every ~33 ms: a frame sent on arrival is fresh, one held since the window closed
     // is up to that old.
     freshGraceMs: PUBLISH_INTERVAL_MS + 10,
+    // The final step makes an older step not yet sent pointless: 100 watchers get 100 frames at the end, not 200.
+    replaces: (kept, pending) => kept.type === 'step' && pending.type === 'step' && kept.step > pending.step,
   });
   return (async function* () {
     try {
