@@ -1,5 +1,6 @@
 import { importModel } from '@argmax/core/import/importModel';
 import { type ModelBytes, memorySaveHandler } from '@argmax/core/models/memoryIo';
+import { jointInputShape } from '@argmax/core/network/jointInputShape';
 import type { FromWorker, ImportJob } from './jobMessages.ts';
 
 /** Worker side of an upload: parse and verify with the core importer, hand back TF.js layers bytes. */
@@ -12,12 +13,8 @@ export async function runImportJob(job: ImportJob, send: (message: FromWorker) =
         bytes = b;
       }),
     );
-    // A model with several inputs is optimised over all of them at once, as one flat vector: its input
-    // shape is that vector's length, so reference inputs and masks are checked against every value.
-    const input =
-      imported.inputs.length === 1
-        ? imported.inputs[0]!.shape
-        : [imported.inputs.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)];
+    // Stored as the shape runs optimise over, so references and masks are checked against every value.
+    const input = jointInputShape(imported.inputs.map((t) => t.shape));
     const output = imported.outputs[0]?.shape ?? [];
     send({
       type: 'trained',

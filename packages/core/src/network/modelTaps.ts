@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UnsupportedError } from '../errors.ts';
 import { type DenseKernel, denseForward, prepareDenseKernel } from './fastDense.ts';
+import { jointInputShape } from './jointInputShape.ts';
 import { linearClone } from './linearClone.ts';
 
 /** How the model's last layer turns logits into outputs. `other`: no logits can be found. */
@@ -74,7 +75,7 @@ export function tapModel(model: tfl.LayersModel): TappedNetwork {
     return { name: input.sourceLayer.name, shape: shape as number[] };
   });
   const inputSizes = inputs.map((input) => input.shape.reduce((a, b) => a * b, 1));
-  const inputShape = inputs.length === 1 ? inputs[0]!.shape : [inputSizes.reduce((a, b) => a + b, 0)];
+  const inputShape = jointInputShape(inputs.map((input) => input.shape));
   /** `[B, inputSize]` → one tensor per model input (several inputs only). */
   const splitInputs = (x: tf.Tensor): tf.Tensor[] =>
     tf

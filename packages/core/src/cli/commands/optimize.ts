@@ -5,6 +5,7 @@ import { ArgmaxError, CancelledError, InvalidArgumentError } from '../../errors.
 import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
 import { openModelFile } from '../../models/openModelFile.ts';
+import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../optimize/types.ts';
@@ -165,15 +166,10 @@ export const optimizeCommand: Command = {
         }
         throw error;
       });
-      // Several inputs are optimised as one flat vector, each input after the previous one.
-      const sizes = model.inputs.map((input) =>
-        (input.shape as (number | null)[]).slice(1).reduce<number>((a, b) => a * (b ?? 1), 1),
+      const shape = jointInputShape(
+        model.inputs.map((input) => (input.shape as (number | null)[]).slice(1).map((d) => d ?? 1)),
       );
-      const size = sizes.reduce((a, b) => a + b, 0);
-      const shape =
-        sizes.length === 1
-          ? (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1)
-          : [size];
+      const size = shape.reduce((a, b) => a * b, 1);
       checkTarget(model, parsed.target, args.target);
       if (args.png || args.gif) {
         image = imageShape(shape, args.png ? '--png' : '--gif', (args.png ?? args.gif)!);
