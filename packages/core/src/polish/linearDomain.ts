@@ -1,3 +1,4 @@
+import { clipToBox } from '../constraints/box.ts';
 import type { Bound, ConstraintSpec } from '../optimize/types.ts';
 
 export interface LinearRow {
@@ -64,4 +65,9 @@ export function linearDomain(spec: ConstraintSpec, size: number): LinearDomain |
 
 function boundAt(bound: Bound, i: number): number {
   return typeof bound === 'number' ? bound : (bound[i] as number);
+}
+
+/** A copy of `x` clamped into the domain's per-input bounds (its rows are not enforced). */
+export function clipToDomain(x: ArrayLike<number>, domain: LinearDomain): Float64Array {
+  return clipToBox(Float64Array.from(x), domain);
 }

@@ -2,7 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
 import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
-import { type LinearDomain, linearDomain } from './linearDomain.ts';
+import { clipToDomain, type LinearDomain, linearDomain } from './linearDomain.ts';
 import {
   compilePiecewiseLinear,
   evaluatePiecewiseLinear,
@@ -90,8 +90,8 @@ export async function polishBestInput(
   if ('unsupported' in domain) return { skipped: `constraints: ${domain.unsupported}` };
 
   const start = Float64Array.from(input);
-  const startFeasible = satisfiesRows(domain, clip(start, domain));
-  const startValue = evaluatePiecewiseLinear(network, compiled, clip(start, domain));
+  const startFeasible = satisfiesRows(domain, clipToDomain(start, domain));
+  const startValue = evaluatePiecewiseLinear(network, compiled, clipToDomain(start, domain));
   const timeLeft = () => deadline - performance.now();
   // One ReLU layer, no margin: a search that fixes no phases, else activation regions one by one.
   const form = singleLayerForm(network, compiled);
@@ -106,12 +106,12 @@ export async function polishBestInput(
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const polished = current ? Float32Array.from(clip(current.x, domain)) : undefined;
+  const polished = current ? Float32Array.from(clipToDomain(current.x, domain)) : undefined;
   const polishedValue = polished ? evaluatePiecewiseLinear(network, compiled, polished) : Number.NaN;
   if (polished && (!startFeasible || !(polishedValue < startValue))) {
     return { input: polished, value: polishedValue, startValue, regions, seconds };
   }
-  const kept = Float32Array.from(clip(start, domain));
+  const kept = Float32Array.from(clipToDomain(start, domain));
   return {
     input: kept,
     value: evaluatePiecewiseLinear(network, compiled, kept),
@@ -136,7 +136,7 @@ async function searchSingleLayer(
     form,
     domain,
     (x) => evaluatePiecewiseLinear(network, objective, x),
-    { x: clip(start, domain), feasible: startFeasible },
+    { x: clipToDomain(start, domain), feasible: startFeasible },
     timeLeft,
     options.signal,
     options.maxRegions,
@@ -167,7 +167,7 @@ async function searchRegions(
     visited.add(patternKey(pattern));
     return solveRegion(network, objective, domain, pattern, near, timeLeft() / 1000);
   };
-  let current = await solve(patternAt(network, clip(start, domain)), start);
+  let current = await solve(patternAt(network, clipToDomain(start, domain)), start);
   let regions = 1;
   const maxRegions = options.maxRegions ?? Number.POSITIVE_INFINITY;
   search: while (current) {
@@ -211,7 +211,7 @@ async function solveRegion(
   );
   const solution = await solveLp(lp, { timeLimitSeconds, presolve: false });
   if (solution.status !== 'optimal') return undefined;
-  const x = clip(solution.x.subarray(0, network.inputSize), domain);
+  const x = clipToDomain(solution.x.subarray(0, network.inputSize), domain);
   const binding: { op: number; unit: number; dual: number }[] = [];
   for (let r = 0; r < lp.numRows; r++) {
     const dual = Math.abs(solution.rowDual[r]!);
@@ -260,7 +260,7 @@ async function neighbourhoodSearch(
       timeLimitSeconds: timeLeft() / 1000,
     });
     if (solution.feasible) {
-      const x = clip(solution.x.subarray(0, network.inputSize), domain);
+      const x = clipToDomain(solution.x.subarray(0, network.inputSize), domain);
       const value = evaluatePiecewiseLinear(network, objective, x);
       if (value > current.value + 1e-9 * Math.max(1, Math.abs(current.value))) {
         current = { pattern: patternAt(network, x), x, value, binding: [] };
@@ -316,10 +316,6 @@ function flipped(pattern: ActivationPattern, flips: { op: number; unit: number }
 
 function patternKey(pattern: ActivationPattern): string {
   return pattern.map((p) => Buffer.from(p).toString('base64')).join('|');
-}
-
-function clip(x: ArrayLike<number>, { lo, hi }: LinearDomain): Float64Array {
-  return Float64Array.from(x as ArrayLike<number>, (v, i) => Math.min(hi[i]!, Math.max(lo[i]!, v)));
 }
 
 function satisfiesRows(domain: LinearDomain, x: Float64Array): boolean {

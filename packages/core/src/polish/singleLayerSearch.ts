@@ -1,4 +1,4 @@
-import type { LinearDomain } from './linearDomain.ts';
+import { clipToDomain, type LinearDomain } from './linearDomain.ts';
 import type { LinearProgram } from './regionLp.ts';
 import { preActivations, type SingleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { type LpSolution, solveLp } from './solveLp.ts';
@@ -51,7 +51,7 @@ export async function singleLayerSearch(
     const solution = await solveLp(lp, { timeLimitSeconds: timeLeft() / 1000, presolve: false });
     lps++;
     if (solution.status !== 'optimal') return undefined;
-    const x = clip(solution.x.subarray(0, form.inputSize), domain);
+    const x = clipToDomain(solution.x.subarray(0, form.inputSize), domain);
     return { x, value: evaluate(x), key, lp, solution };
   };
   const keep = (record: { key: string; lp: LinearProgram; solution: LpSolution }) => {
@@ -91,10 +91,6 @@ export async function singleLayerSearch(
     break;
   }
   return Number.isFinite(best.value) ? { ...best, lps } : undefined;
-}
-
-function clip(x: ArrayLike<number>, { lo, hi }: LinearDomain): Float64Array {
-  return Float64Array.from(x as ArrayLike<number>, (v, i) => Math.min(hi[i]!, Math.max(lo[i]!, v)));
 }
 
 /** Units to toggle, most promising first (see singleLayerSearch). */
