@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_JOB_NICE } from './jobs/workerPool.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -70,7 +71,7 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 }
 
 function niceFromEnv(env: NodeJS.ProcessEnv): number {
-  const nice = intFromEnv(env, 'ARGMAX_JOB_NICE', 10);
+  const nice = intFromEnv(env, 'ARGMAX_JOB_NICE', DEFAULT_JOB_NICE);
   if (nice > 19) throw new Error(`ARGMAX_JOB_NICE: received ${nice}; expected an integer from 0 to 19`);
   return nice;
 }

@@ -46,6 +46,9 @@ const workerEntry = new URL('./jobWorkerEntry.mjs', import.meta.url);
  * jobs run at once (one per worker); the rest wait in FIFO order. A worker that crashes is replaced
  * and its job fails with the crash reason.
  */
+/** Job threads yield to requests and live subscribers (ServerConfig.jobNice). */
+export const DEFAULT_JOB_NICE = 10;
+
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -54,7 +57,7 @@ export class WorkerPool {
   constructor(
     readonly size: number = availableParallelism(),
     /** Nice value of the job threads on Linux (see ServerConfig.jobNice). */
-    private readonly nice = 10,
+    private readonly nice = DEFAULT_JOB_NICE,
   ) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`worker pool size must be ≥ 1, got ${size}`);

@@ -112,7 +112,7 @@ export async function* throttleLatest<T>(
         }
         // A kept event must not wait for the timer; in the grace period, neither must a fresh step.
         const wait = now < opensAt ? opensAt - now : opensAt + grace - now;
-        await sleep(wait, () => queue.length > 0 || (Date.now() >= opensAt && pendingSince >= opensAt));
+        await sleep(wait, () => queue.length > 0 || pendingSince >= opensAt);
         continue;
       }
       if (finished) break;
