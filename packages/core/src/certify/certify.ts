@@ -3,6 +3,7 @@ import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
 import { initialParameters, optimizeBound } from './boundOptimizer.ts';
 import { branchAndBound, padLp } from './branchAndBound.ts';
+import { type HiddenLayerForm, hiddenLayerForm } from './hiddenLayerForm.ts';
 import { runHighs } from './highsSolve.ts';
 import { intervalBounds, type NodeBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
@@ -23,6 +24,7 @@ import {
 } from './region.ts';
 import { solveRegionLp } from './regionPolish.ts';
 import { float32Allowance } from './roundoff.ts';
+import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
 import type { Certificate, CertifyMethod, CertifyOptions, CertifyResult } from './types.ts';
 
 const defaultTimeLimitSeconds = 10;
@@ -161,6 +163,23 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   }
   if (!closed() && search !== 'bounds' && !exactReason && performance.now() < deadline) {
     const searchMethod: CertifyMethod = search === 'milp' ? 'milp' : 'bab';
+    const subsetForms =
+      searchMethod === 'bab' ? hiddenLayerForms(graph, cases, region, crown, best.value) : undefined;
+    const onBound = (b: number, _incumbent: number, n: number) => {
+      if (cases.length === 1 && b < exactBound) {
+        exactBound = b;
+        method = 'bab';
+      }
+      if (pad(Math.max(exactBound, best.value)) < last.bound || best.value > last.value) report(n);
+    };
+    const searchOptions = (caseEnd: number) => ({
+      incumbent: best.value,
+      consider: (x: Float64Array) => best.consider(x),
+      deadline: caseEnd,
+      tolerance,
+      shouldStop: stopRequested,
+      onBound,
+    });
     let bound = Number.NEGATIVE_INFINITY;
     const caseDeadline = (k: number) =>
       performance.now() + (deadline - performance.now()) / (cases.length - k);
@@ -184,24 +203,20 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
                 }
               },
             )
-          : await branchAndBound({
-              graph,
-              region,
-              objective: c,
-              rootBounds: bounds,
-              incumbent: best.value,
-              consider: (x) => best.consider(x),
-              deadline: caseDeadline(k),
-              tolerance,
-              shouldStop: stopRequested,
-              onBound: (b, _incumbent, n) => {
-                if (cases.length === 1 && b < exactBound) {
-                  exactBound = b;
-                  method = 'bab';
-                }
-                if (pad(Math.max(exactBound, best.value)) < last.bound || best.value > last.value) report(n);
-              },
-            });
+          : subsetForms
+            ? await subsetBranchAndBound({
+                form: subsetForms[k]!,
+                lo: region.lo,
+                hi: region.hi,
+                ...searchOptions(caseDeadline(k)),
+              })
+            : await branchAndBound({
+                graph,
+                region,
+                objective: c,
+                rootBounds: bounds,
+                ...searchOptions(caseDeadline(k)),
+              });
       if (result.nodes !== undefined) nodes = (nodes ?? 0) + result.nodes;
       bound = Math.max(bound, result.bound);
     }
@@ -233,6 +248,27 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
     ...(!closed() ? { stopped: 'time-limit' as const } : {}),
   };
   return certificate;
+}
+
+/**
+ * α-CROWN's gap above which a one-hidden-layer network on a box is searched with unit-subset
+ * bounds rather than per-neuron ones. Small regions (L∞ balls) have tight α-CROWN bounds and close
+ * fastest with the ReLU-phase search, which proves to the tolerance; large ones (the whole box) are
+ * loose between neurons, which the subset bound captures (measured on the seed model, see bench).
+ */
+const subsetSearchAboveGap = 0.1;
+
+/** The cases as one-hidden-layer forms when the subset search applies to them, else undefined. */
+function hiddenLayerForms(
+  graph: LayerGraph,
+  cases: ConcaveCase[],
+  region: CertifyRegion,
+  crown: number,
+  incumbent: number,
+): HiddenLayerForm[] | undefined {
+  if (region.rows.length > 0 || !(relativeGap(crown, incumbent) > subsetSearchAboveGap)) return undefined;
+  const forms = cases.map((c) => hiddenLayerForm(graph, c));
+  return forms.every((f) => typeof f !== 'string') ? forms : undefined;
 }
 
 export function relativeGap(upper: number, value: number): number {

@@ -1,0 +1,432 @@
+import type { HiddenLayerForm } from './hiddenLayerForm.ts';
+import { minimizeLbfgs } from './lbfgs.ts';
+
+/**
+ * A Lagrangian upper bound for `max_x Σ_j a_j relu(w_j·x + b_j)` over a box, tight where per-neuron
+ * relaxations (triangle, α-CROWN, even the single-neuron convex hull) are not: the looseness of those
+ * is between neurons that want the same pixels in opposite directions. Since `a·relu(z) = max_{s∈{0,1}}
+ * s·a·z`, a group of positive-weight units is maximised exactly by trying every subset S of it as
+ * "the active ones", each a linear function whose maximum over the box is closed-form. The input is
+ * copied per group with multipliers λ_G for "copy = input", so any λ (and any α ∈ [0,1] for the
+ * negative-weight units, any β ≥ 0 for the fixed phases) gives a sound bound:
+ *
+ *   max f ≤ Σ_G max_{S⊆G} max_{x∈box} (Σ_{j∈S} a_j z_j + λ_G·x) + max_{x∈box} (rest − Σ_G λ_G·x)
+ *
+ * where "rest" is linear: stable units, fixed-active units, −|a_j|·α_j·z_j for negative-weight units
+ * (relu(z) ≥ α·z) and ±β_j·z_j for the fixed phases (z ≥ 0 or z ≤ 0 on that branch). With groups of
+ * one unit this is the single-neuron hull; larger groups capture their units' conflicts exactly.
+ * λ is optimised by L-BFGS on a smoothed surrogate (log-sum-exp over subsets, a quadratically smoothed relu per input)
+ * while every evaluation also computes the exact bound, of which the least is kept.
+ */
+export interface SubsetProblem {
+  form: HiddenLayerForm;
+  lo: Float64Array;
+  hi: Float64Array;
+  width: Float64Array;
+  /** Pre-activation bounds over the box. */
+  unitLo: Float64Array;
+  unitHi: Float64Array;
+  /** Positive-weight units that can be either phase (the ones grouped and branched on). */
+  positive: Int32Array;
+  /** `a_j·w_j` of each positive unit (row-major by position in `positive`) and `lo·a_j w_j`. */
+  scaledRows: Float64Array;
+  scaledLoDot: Float64Array;
+  /** Negative-weight units that can be either phase (bounded through relu(z) ≥ α·z). */
+  negative: Int32Array;
+  /** The exactly linear part: stable units and the objective's constant. */
+  linear: Float64Array;
+  constant: number;
+}
+
+export function subsetProblem(form: HiddenLayerForm, lo: Float64Array, hi: Float64Array): SubsetProblem {
+  const { inputSize: n, rows, bias, weight } = form;
+  const unitLo = new Float64Array(form.units);
+  const unitHi = new Float64Array(form.units);
+  const linear = new Float64Array(n);
+  let constant = form.constant;
+  const positive: number[] = [];
+  const negative: number[] = [];
+  for (let j = 0; j < form.units; j++) {
+    let l = bias[j]!;
+    let h = bias[j]!;
+    for (let i = 0; i < n; i++) {
+      const w = rows[j * n + i]!;
+      l += w > 0 ? w * lo[i]! : w * hi[i]!;
+      h += w > 0 ? w * hi[i]! : w * lo[i]!;
+    }
+    unitLo[j] = l;
+    unitHi[j] = h;
+    const a = weight[j]!;
+    if (a === 0 || h <= 0) continue;
+    if (l >= 0) {
+      for (let i = 0; i < n; i++) linear[i]! += a * rows[j * n + i]!;
+      constant += a * bias[j]!;
+    } else if (a > 0) positive.push(j);
+    else negative.push(j);
+  }
+  const scaledRows = new Float64Array(positive.length * n);
+  const scaledLoDot = new Float64Array(positive.length);
+  positive.forEach((j, p) => {
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const v = weight[j]! * rows[j * n + i]!;
+      scaledRows[p * n + i] = v;
+      d += v * lo[i]!;
+    }
+    scaledLoDot[p] = d;
+  });
+  return {
+    form,
+    lo,
+    hi,
+    width: Float64Array.from(hi, (h, i) => h - lo[i]!),
+    unitLo,
+    unitHi,
+    positive: Int32Array.from(positive),
+    scaledRows,
+    scaledLoDot,
+    negative: Int32Array.from(negative),
+    linear,
+    constant,
+  };
+}
+
+/**
+ * One node of the search: the phase of each positive unit (0 free, 1 active, −1 inactive), the free
+ * units' grouping and the dual variables, flat for L-BFGS: `[λ_0 … λ_{G−1}, ρ (α = σ(ρ)), η (β =
+ * η², one per positive unit; used where the phase is fixed)]`. Periodic and square maps keep α in
+ * [0, 1] and β ≥ 0 without the flat tails (and stuck gradients) of a sigmoid or softplus.
+ */
+export interface SubsetNodeState {
+  phase: Int8Array;
+  /** Positions (into `problem.positive`) of each group's units. */
+  groups: Int32Array[];
+  theta: Float64Array;
+}
+
+export interface DualResult {
+  /** The least exact bound seen (sound for any parameters). */
+  bound: number;
+  /** Parameters that gave it. */
+  theta: Float64Array;
+  /** The master problem's maximiser at those parameters: a candidate input. */
+  x: Float64Array;
+  /** Per positive unit, how strongly the smoothed solution wants it active (0..1, free units only). */
+  activity: Float64Array;
+  evaluations: number;
+}
+
+/** Per-input smoothing width relative to the subsets' temperature (0.5 converged best of 0.25–2). */
+const pixelShare = 0.5;
+
+export function initialTheta(problem: SubsetProblem, groupCount: number): Float64Array {
+  const n = problem.form.inputSize;
+  const theta = new Float64Array(groupCount * n + problem.negative.length + problem.positive.length);
+  const rhoAt = groupCount * n;
+  // α: CROWN's choice (1 where the unit is more often active than not over the box).
+  problem.negative.forEach((j, k) => {
+    theta[rhoAt + k] = problem.unitHi[j]! > -problem.unitLo[j]! ? 1.2 : -1.2;
+  });
+  theta.fill(0.1, rhoAt + problem.negative.length);
+  return theta;
+}
+
+/** Evaluator of one node's bound: smoothed (τ > 0) value and gradient, and the exact bound. */
+export function dualEvaluator(problem: SubsetProblem, node: SubsetNodeState) {
+  const { form, lo, width, positive, scaledRows, scaledLoDot, negative } = problem;
+  const n = form.inputSize;
+  const { phase, groups } = node;
+  const G = groups.length;
+  const rhoAt = G * n;
+  const etaAt = rhoAt + negative.length;
+  const q = new Float64Array(n);
+  const xMaster = new Float64Array(n);
+  const M = new Float64Array(n);
+  const activity = new Float64Array(positive.length);
+  const maxSubsets = Math.max(1, ...groups.map((g) => 1 << g.length));
+  const subsetValue = new Float64Array(maxSubsets);
+  let pixelTau = 0;
+  const fixed: number[] = [];
+  for (let p = 0; p < positive.length; p++) if (phase[p] !== 0) fixed.push(p);
+  const { rows, bias, weight } = form;
+  let best = { bound: Number.POSITIVE_INFINITY, theta: new Float64Array(0), x: new Float64Array(0) };
+
+  const unitOffset = Float64Array.from(positive, (j, p) => scaledLoDot[p]! + weight[j]! * bias[j]!);
+
+  /** Smoothed value at `theta` (gradient into `grad`), with τ = 0 for the exact bound alone. */
+  const evaluate = (theta: Float64Array, grad: Float64Array | undefined, tau: number): number => {
+    grad?.fill(0);
+    pixelTau = tau * pixelShare;
+    // Master: linear parts, α terms, β terms, minus every λ.
+    q.set(problem.linear);
+    let constant = problem.constant;
+    for (let k = 0; k < negative.length; k++) {
+      const j = negative[k]!;
+      const c = -weight[j]! * alphaOf(theta[rhoAt + k]!);
+      for (let i = 0; i < n; i++) q[i]! -= c * rows[j * n + i]!;
+      constant -= c * bias[j]!;
+    }
+    for (const p of fixed) {
+      const j = positive[p]!;
+      const beta = theta[etaAt + p]! ** 2 * phase[p]!;
+      const a = phase[p]! > 0 ? weight[j]! : 0;
+      for (let i = 0; i < n; i++) q[i]! += (a + beta) * rows[j * n + i]!;
+      constant += (a + beta) * bias[j]!;
+    }
+    for (let g = 0; g < G; g++) {
+      const off = g * n;
+      for (let i = 0; i < n; i++) q[i]! -= theta[off + i]!;
+    }
+    let exact = constant;
+    let smooth = constant;
+    for (let i = 0; i < n; i++) {
+      const v = q[i]!;
+      const w = width[i]!;
+      exact += lo[i]! * v + (v > 0 ? w * v : 0);
+      if (tau > 0) {
+        smooth += lo[i]! * v + w * smoothRelu(v, 1 / pixelTau, pixelTau);
+        xMaster[i] = lo[i]! + w * smoothReluSlope(v, 1 / pixelTau, pixelTau);
+      } else xMaster[i] = v > 0 ? problem.hi[i]! : lo[i]!;
+    }
+    if (grad) {
+      for (let g = 0; g < G; g++) {
+        const off = g * n;
+        for (let i = 0; i < n; i++) grad[off + i] = -xMaster[i]!;
+      }
+      for (let k = 0; k < negative.length; k++) {
+        const j = negative[k]!;
+        let z = bias[j]!;
+        for (let i = 0; i < n; i++) z += rows[j * n + i]! * xMaster[i]!;
+        grad[rhoAt + k] = weight[j]! * z * alphaSlope(theta[rhoAt + k]!);
+      }
+      for (const p of fixed) {
+        const j = positive[p]!;
+        let z = bias[j]!;
+        for (let i = 0; i < n; i++) z += rows[j * n + i]! * xMaster[i]!;
+        grad[etaAt + p] = phase[p]! * z * 2 * theta[etaAt + p]!;
+      }
+    }
+    // Groups: every subset by a Gray-code walk (exact and smoothed values), then a second walk for
+    // the gradient, weighting each subset by its share of the log-sum-exp.
+    for (let g = 0; g < G; g++) {
+      const units = groups[g]!;
+      const off = g * n;
+      const count = 1 << units.length;
+      const walk: GroupWalk = {
+        n,
+        M,
+        theta,
+        off,
+        lo,
+        width,
+        rows: scaledRows,
+        units,
+        pixelTau: tau > 0 ? pixelTau : 0,
+      };
+      const top = subsetValues(walk, unitOffset, subsetValue);
+      let peak = Number.NEGATIVE_INFINITY;
+      if (tau > 0) for (let k = 0; k < count; k++) peak = Math.max(peak, subsetValue[k]!);
+      exact += top;
+      if (tau <= 0) continue;
+      let total = 0;
+      for (let s = 0; s < count; s++) {
+        subsetValue[s] = Math.exp((subsetValue[s]! - peak) / tau);
+        total += subsetValue[s]!;
+      }
+      smooth += peak + tau * Math.log(total);
+      for (let s = 0; s < count; s++) {
+        const prob = subsetValue[s]! / total;
+        subsetValue[s] = prob;
+        for (let b = 0; b < units.length; b++) if (s & (1 << b)) activity[units[b]!]! += prob;
+      }
+      if (!grad) continue;
+      subsetGradient(walk, subsetValue, grad);
+    }
+    if (exact < best.bound)
+      best = { bound: exact, theta: Float64Array.from(theta), x: Float64Array.from(xMaster) };
+    return tau > 0 ? smooth : exact;
+  };
+
+  return {
+    evaluate,
+    get best() {
+      return best;
+    },
+    activity,
+  };
+}
+
+export interface DualSchedule {
+  /** Smoothing temperatures relative to the bound's scale, each run for `iterations` L-BFGS steps. */
+  temperatures: number[];
+  iterations: number;
+  deadline?: number;
+  /** Stops once the exact bound is below this (the node is closed anyway). */
+  stopBelow?: number;
+  /** What the temperatures are relative to (default: the starting bound's magnitude). */
+  scale?: number;
+}
+
+/** Optimises a node's dual from `node.theta` and returns the least exact bound found. */
+export function optimizeDual(
+  problem: SubsetProblem,
+  node: SubsetNodeState,
+  schedule: DualSchedule,
+): DualResult {
+  const evaluator = dualEvaluator(problem, node);
+  const theta = Float64Array.from(node.theta);
+  const start = evaluator.evaluate(theta, undefined, 0);
+  const scale = schedule.scale ?? Math.max(1, Math.abs(start));
+  let evaluations = 1;
+  for (const relative of schedule.temperatures) {
+    const tau = relative * scale;
+    const result = minimizeLbfgs(
+      (t, grad) => {
+        const value = evaluator.evaluate(t, grad, tau);
+        return value;
+      },
+      theta,
+      {
+        iterations: schedule.iterations,
+        ...(schedule.deadline !== undefined ? { deadline: schedule.deadline } : {}),
+      },
+    );
+    evaluations += result.evaluations;
+    if (schedule.stopBelow !== undefined && evaluator.best.bound < schedule.stopBelow) break;
+    if (schedule.deadline !== undefined && performance.now() > schedule.deadline) break;
+  }
+  // Activity at the best parameters, from one smoothed evaluation there.
+  const best = evaluator.best;
+  evaluator.activity.fill(0);
+  evaluator.evaluate(
+    Float64Array.from(best.theta),
+    undefined,
+    (schedule.temperatures.at(-1) ?? 1e-4) * scale,
+  );
+  return {
+    bound: best.bound,
+    theta: best.theta,
+    x: best.x,
+    activity: Float64Array.from(evaluator.activity),
+    evaluations,
+  };
+}
+
+/** One group's data for the subset walks: `M` is scratch, λ_G is `theta[off, off + n)`. */
+interface GroupWalk {
+  n: number;
+  M: Float64Array;
+  theta: Float64Array;
+  off: number;
+  lo: Float64Array;
+  width: Float64Array;
+  rows: Float64Array;
+  units: Int32Array;
+  /** Per-input smoothing width (0: exact values only). */
+  pixelTau: number;
+}
+
+/**
+ * Every subset of a group's units, by a Gray-code walk (one row added or removed per step) with
+ * `M = λ_G + Σ_{j∈S} a_j w_j`: returns the largest exact value `lo·M + width·relu(M) + Σ a_j b_j`
+ * and, when `pixelTau > 0`, writes each subset's smoothed value (`smoothRelu` per input) into `out`
+ * (indexed by the subset's bit mask). Plain loops over typed arrays: this is the bound's hot path.
+ */
+function subsetValues(walk: GroupWalk, unitOffset: Float64Array, out: Float64Array): number {
+  const { n, M, theta, off, lo, width, rows, units, pixelTau } = walk;
+  let linearPart = 0;
+  let convex = 0;
+  let soft = 0;
+  const smooth = pixelTau > 0;
+  const inverse = smooth ? 1 / pixelTau : 0;
+  for (let i = 0; i < n; i++) {
+    const v = theta[off + i]!;
+    M[i] = v;
+    linearPart += lo[i]! * v;
+    if (v > 0) convex += width[i]! * v;
+    if (smooth) soft += width[i]! * smoothRelu(v, inverse, pixelTau);
+  }
+  let top = linearPart + convex;
+  if (smooth) out[0] = linearPart + soft;
+  let mask = 0;
+  const count = 1 << units.length;
+  for (let k = 1; k < count; k++) {
+    const bit = 31 - Math.clz32(k & -k);
+    const p = units[bit]!;
+    const sign = mask & (1 << bit) ? -1 : 1;
+    mask ^= 1 << bit;
+    const row = p * n;
+    linearPart += sign * unitOffset[p]!;
+    convex = 0;
+    soft = 0;
+    if (smooth) {
+      for (let i = 0; i < n; i++) {
+        const v = M[i]! + sign * rows[row + i]!;
+        M[i] = v;
+        const w = width[i]!;
+        if (v > 0) convex += w * v;
+        soft += w * smoothRelu(v, inverse, pixelTau);
+      }
+      out[mask] = linearPart + soft;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = M[i]! + sign * rows[row + i]!;
+        M[i] = v;
+        if (v > 0) convex += width[i]! * v;
+      }
+    }
+    if (linearPart + convex > top) top = linearPart + convex;
+  }
+  return top;
+}
+
+/** Adds `Σ_S prob_S · (lo + width·σ(M_S/τ))` to the group's λ gradient (another Gray-code walk). */
+function subsetGradient(walk: GroupWalk, prob: Float64Array, grad: Float64Array): void {
+  const { n, M, theta, off, lo, width, rows, units, pixelTau } = walk;
+  const inverse = 1 / pixelTau;
+  for (let i = 0; i < n; i++) M[i] = theta[off + i]!;
+  let mask = 0;
+  const count = 1 << units.length;
+  let weightSum = 0;
+  for (let k = 0; k < count; k++) {
+    if (k > 0) {
+      const bit = 31 - Math.clz32(k & -k);
+      const sign = mask & (1 << bit) ? -1 : 1;
+      mask ^= 1 << bit;
+      const row = units[bit]! * n;
+      for (let i = 0; i < n; i++) M[i]! += sign * rows[row + i]!;
+    }
+    const q = prob[mask]!;
+    if (q < 1e-12) continue;
+    weightSum += q;
+    for (let i = 0; i < n; i++) grad[off + i]! += q * width[i]! * smoothReluSlope(M[i]!, inverse, pixelTau);
+  }
+  for (let i = 0; i < n; i++) grad[off + i]! += weightSum * lo[i]!;
+}
+
+/**
+ * relu smoothed over `|v| < h` by a quadratic (`(v + h)² / 4h`): continuous slope for L-BFGS, no
+ * transcendental functions in the hot loop, and never below relu.
+ */
+function smoothRelu(v: number, inverse: number, h: number): number {
+  if (v >= h) return v;
+  if (v <= -h) return 0;
+  const t = v + h;
+  return t * t * inverse * 0.25;
+}
+
+/** The slope of `smoothRelu`. */
+function smoothReluSlope(v: number, inverse: number, h: number): number {
+  if (v >= h) return 1;
+  if (v <= -h) return 0;
+  return (v + h) * inverse * 0.5;
+}
+
+/** α = (1 + sin ρ) / 2 ∈ [0, 1]. */
+function alphaOf(rho: number): number {
+  return (1 + Math.sin(rho)) / 2;
+}
+
+function alphaSlope(rho: number): number {
+  return Math.cos(rho) / 2;
+}
