@@ -174,13 +174,7 @@ function chooseUnit(problem: SubsetProblem, node: OpenNode): number {
   return best;
 }
 
-function splitNode(
-  node: OpenNode,
-  unit: number,
-  phase: 1 | -1,
-  size: number,
-  n: number,
-): SubsetNodeState {
+function splitNode(node: OpenNode, unit: number, phase: 1 | -1, size: number, n: number): SubsetNodeState {
   const lambda = node.groups.map((_, g) => node.theta.subarray(g * n, (g + 1) * n));
   const members = node.groups.map((g) => Array.from(g).filter((p) => p !== unit));
   // Merge the smallest groups while they fit in one (λ's add: the merged bound is never looser).
