@@ -1,0 +1,47 @@
+import { type BranchAndBoundInput, branchAndBound } from './branchAndBound.ts';
+import type { HiddenLayerForm } from './hiddenLayerForm.ts';
+import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
+
+/**
+ * Which branch and bound closes a problem fastest depends on it: the ReLU-phase search (α/β-CROWN
+ * node bounds) proves small regions in seconds, while on large ones its per-neuron bounds stall and
+ * the unit-subset search (one-hidden-layer networks on a box) gets far lower. So the phase search
+ * runs first; once `probeShare` of the time is spent, it goes on only while its gap is at most
+ * `keepGap`, and the subset search gets the rest. The bound is the lower of the two (both sound).
+ * Measured on the seed model, L∞ ε = 0.1, class 0: phase search proven in 9 s, subset search in 36 s;
+ * class 3: gap 2.8 % against 1.9 % after 60 s; whole box: 27 % against 1.6–5.7 %.
+ */
+export const probeShare = 0.1;
+export const keepGap = 0.02;
+
+export async function phaseThenSubsetSearch(
+  input: BranchAndBoundInput & { form: HiddenLayerForm },
+): Promise<{ bound: number; nodes: number }> {
+  const probeEnd = performance.now() + probeShare * (input.deadline - performance.now());
+  let phaseBound = Number.POSITIVE_INFINITY;
+  let incumbent = input.incumbent;
+  const gap = () =>
+    Number.isFinite(incumbent) ? (phaseBound - incumbent) / Math.max(Math.abs(phaseBound), 1e-12) : Infinity;
+  const phase = await branchAndBound({
+    ...input,
+    shouldStop: () => input.shouldStop() || (performance.now() > probeEnd && gap() > keepGap),
+    onBound: (bound, best, nodes) => {
+      phaseBound = Math.min(phaseBound, bound);
+      incumbent = Math.max(incumbent, best);
+      input.onBound?.(bound, best, nodes);
+    },
+  });
+  if (phase.complete || input.shouldStop() || performance.now() >= input.deadline) return phase;
+  const subsets = await subsetBranchAndBound({
+    form: input.form,
+    lo: input.region.lo,
+    hi: input.region.hi,
+    incumbent: Math.max(incumbent, phase.incumbent),
+    consider: input.consider,
+    deadline: input.deadline,
+    tolerance: input.tolerance,
+    shouldStop: input.shouldStop,
+    onBound: (bound, best, nodes) => input.onBound?.(Math.min(bound, phase.bound), best, phase.nodes + nodes),
+  });
+  return { bound: Math.min(phase.bound, subsets.bound), nodes: phase.nodes + subsets.nodes };
+}
