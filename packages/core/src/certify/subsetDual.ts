@@ -15,8 +15,8 @@ import { minimizeLbfgs } from './lbfgs.ts';
  * where "rest" is linear: stable units, fixed-active units, −|a_j|·α_j·z_j for negative-weight units
  * (relu(z) ≥ α·z) and ±β_j·z_j for the fixed phases (z ≥ 0 or z ≤ 0 on that branch). With groups of
  * one unit this is the single-neuron hull; larger groups capture their units' conflicts exactly.
- * λ is optimised by L-BFGS on a smoothed surrogate (log-sum-exp over subsets, a quadratically smoothed relu per input)
- * while every evaluation also computes the exact bound, of which the least is kept.
+ * λ is optimised by L-BFGS on a smoothed surrogate (log-sum-exp over subsets, a quadratically
+ * smoothed relu per input) while every evaluation also computes the exact bound; the least is kept.
  */
 export interface SubsetProblem {
   form: HiddenLayerForm;
@@ -280,17 +280,10 @@ export function optimizeDual(
   let evaluations = 1;
   for (const relative of schedule.temperatures) {
     const tau = relative * scale;
-    const result = minimizeLbfgs(
-      (t, grad) => {
-        const value = evaluator.evaluate(t, grad, tau);
-        return value;
-      },
-      theta,
-      {
-        iterations: schedule.iterations,
-        ...(schedule.deadline !== undefined ? { deadline: schedule.deadline } : {}),
-      },
-    );
+    const result = minimizeLbfgs((t, grad) => evaluator.evaluate(t, grad, tau), theta, {
+      iterations: schedule.iterations,
+      ...(schedule.deadline !== undefined ? { deadline: schedule.deadline } : {}),
+    });
     evaluations += result.evaluations;
     if (schedule.stopBelow !== undefined && evaluator.best.bound < schedule.stopBelow) break;
     if (schedule.deadline !== undefined && performance.now() > schedule.deadline) break;
