@@ -1,9 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
+import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { initialParameters, optimizeBound } from './boundOptimizer.ts';
 import { branchAndBound, padLp } from './branchAndBound.ts';
-import { type HiddenLayerForm, hiddenLayerForm } from './hiddenLayerForm.ts';
+import { hiddenLayerForm } from './hiddenLayerForm.ts';
 import { runHighs } from './highsSolve.ts';
 import { intervalBounds, type NodeBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
@@ -24,8 +25,11 @@ import {
   toFloat32Inside,
 } from './region.ts';
 import { solveRegionLp } from './regionPolish.ts';
+import { relativeGap } from './relativeGap.ts';
 import { float32Allowance } from './roundoff.ts';
 import type { Certificate, CertifyMethod, CertifyOptions, CertifyResult } from './types.ts';
+
+export { relativeGap } from './relativeGap.ts';
 
 const defaultTimeLimitSeconds = 10;
 const defaultTolerance = 1e-4;
@@ -266,15 +270,10 @@ function hiddenLayerForms(
   region: CertifyRegion,
   crown: number,
   incumbent: number,
-): HiddenLayerForm[] | undefined {
+): SingleLayerForm[] | undefined {
   if (region.rows.length > 0 || !(relativeGap(crown, incumbent) > subsetSearchAboveGap)) return undefined;
   const forms = cases.map((c) => hiddenLayerForm(graph, c));
   return forms.every((f) => typeof f !== 'string') ? forms : undefined;
-}
-
-export function relativeGap(upper: number, value: number): number {
-  if (!Number.isFinite(value)) return Number.POSITIVE_INFINITY;
-  return Math.max(0, upper - value) / Math.max(Math.abs(upper), 1e-12);
 }
 
 /** The best feasible input seen: candidates are rounded to float32 inside the bounds, then checked. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
-import { hiddenLayerForm, hiddenLayerValue } from './hiddenLayerForm.ts';
+import { singleLayerValue } from '../polish/singleLayerForm.ts';
+import { hiddenLayerForm } from './hiddenLayerForm.ts';
 import { intervalBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
 import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
@@ -37,7 +38,7 @@ async function search(problem: ReturnType<typeof setup>, seconds: number) {
     form,
     incumbent: best,
     consider: (x) => {
-      const v = hiddenLayerValue(form, x);
+      const v = singleLayerValue(form, x);
       best = Math.max(best, v);
       return v;
     },

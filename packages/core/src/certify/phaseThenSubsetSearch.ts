@@ -1,5 +1,6 @@
+import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { type BranchAndBoundInput, branchAndBound } from './branchAndBound.ts';
-import type { HiddenLayerForm } from './hiddenLayerForm.ts';
+import { relativeGap } from './relativeGap.ts';
 import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
 
 /**
@@ -16,16 +17,15 @@ export const probeShare = 0.1;
 export const keepGap = 0.1;
 
 export async function phaseThenSubsetSearch(
-  input: BranchAndBoundInput & { form: HiddenLayerForm },
+  input: BranchAndBoundInput & { form: SingleLayerForm },
 ): Promise<{ bound: number; nodes: number; searches: ('phase' | 'subsets')[] }> {
   const probeEnd = performance.now() + probeShare * (input.deadline - performance.now());
   let phaseBound = Number.POSITIVE_INFINITY;
   let incumbent = input.incumbent;
-  const gap = () =>
-    Number.isFinite(incumbent) ? (phaseBound - incumbent) / Math.max(Math.abs(phaseBound), 1e-12) : Infinity;
   const phase = await branchAndBound({
     ...input,
-    shouldStop: () => input.shouldStop() || (performance.now() > probeEnd && gap() > keepGap),
+    shouldStop: () =>
+      input.shouldStop() || (performance.now() > probeEnd && relativeGap(phaseBound, incumbent) > keepGap),
     onBound: (bound, best, nodes) => {
       phaseBound = Math.min(phaseBound, bound);
       incumbent = Math.max(incumbent, best);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { logitsAt } from '../network/layerGraph.ts';
+import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
 import { certifyGraph } from './certify.ts';
-import { hiddenLayerForm, hiddenLayerValue } from './hiddenLayerForm.ts';
+import { hiddenLayerForm } from './hiddenLayerForm.ts';
 import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
 import { dualEvaluator, initialTheta, optimizeDual, subsetProblem } from './subsetDual.ts';
@@ -46,7 +47,7 @@ describe('hidden-layer form', () => {
       const { graph, form } = formOf(seed, 4, 9);
       for (let t = 0; t < 20; t++) {
         const x = Float64Array.from({ length: 4 }, () => random() * 3 - 1);
-        expect(hiddenLayerValue(form, x)).toBeCloseTo(logitsAt(graph, x)[seed % 3]!, 10);
+        expect(singleLayerValue(form, x)).toBeCloseTo(logitsAt(graph, x)[seed % 3]!, 10);
       }
     }
   });
@@ -75,13 +76,12 @@ describe('unit-subset bound', () => {
       const inBranch = (x: Float64Array) =>
         Array.from(problem.positive).every((j, p) => {
           if (phase[p] === 0) return true;
-          let z = form.bias[j]!;
-          for (let i = 0; i < n; i++) z += form.rows[j * n + i]! * x[i]!;
+          const z = preActivations(form, x)[j]!;
           return phase[p]! > 0 ? z >= 0 : z <= 0;
         });
       let sampled = Number.NEGATIVE_INFINITY;
       for (const x of grid(lo, hi, n === 2 ? 41 : 15))
-        if (inBranch(x)) sampled = Math.max(sampled, hiddenLayerValue(form, x));
+        if (inBranch(x)) sampled = Math.max(sampled, singleLayerValue(form, x));
       expect(bound, `trial ${trial}`).toBeGreaterThanOrEqual(sampled - 1e-9 * (1 + Math.abs(sampled)));
       // Optimising the multipliers keeps it sound and never returns more than where it started.
       const optimised = optimizeDual(problem, node, { temperatures: [1e-3], iterations: 30 });
@@ -99,7 +99,7 @@ describe('unit-subset bound', () => {
       // Negative-weight units are bounded through relu(z) ≥ α·z, which is exact only jointly with
       // the positive ones' envelope; with none, the single group's subsets are the whole problem.
       const raw = formOf(seed + 40, n, 8).form;
-      const form = { ...raw, weight: raw.weight.map(Math.abs) };
+      const form = { ...raw, c: raw.c.map(Math.abs) };
       const { lo, hi } = randomBox(random, n);
       const problem = subsetProblem(form, lo, hi);
       const units = problem.positive.length;
@@ -110,7 +110,7 @@ describe('unit-subset bound', () => {
       };
       const result = optimizeDual(problem, node, { temperatures: [1e-3, 1e-4, 1e-5], iterations: 200 });
       let sampled = Number.NEGATIVE_INFINITY;
-      for (const x of grid(lo, hi, 201)) sampled = Math.max(sampled, hiddenLayerValue(form, x));
+      for (const x of grid(lo, hi, 201)) sampled = Math.max(sampled, singleLayerValue(form, x));
       const scale = Math.max(1, Math.abs(sampled));
       expect(result.bound, `seed ${seed}`).toBeGreaterThanOrEqual(sampled - 1e-9 * scale);
       // Exact up to the dual's convergence and the grid's resolution.
@@ -133,7 +133,7 @@ describe('subset branch and bound', () => {
         hi,
         incumbent,
         consider: (x) => {
-          const v = hiddenLayerValue(form, x);
+          const v = singleLayerValue(form, x);
           incumbent = Math.max(incumbent, v);
           return v;
         },

@@ -1,4 +1,4 @@
-import type { HiddenLayerForm } from './hiddenLayerForm.ts';
+import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import {
   type DualSchedule,
   initialTheta,
@@ -16,7 +16,7 @@ import {
  * tighten the bound) and its parameters are the parent's, so children start where the parent ended.
  */
 export interface SubsetSearchInput {
-  form: HiddenLayerForm;
+  form: SingleLayerForm;
   lo: Float64Array;
   hi: Float64Array;
   incumbent: number;
@@ -59,7 +59,9 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
     if (value > incumbent) incumbent = value;
   };
   const n = input.form.inputSize;
-  const evaluate = (node: SubsetNodeState, schedule: Omit<DualSchedule, 'scale'>, scale: number) => {
+  // Smoothing temperatures are relative to the objective's size, which the incumbent tells.
+  const scale = Math.max(1, Math.abs(Number.isFinite(incumbent) ? incumbent : 0));
+  const evaluate = (node: SubsetNodeState, schedule: Omit<DualSchedule, 'scale'>) => {
     nodes++;
     const result = optimizeDual(problem, node, {
       ...schedule,
@@ -77,8 +79,7 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
     theta: new Float64Array(0),
   };
   root.theta = initialTheta(problem, root.groups.length);
-  const scale = Math.max(1, Math.abs(Number.isFinite(incumbent) ? incumbent : 0));
-  const first = evaluate(root, rootSchedule, scale);
+  const first = evaluate(root, rootSchedule);
   const open: OpenNode[] = [{ ...root, theta: first.theta, bound: first.bound, activity: first.activity }];
   const globalBound = () => Math.max(closedMax, open.length > 0 ? open[0]!.bound : Number.NEGATIVE_INFINITY);
   let reported = Number.POSITIVE_INFINITY;
@@ -101,13 +102,13 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
     if (unit < 0) {
       // Every phase fixed: no groups are left and the dual is the node's LP's, exact in the limit;
       // sharpen it (cheap without groups) and close the node.
-      const leaf = evaluate(node, leafSchedule, scale);
+      const leaf = evaluate(node, leafSchedule);
       closedMax = Math.max(closedMax, Math.min(node.bound, leaf.bound));
       continue;
     }
     for (const phase of [1, -1] as const) {
       const child = splitNode(node, unit, phase, size, n);
-      const result = evaluate(child, childSchedule, scale);
+      const result = evaluate(child, childSchedule);
       const bound = Math.min(result.bound, node.bound);
       if (bound <= incumbent + slack()) closedMax = Math.max(closedMax, bound);
       else insertSorted(open, { ...child, theta: result.theta, bound, activity: result.activity });
@@ -165,7 +166,7 @@ function chooseUnit(problem: SubsetProblem, node: OpenNode): number {
     if (node.phase[p] !== 0) continue;
     const j = problem.positive[p]!;
     const a = node.activity[p]!;
-    const score = Math.min(a, 1 - a) * problem.form.weight[j]! * problem.unitHi[j]! + 1e-12;
+    const score = Math.min(a, 1 - a) * problem.form.c[j]! * problem.unitHi[j]! + 1e-12;
     if (score > bestScore) {
       bestScore = score;
       best = p;

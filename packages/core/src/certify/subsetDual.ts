@@ -1,4 +1,4 @@
-import type { HiddenLayerForm } from './hiddenLayerForm.ts';
+import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 
 /**
@@ -19,7 +19,7 @@ import { minimizeLbfgs } from './lbfgs.ts';
  * smoothed relu per input) while every evaluation also computes the exact bound; the least is kept.
  */
 export interface SubsetProblem {
-  form: HiddenLayerForm;
+  form: SingleLayerForm;
   lo: Float64Array;
   hi: Float64Array;
   width: Float64Array;
@@ -38,11 +38,11 @@ export interface SubsetProblem {
   constant: number;
 }
 
-export function subsetProblem(form: HiddenLayerForm, lo: Float64Array, hi: Float64Array): SubsetProblem {
-  const { inputSize: n, rows, bias, weight } = form;
+export function subsetProblem(form: SingleLayerForm, lo: Float64Array, hi: Float64Array): SubsetProblem {
+  const { inputSize: n, A: rows, b: bias, c: weight } = form;
   const unitLo = new Float64Array(form.units);
   const unitHi = new Float64Array(form.units);
-  const linear = new Float64Array(n);
+  const linear = Float64Array.from(form.linear);
   let constant = form.constant;
   const positive: number[] = [];
   const negative: number[] = [];
@@ -148,7 +148,7 @@ export function dualEvaluator(problem: SubsetProblem, node: SubsetNodeState) {
   let pixelTau = 0;
   const fixed: number[] = [];
   for (let p = 0; p < positive.length; p++) if (phase[p] !== 0) fixed.push(p);
-  const { rows, bias, weight } = form;
+  const { A: rows, b: bias, c: weight } = form;
   let best = { bound: Number.POSITIVE_INFINITY, theta: new Float64Array(0), x: new Float64Array(0) };
 
   const unitOffset = Float64Array.from(positive, (j, p) => scaledLoDot[p]! + weight[j]! * bias[j]!);

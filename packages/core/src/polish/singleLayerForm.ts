@@ -83,6 +83,16 @@ export function preActivations(form: SingleLayerForm, x: ArrayLike<number>): Flo
   });
 }
 
+/** The objective at `x`: `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`. */
+export function singleLayerValue(form: SingleLayerForm, x: ArrayLike<number>): number {
+  let value = form.constant;
+  for (let i = 0; i < form.inputSize; i++) value += form.linear[i]! * x[i]!;
+  preActivations(form, x).forEach((z, j) => {
+    if (z > 0) value += form.c[j]! * z;
+  });
+  return value;
+}
+
 /**
  * A lower bound on the objective that is an LP: each positive-weight ReLU in `counted` is replaced by
  * its input (c·z ≤ c·relu(z)), the others by 0, and each negative-weight ReLU is exact through an
