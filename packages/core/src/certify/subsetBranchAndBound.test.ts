@@ -92,6 +92,35 @@ describe('unit-subset bound', () => {
     }
   });
 
+  it('its smoothed value has the gradient L-BFGS is given (central differences)', () => {
+    const random = seededRandom(29);
+    for (let trial = 0; trial < 10; trial++) {
+      const n = 4;
+      const { form } = formOf(trial + 70, n, 12);
+      const { lo, hi } = randomBox(random, n);
+      const problem = subsetProblem(form, lo, hi);
+      const units = problem.positive.length;
+      const phase = Int8Array.from({ length: units }, (_, p) => (p === 0 ? 1 : p === 1 ? -1 : 0));
+      const free = Array.from({ length: units }, (_, p) => p).filter((p) => phase[p] === 0);
+      const groups = [Int32Array.from(free.slice(0, 3)), Int32Array.from(free.slice(3))];
+      const theta = initialTheta(problem, groups.length).map(() => (random() - 0.5) * 2);
+      const evaluator = dualEvaluator(problem, { phase, groups, theta });
+      const tau = 0.3;
+      const grad = new Float64Array(theta.length);
+      evaluator.evaluate(theta, grad, tau);
+      const h = 1e-6;
+      for (let k = 0; k < theta.length; k++) {
+        const up = Float64Array.from(theta);
+        const down = Float64Array.from(theta);
+        up[k]! += h;
+        down[k]! -= h;
+        const numeric =
+          (evaluator.evaluate(up, undefined, tau) - evaluator.evaluate(down, undefined, tau)) / (2 * h);
+        expect(grad[k]!, `trial ${trial}, parameter ${k}`).toBeCloseTo(numeric, 4);
+      }
+    }
+  });
+
   it('whole groups are exact: with every unit in one group (all weights positive) it is the maximum', () => {
     const random = seededRandom(3);
     for (let seed = 0; seed < 20; seed++) {
@@ -120,8 +149,9 @@ describe('unit-subset bound', () => {
 });
 
 describe('subset branch and bound', () => {
-  it('closes small problems at their optimum (against the proven MILP optimum)', async () => {
+  it('closes small problems at their optimum (against the proven MILP optimum), in one thread or two', async () => {
     for (let seed = 200; seed < 212; seed++) {
+      const threads = 1 + (seed % 2);
       const n = 3;
       const { graph, form } = formOf(seed, n, 10);
       const lo = new Float64Array(n);
@@ -141,6 +171,7 @@ describe('subset branch and bound', () => {
         tolerance: 1e-4,
         shouldStop: () => false,
         groupSize: 3,
+        threads,
       });
       const exact = await certifyGraph(graph, {
         objective: { kind: 'logit', index: seed % 3 },
@@ -150,7 +181,7 @@ describe('subset branch and bound', () => {
       if (!exact.supported) throw new Error(exact.reason);
       expect(exact.proven).toBe(true);
       const scale = Math.max(1, Math.abs(exact.bestValue));
-      const label = `seed ${seed}`;
+      const label = `seed ${seed}, ${threads} thread(s)`;
       expect(result.complete, label).toBe(true);
       expect(result.bound, label).toBeGreaterThanOrEqual(exact.bestValue - 1e-6 * scale);
       expect(result.bound - exact.bestValue, label).toBeLessThan(1e-2 * scale);

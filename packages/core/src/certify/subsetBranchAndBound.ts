@@ -1,12 +1,13 @@
+import { availableParallelism } from 'node:os';
 import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import {
   type DualSchedule,
   initialTheta,
-  optimizeDual,
   type SubsetNodeState,
   type SubsetProblem,
   subsetProblem,
 } from './subsetDual.ts';
+import { type DualRunner, inProcessRunner, threadRunner } from './subsetDualRunner.ts';
 
 /**
  * Anytime branch and bound over the ReLU phases of a one-hidden-layer network on a box, bounding
@@ -14,6 +15,8 @@ import {
  * the global bound. A node fixes some positive-weight units' phases; its free units are grouped
  * (groups that shrink below the group size are merged, their multipliers summed, which can only
  * tighten the bound) and its parameters are the parent's, so children start where the parent ended.
+ * With several threads, the best `threads / 2` open nodes are branched at once and their children
+ * optimised in parallel.
  */
 export interface SubsetSearchInput {
   form: SingleLayerForm;
@@ -27,6 +30,11 @@ export interface SubsetSearchInput {
   onBound?(bound: number, incumbent: number, nodes: number): void;
   /** Units bounded jointly (2^size subsets per group and evaluation). */
   groupSize?: number;
+  /**
+   * Worker threads for the nodes' bounds (default: every core when a bound evaluation is large
+   * enough to be worth a thread, `threadWorthy`; else 1, in this thread).
+   */
+  threads?: number;
 }
 
 export interface SubsetSearchResult {
@@ -46,6 +54,8 @@ const defaultGroupSize = 8;
 const rootSchedule = { temperatures: [1.8e-4, 5.4e-5], iterations: 300 };
 const childSchedule = { temperatures: [5.4e-5], iterations: 40 };
 const leafSchedule = { temperatures: [1e-2, 1e-3, 1e-4, 1e-5], iterations: 100 };
+/** Subset-input products per evaluation above which threads pay for their start-up (~0.3 s). */
+const threadWorthy = 1e5;
 
 export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<SubsetSearchResult> {
   const problem = subsetProblem(input.form, input.lo, input.hi);
@@ -61,9 +71,9 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
   const n = input.form.inputSize;
   // Smoothing temperatures are relative to the objective's size, which the incumbent tells.
   const scale = Math.max(1, Math.abs(Number.isFinite(incumbent) ? incumbent : 0));
-  const evaluate = (node: SubsetNodeState, schedule: Omit<DualSchedule, 'scale'>) => {
+  const evaluate = async (node: SubsetNodeState, schedule: Omit<DualSchedule, 'scale'>) => {
     nodes++;
-    const result = optimizeDual(problem, node, {
+    const result = await runner.optimize(node, {
       ...schedule,
       scale,
       deadline: input.deadline,
@@ -79,46 +89,69 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
     theta: new Float64Array(0),
   };
   root.theta = initialTheta(problem, root.groups.length);
-  const first = evaluate(root, rootSchedule);
-  const open: OpenNode[] = [{ ...root, theta: first.theta, bound: first.bound, activity: first.activity }];
-  const globalBound = () => Math.max(closedMax, open.length > 0 ? open[0]!.bound : Number.NEGATIVE_INFINITY);
-  let reported = Number.POSITIVE_INFINITY;
-  const report = () => {
-    const bound = globalBound();
-    if (bound < reported) {
-      reported = bound;
-      input.onBound?.(bound, incumbent, nodes);
-    }
-  };
-  report();
-  while (open.length > 0) {
-    if (performance.now() > input.deadline || input.shouldStop()) break;
-    const node = open.shift()!;
-    if (node.bound <= incumbent + slack()) {
-      closedMax = Math.max(closedMax, node.bound);
-      continue;
-    }
-    const unit = chooseUnit(problem, node);
-    if (unit < 0) {
-      // Every phase fixed: no groups are left and the dual is the node's LP's, exact in the limit;
-      // sharpen it (cheap without groups) and close the node.
-      const leaf = evaluate(node, leafSchedule);
-      closedMax = Math.max(closedMax, Math.min(node.bound, leaf.bound));
-      continue;
-    }
-    for (const phase of [1, -1] as const) {
-      const child = splitNode(node, unit, phase, size, n);
-      const result = evaluate(child, childSchedule);
-      const bound = Math.min(result.bound, node.bound);
-      if (bound <= incumbent + slack()) closedMax = Math.max(closedMax, bound);
-      else insertSorted(open, { ...child, theta: result.theta, bound, activity: result.activity });
-    }
+  const work = root.groups.reduce((sum, g) => sum + 2 ** g.length * n, 0);
+  const threads = Math.max(
+    1,
+    Math.floor(input.threads ?? (work >= threadWorthy ? availableParallelism() : 1)),
+  );
+  const runner: DualRunner =
+    threads > 1 ? threadRunner(input.form, input.lo, input.hi, threads) : inProcessRunner(problem);
+  try {
+    const first = await evaluate(root, rootSchedule);
+    const open: OpenNode[] = [{ ...root, theta: first.theta, bound: first.bound, activity: first.activity }];
+    const globalBound = () =>
+      Math.max(closedMax, open.length > 0 ? open[0]!.bound : Number.NEGATIVE_INFINITY);
+    let reported = Number.POSITIVE_INFINITY;
+    const report = () => {
+      const bound = globalBound();
+      if (bound < reported) {
+        reported = bound;
+        input.onBound?.(bound, incumbent, nodes);
+      }
+    };
     report();
-    // Let abort signals and progress listeners run.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (open.length > 0) {
+      if (performance.now() > input.deadline || input.shouldStop()) break;
+      // Children of the best open nodes, one per thread (two per node).
+      const batch: Promise<void>[] = [];
+      while (open.length > 0 && batch.length < Math.max(1, threads / 2)) {
+        const node = open.shift()!;
+        if (node.bound <= incumbent + slack()) {
+          closedMax = Math.max(closedMax, node.bound);
+          continue;
+        }
+        batch.push(branch(node));
+      }
+      await Promise.all(batch);
+      report();
+      // Let abort signals and progress listeners run.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const bound = Math.max(globalBound(), incumbent);
+    return { bound, incumbent, nodes, complete: open.length === 0 };
+
+    async function branch(node: OpenNode): Promise<void> {
+      const unit = chooseUnit(problem, node);
+      if (unit < 0) {
+        // Every phase fixed: no groups are left and the dual is the node's LP's, exact in the limit;
+        // sharpen it (cheap without groups) and close the node.
+        const leaf = await evaluate(node, leafSchedule);
+        closedMax = Math.max(closedMax, Math.min(node.bound, leaf.bound));
+        return;
+      }
+      await Promise.all(
+        ([1, -1] as const).map(async (phase) => {
+          const child = splitNode(node, unit, phase, size, n);
+          const result = await evaluate(child, childSchedule);
+          const bound = Math.min(result.bound, node.bound);
+          if (bound <= incumbent + slack()) closedMax = Math.max(closedMax, bound);
+          else insertSorted(open, { ...child, theta: result.theta, bound, activity: result.activity });
+        }),
+      );
+    }
+  } finally {
+    runner.close();
   }
-  const bound = Math.max(globalBound(), incumbent);
-  return { bound, incumbent, nodes, complete: open.length === 0 };
 }
 
 /**

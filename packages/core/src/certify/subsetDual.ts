@@ -143,8 +143,7 @@ export function dualEvaluator(problem: SubsetProblem, node: SubsetNodeState) {
   const xMaster = new Float64Array(n);
   const M = new Float64Array(n);
   const activity = new Float64Array(positive.length);
-  const maxSubsets = Math.max(1, ...groups.map((g) => 1 << g.length));
-  const subsetValue = new Float64Array(maxSubsets);
+  const scratch = new Float64Array(n);
   let pixelTau = 0;
   const fixed: number[] = [];
   for (let p = 0; p < positive.length; p++) if (phase[p] !== 0) fixed.push(p);
@@ -206,41 +205,22 @@ export function dualEvaluator(problem: SubsetProblem, node: SubsetNodeState) {
         grad[etaAt + p] = phase[p]! * z * 2 * theta[etaAt + p]!;
       }
     }
-    // Groups: every subset by a Gray-code walk (exact and smoothed values), then a second walk for
-    // the gradient, weighting each subset by its share of the log-sum-exp.
+    // Groups: every subset by a Gray-code walk.
     for (let g = 0; g < G; g++) {
-      const units = groups[g]!;
-      const off = g * n;
-      const count = 1 << units.length;
       const walk: GroupWalk = {
         n,
         M,
         theta,
-        off,
+        off: g * n,
         lo,
         width,
         rows: scaledRows,
-        units,
-        pixelTau: tau > 0 ? pixelTau : 0,
+        units: groups[g]!,
+        unitOffset,
       };
-      const top = subsetValues(walk, unitOffset, subsetValue);
-      let peak = Number.NEGATIVE_INFINITY;
-      if (tau > 0) for (let k = 0; k < count; k++) peak = Math.max(peak, subsetValue[k]!);
-      exact += top;
-      if (tau <= 0) continue;
-      let total = 0;
-      for (let s = 0; s < count; s++) {
-        subsetValue[s] = Math.exp((subsetValue[s]! - peak) / tau);
-        total += subsetValue[s]!;
-      }
-      smooth += peak + tau * Math.log(total);
-      for (let s = 0; s < count; s++) {
-        const prob = subsetValue[s]! / total;
-        subsetValue[s] = prob;
-        for (let b = 0; b < units.length; b++) if (s & (1 << b)) activity[units[b]!]! += prob;
-      }
-      if (!grad) continue;
-      subsetGradient(walk, subsetValue, grad);
+      const values = walkSubsets(walk, pixelTau, tau, grad, activity, scratch);
+      exact += values.top;
+      smooth += values.smooth;
     }
     if (exact < best.bound)
       best = { bound: exact, theta: Float64Array.from(theta), x: Float64Array.from(xMaster) };
@@ -315,23 +295,59 @@ interface GroupWalk {
   width: Float64Array;
   rows: Float64Array;
   units: Int32Array;
-  /** Per-input smoothing width (0: exact values only). */
-  pixelTau: number;
+  /** `lo·a_j w_j + a_j b_j` per positive unit: a subset's constant part. */
+  unitOffset: Float64Array;
 }
+
+/** Below this weight (relative to the best subset so far) a subset adds nothing to the gradient. */
+const negligibleWeight = 1e-13;
 
 /**
  * Every subset of a group's units, by a Gray-code walk (one row added or removed per step) with
- * `M = λ_G + Σ_{j∈S} a_j w_j`: returns the largest exact value `lo·M + width·relu(M) + Σ a_j b_j`
- * and, when `pixelTau > 0`, writes each subset's smoothed value (`smoothRelu` per input) into `out`
- * (indexed by the subset's bit mask). Plain loops over typed arrays: this is the bound's hot path.
+ * `M = λ_G + Σ_{j∈S} a_j w_j`, each subset worth `lo·M + width·relu(M) + Σ a_j b_j`: returns the
+ * largest (the group's exact bound) and, when τ > 0, the log-sum-exp over subsets (at temperature τ)
+ * of their smoothed values (`smoothRelu` per input), adding its gradient to λ_G's (with `grad`) and
+ * each unit's share of the weight to `activity`. The softmax is accumulated online against the
+ * running peak (rescaled when it rises), so one walk serves values and gradient, and a subset whose
+ * weight is negligible (most at low τ) skips its gradient pass. This is the bound's hot path: plain
+ * loops over typed arrays.
  */
-function subsetValues(walk: GroupWalk, unitOffset: Float64Array, out: Float64Array): number {
-  const { n, M, theta, off, lo, width, rows, units, pixelTau } = walk;
+function walkSubsets(
+  walk: GroupWalk,
+  pixelTau: number,
+  tau: number,
+  grad: Float64Array | undefined,
+  activity: Float64Array,
+  acc: Float64Array,
+): { top: number; smooth: number } {
+  const { n, M, theta, off, lo, width, rows, units, unitOffset } = walk;
+  const smooth = tau > 0;
+  const inverse = smooth ? 1 / pixelTau : 0;
+  const share = new Float64Array(units.length);
+  let peak = Number.NEGATIVE_INFINITY;
+  let total = 0;
+  let top = Number.NEGATIVE_INFINITY;
+  if (grad) acc.fill(0);
+  const add = (mask: number, exactValue: number, value: number) => {
+    if (exactValue > top) top = exactValue;
+    if (!smooth) return;
+    if (value > peak) {
+      const rescale = Math.exp((peak - value) / tau);
+      total *= rescale;
+      for (let b = 0; b < share.length; b++) share[b]! *= rescale;
+      if (grad) for (let i = 0; i < n; i++) acc[i]! *= rescale;
+      peak = value;
+    }
+    const weight = Math.exp((value - peak) / tau);
+    if (weight < negligibleWeight) return;
+    total += weight;
+    for (let b = 0; b < share.length; b++) if (mask & (1 << b)) share[b]! += weight;
+    if (grad)
+      for (let i = 0; i < n; i++) acc[i]! += weight * width[i]! * smoothReluSlope(M[i]!, inverse, pixelTau);
+  };
   let linearPart = 0;
   let convex = 0;
   let soft = 0;
-  const smooth = pixelTau > 0;
-  const inverse = smooth ? 1 / pixelTau : 0;
   for (let i = 0; i < n; i++) {
     const v = theta[off + i]!;
     M[i] = v;
@@ -339,8 +355,7 @@ function subsetValues(walk: GroupWalk, unitOffset: Float64Array, out: Float64Arr
     if (v > 0) convex += width[i]! * v;
     if (smooth) soft += width[i]! * smoothRelu(v, inverse, pixelTau);
   }
-  let top = linearPart + convex;
-  if (smooth) out[0] = linearPart + soft;
+  add(0, linearPart + convex, linearPart + soft);
   let mask = 0;
   const count = 1 << units.length;
   for (let k = 1; k < count; k++) {
@@ -360,7 +375,6 @@ function subsetValues(walk: GroupWalk, unitOffset: Float64Array, out: Float64Arr
         if (v > 0) convex += w * v;
         soft += w * smoothRelu(v, inverse, pixelTau);
       }
-      out[mask] = linearPart + soft;
     } else {
       for (let i = 0; i < n; i++) {
         const v = M[i]! + sign * rows[row + i]!;
@@ -368,33 +382,12 @@ function subsetValues(walk: GroupWalk, unitOffset: Float64Array, out: Float64Arr
         if (v > 0) convex += width[i]! * v;
       }
     }
-    if (linearPart + convex > top) top = linearPart + convex;
+    add(mask, linearPart + convex, linearPart + soft);
   }
-  return top;
-}
-
-/** Adds `Σ_S prob_S · (lo + width·σ(M_S/τ))` to the group's λ gradient (another Gray-code walk). */
-function subsetGradient(walk: GroupWalk, prob: Float64Array, grad: Float64Array): void {
-  const { n, M, theta, off, lo, width, rows, units, pixelTau } = walk;
-  const inverse = 1 / pixelTau;
-  for (let i = 0; i < n; i++) M[i] = theta[off + i]!;
-  let mask = 0;
-  const count = 1 << units.length;
-  let weightSum = 0;
-  for (let k = 0; k < count; k++) {
-    if (k > 0) {
-      const bit = 31 - Math.clz32(k & -k);
-      const sign = mask & (1 << bit) ? -1 : 1;
-      mask ^= 1 << bit;
-      const row = units[bit]! * n;
-      for (let i = 0; i < n; i++) M[i]! += sign * rows[row + i]!;
-    }
-    const q = prob[mask]!;
-    if (q < 1e-12) continue;
-    weightSum += q;
-    for (let i = 0; i < n; i++) grad[off + i]! += q * width[i]! * smoothReluSlope(M[i]!, inverse, pixelTau);
-  }
-  for (let i = 0; i < n; i++) grad[off + i]! += weightSum * lo[i]!;
+  if (!smooth) return { top, smooth: top };
+  if (grad) for (let i = 0; i < n; i++) grad[off + i]! += acc[i]! / total + lo[i]!;
+  for (let b = 0; b < share.length; b++) activity[units[b]!]! += share[b]! / total;
+  return { top, smooth: peak + tau * Math.log(total) };
 }
 
 /**
