@@ -22,30 +22,47 @@ export async function phaseThenSubsetSearch(
   const probeEnd = performance.now() + probeShare * (input.deadline - performance.now());
   let phaseBound = Number.POSITIVE_INFINITY;
   let incumbent = input.incumbent;
-  const phase = await branchAndBound({
-    ...input,
-    shouldStop: () =>
-      input.shouldStop() || (performance.now() > probeEnd && relativeGap(phaseBound, incumbent) > keepGap),
-    onBound: (bound, best, nodes) => {
-      phaseBound = Math.min(phaseBound, bound);
-      incumbent = Math.max(incumbent, best);
-      input.onBound?.(bound, best, nodes);
-    },
+  let phaseNodes = 0;
+  // The subset search starts at once: on worker threads its root (~10 s on the seed model) is
+  // bounded while the phase search runs here; it branches only if the phase search gives up.
+  let release: (outcome: { proceed: boolean; incumbent: number }) => void = () => {};
+  const after = new Promise<{ proceed: boolean; incumbent: number }>((resolve) => {
+    release = resolve;
   });
-  if (phase.complete || input.shouldStop() || performance.now() >= input.deadline) {
-    return { bound: phase.bound, nodes: phase.nodes, searches: ['phase'] };
-  }
-  const subsets = await subsetBranchAndBound({
+  const subsetRun = subsetBranchAndBound({
     form: input.form,
     lo: input.region.lo,
     hi: input.region.hi,
-    incumbent: Math.max(incumbent, phase.incumbent),
+    incumbent,
     consider: input.consider,
     deadline: input.deadline,
     tolerance: input.tolerance,
     shouldStop: input.shouldStop,
-    onBound: (bound, best, nodes) => input.onBound?.(Math.min(bound, phase.bound), best, phase.nodes + nodes),
+    onBound: (bound, best, nodes) => input.onBound?.(Math.min(bound, phaseBound), best, phaseNodes + nodes),
+    after,
   });
+  let phase: Awaited<ReturnType<typeof branchAndBound>>;
+  try {
+    phase = await branchAndBound({
+      ...input,
+      shouldStop: () =>
+        input.shouldStop() || (performance.now() > probeEnd && relativeGap(phaseBound, incumbent) > keepGap),
+      onBound: (bound, best, nodes) => {
+        phaseBound = Math.min(phaseBound, bound);
+        incumbent = Math.max(incumbent, best);
+        input.onBound?.(bound, best, nodes);
+      },
+    });
+  } catch (error) {
+    release({ proceed: false, incumbent });
+    await subsetRun.catch(() => {});
+    throw error;
+  }
+  phaseNodes = phase.nodes;
+  const proceed = !(phase.complete || input.shouldStop() || performance.now() >= input.deadline);
+  release({ proceed, incumbent: Math.max(incumbent, phase.incumbent) });
+  const subsets = await subsetRun;
+  if (!proceed) return { bound: phase.bound, nodes: phase.nodes, searches: ['phase'] };
   return {
     bound: Math.min(phase.bound, subsets.bound),
     nodes: phase.nodes + subsets.nodes,

@@ -35,6 +35,12 @@ export interface SubsetSearchInput {
    * enough to be worth a thread, `threadWorthy`; else 1, in this thread).
    */
   threads?: number;
+  /**
+   * Another search running first (the ReLU-phase probe): with worker threads the root is bounded
+   * while it runs, and branching waits for its outcome; in this thread the whole search waits.
+   * `proceed: false` abandons the search (bound +∞); `incumbent` is the best value it found.
+   */
+  after?: Promise<{ proceed: boolean; incumbent: number }>;
 }
 
 export interface SubsetSearchResult {
@@ -96,8 +102,19 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
   );
   const runner: DualRunner =
     threads > 1 ? threadRunner(input.form, input.lo, input.hi, threads) : inProcessRunner(problem);
+  const abandoned = () => ({ bound: Number.POSITIVE_INFINITY, incumbent, nodes, complete: false });
+  const waitForTurn = async () => {
+    const outcome = await input.after;
+    if (outcome) incumbent = Math.max(incumbent, outcome.incumbent);
+    return outcome?.proceed ?? true;
+  };
   try {
-    const first = await evaluate(root, rootSchedule);
+    if (runner.threads === 1 && !(await waitForTurn())) return abandoned();
+    const rootRun = evaluate(root, rootSchedule);
+    // An abandoned root's thread is terminated, failing its promise: nobody waits on it then.
+    rootRun.catch(() => {});
+    if (runner.threads > 1 && !(await waitForTurn())) return abandoned();
+    const first = await rootRun;
     const open: OpenNode[] = [{ ...root, theta: first.theta, bound: first.bound, activity: first.activity }];
     const globalBound = () =>
       Math.max(closedMax, open.length > 0 ? open[0]!.bound : Number.NEGATIVE_INFINITY);
