@@ -8,6 +8,7 @@ import {
   subsetProblem,
 } from './subsetDual.ts';
 import { type DualRunner, inProcessRunner, threadRunner } from './subsetDualRunner.ts';
+import { solveLeafLp } from './subsetLeafLp.ts';
 
 /**
  * Anytime branch and bound over the ReLU phases of a one-hidden-layer network on a box, bounding
@@ -150,9 +151,16 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
     async function branch(node: OpenNode): Promise<void> {
       const unit = chooseUnit(problem, node);
       if (unit < 0) {
-        // Every phase fixed: no groups are left and the dual is the node's LP's, exact in the limit;
-        // sharpen it (cheap without groups) and close the node.
-        const leaf = await evaluate(node, leafSchedule);
+        // Every phase fixed: the node is an LP. HiGHS solves it (its optimum is a candidate) and
+        // its duals give the exact bound; if it fails, the dual is sharpened (cheap without groups).
+        nodes++;
+        const lp = await solveLeafLp(
+          problem,
+          node,
+          Math.max(0.05, (input.deadline - performance.now()) / 1000),
+        );
+        if (lp) consider(lp.x);
+        const leaf = lp ?? (await evaluate(node, leafSchedule));
         closedMax = Math.max(closedMax, Math.min(node.bound, leaf.bound));
         return;
       }
