@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { CancelledError } from '../errors.ts';
+import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { seededRandom } from '../methods/random.ts';
 import { extractLayerGraph, logitsAt } from '../network/layerGraph.ts';
 import type { ConstraintSpec } from '../optimize/types.ts';
@@ -217,5 +217,18 @@ describe('certify: what it refuses and how it runs', () => {
     const limited = certificate(await certifyGraph(graph, { objective, timeLimitSeconds: 1.5 }));
     expect((performance.now() - started) / 1000).toBeLessThan(3);
     expect(limited.upperBound).toBeGreaterThanOrEqual(limited.bestValue);
+  });
+
+  it('takes a thread count for the subset search: sound on two threads, refused when not a whole number ≥ 1', async () => {
+    const graph = randomGraph({ inputs: 12, hidden: [24], outputs: 3, seed: 301 });
+    const objective = { kind: 'logit' as const, index: 1 };
+    for (const threads of [0, 1.5]) {
+      await expect(certifyGraph(graph, { objective, threads })).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    const exact = certificate(await certifyGraph(graph, { objective, search: 'milp', timeLimitSeconds: 30 }));
+    const threaded = certificate(await certifyGraph(graph, { objective, threads: 2, timeLimitSeconds: 4 }));
+    expect(exact.proven).toBe(true);
+    expect(threaded.upperBound).toBeGreaterThanOrEqual(exact.bestValue);
+    expect(threaded.bestValue).toBeLessThanOrEqual(exact.upperBound);
   });
 });

@@ -71,6 +71,8 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
     throw new InvalidArgumentError('timeLimitSeconds', timeLimit, 'a number of seconds > 0');
   const deadline = started + timeLimit * 1000;
   const tolerance = options.tolerance ?? defaultTolerance;
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1))
+    throw new InvalidArgumentError('threads', options.threads, 'a whole number ≥ 1');
   const stopRequested = () =>
     options.signal?.aborted === true ||
     (options.cancelFlag !== undefined && Atomics.load(options.cancelFlag, 0) !== 0);
@@ -214,6 +216,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
                 objective: c,
                 rootBounds: bounds,
                 form: subsetForms[k]!,
+                ...(options.threads !== undefined ? { threads: options.threads } : {}),
                 ...searchOptions(caseDeadline(k)),
               })
             : await branchAndBound({

@@ -17,7 +17,7 @@ export const probeShare = 0.1;
 export const keepGap = 0.1;
 
 export async function phaseThenSubsetSearch(
-  input: BranchAndBoundInput & { form: SingleLayerForm },
+  input: BranchAndBoundInput & { form: SingleLayerForm; threads?: number },
 ): Promise<{ bound: number; nodes: number; searches: ('phase' | 'subsets')[] }> {
   const probeEnd = performance.now() + probeShare * (input.deadline - performance.now());
   let phaseBound = Number.POSITIVE_INFINITY;
@@ -40,6 +40,7 @@ export async function phaseThenSubsetSearch(
     shouldStop: input.shouldStop,
     onBound: (bound, best, nodes) => input.onBound?.(Math.min(bound, phaseBound), best, phaseNodes + nodes),
     after,
+    ...(input.threads !== undefined ? { threads: input.threads } : {}),
   });
   let phase: Awaited<ReturnType<typeof branchAndBound>>;
   try {

@@ -19,6 +19,11 @@ export interface CertifyOptions {
   /** Wall-clock budget for the whole certificate (default 10 s). */
   timeLimitSeconds?: number;
   search?: CertifySearch;
+  /**
+   * Worker threads for the unit-subset search (default: one per core where a node's bound is worth a
+   * thread). A server certifying several runs at once may want fewer.
+   */
+  threads?: number;
   /** Relative gap at which the optimum counts as proven (default 1e-4, HiGHS's MILP default). */
   tolerance?: number;
   /** Called whenever the upper bound or the best value improves. */
