@@ -153,13 +153,15 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
       if (unit < 0) {
         // Every phase fixed: the node is an LP. HiGHS solves it (its optimum is a candidate) and
         // its duals give the exact bound; if it fails, the dual is sharpened (cheap without groups).
-        nodes++;
         const lp = await solveLeafLp(
           problem,
           node,
           Math.max(0.05, (input.deadline - performance.now()) / 1000),
         );
-        if (lp) consider(lp.x);
+        if (lp) {
+          nodes++;
+          consider(lp.x);
+        }
         const leaf = lp ?? (await evaluate(node, leafSchedule));
         closedMax = Math.max(closedMax, Math.min(node.bound, leaf.bound));
         return;
