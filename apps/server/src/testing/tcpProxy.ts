@@ -19,8 +19,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  const serve = (): Server =>
-    createServer((client) => {
+  const serve = (): Server => {
+    const self: Server = createServer((client) => {
+      // A connection still in the accept queue when the service went away must not get through.
+      if (server !== self) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(target.port, target.host);
       track(client);
       track(upstream);
@@ -28,6 +33,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
     });
+    return self;
+  };
   const listen = (server: Server, port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
