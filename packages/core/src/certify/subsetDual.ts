@@ -142,6 +142,7 @@ export function dualEvaluator(problem: SubsetProblem, node: SubsetNodeState) {
   const q = new Float64Array(n);
   const xMaster = new Float64Array(n);
   const M = new Float64Array(n);
+  const zeros = new Float64Array(n);
   const activity = new Float64Array(positive.length);
   const scratch = new Float64Array(n);
   let pixelTau = 0;
@@ -210,6 +211,7 @@ export function dualEvaluator(problem: SubsetProblem, node: SubsetNodeState) {
       const walk: GroupWalk = {
         n,
         M,
+        zeros,
         theta,
         off: g * n,
         lo,
@@ -289,6 +291,8 @@ export function optimizeDual(
 interface GroupWalk {
   n: number;
   M: Float64Array;
+  /** n zeros. */
+  zeros: Float64Array;
   theta: Float64Array;
   off: number;
   lo: Float64Array;
@@ -309,8 +313,9 @@ const negligibleWeight = 1e-13;
  * of their smoothed values (`smoothRelu` per input), adding its gradient to λ_G's (with `grad`) and
  * each unit's share of the weight to `activity`. The softmax is accumulated online against the
  * running peak (rescaled when it rises), so one walk serves values and gradient, and a subset whose
- * weight is negligible (most at low τ) skips its gradient pass. This is the bound's hot path: plain
- * loops over typed arrays.
+ * weight is negligible (most at low τ) skips its gradient pass. This is the bound's hot path: the
+ * inner loops are branch-free (relu(v) = (v + |v|) / 2 and the smoothing's excess through |v|), since
+ * the signs of M are unpredictable and a branch per input cost five times the arithmetic.
  */
 function walkSubsets(
   walk: GroupWalk,
@@ -320,74 +325,123 @@ function walkSubsets(
   activity: Float64Array,
   acc: Float64Array,
 ): { top: number; smooth: number } {
-  const { n, M, theta, off, lo, width, rows, units, unitOffset } = walk;
+  const { n, M, zeros, theta, off, lo, width, rows, units, unitOffset } = walk;
   const smooth = tau > 0;
-  const inverse = smooth ? 1 / pixelTau : 0;
-  const share = new Float64Array(units.length);
-  let peak = Number.NEGATIVE_INFINITY;
-  let total = 0;
-  let top = Number.NEGATIVE_INFINITY;
-  if (grad) acc.fill(0);
-  const add = (mask: number, exactValue: number, value: number) => {
-    if (exactValue > top) top = exactValue;
-    if (!smooth) return;
-    if (value > peak) {
-      const rescale = Math.exp((peak - value) / tau);
-      total *= rescale;
-      for (let b = 0; b < share.length; b++) share[b]! *= rescale;
-      if (grad) for (let i = 0; i < n; i++) acc[i]! *= rescale;
-      peak = value;
-    }
-    const weight = Math.exp((value - peak) / tau);
-    if (weight < negligibleWeight) return;
-    total += weight;
-    for (let b = 0; b < share.length; b++) if (mask & (1 << b)) share[b]! += weight;
-    if (grad)
-      for (let i = 0; i < n; i++) acc[i]! += weight * width[i]! * smoothReluSlope(M[i]!, inverse, pixelTau);
+  const h = pixelTau;
+  // smoothRelu(v) − relu(v) = relu(h − |v|)² / 4h = e² / 16h with e = (h − |v|) + |h − |v||.
+  const excessScale = smooth ? 1 / (16 * h) : 0;
+  const slopeScale = smooth ? 1 / (2 * h) : 0;
+  const state: SubsetSoftmax = {
+    n,
+    M,
+    width,
+    h,
+    slopeScale,
+    tau,
+    grad: grad ? acc : undefined,
+    share: new Float64Array(units.length),
+    peak: Number.NEGATIVE_INFINITY,
+    total: 0,
+    top: Number.NEGATIVE_INFINITY,
   };
-  let linearPart = 0;
-  let convex = 0;
-  let soft = 0;
+  if (grad) acc.fill(0);
+  let offset = 0;
   for (let i = 0; i < n; i++) {
-    const v = theta[off + i]!;
-    M[i] = v;
-    linearPart += lo[i]! * v;
-    if (v > 0) convex += width[i]! * v;
-    if (smooth) soft += width[i]! * smoothRelu(v, inverse, pixelTau);
+    M[i] = theta[off + i]!;
+    offset += lo[i]! * M[i]!;
   }
-  add(0, linearPart + convex, linearPart + soft);
+  // Step 0 adds a zero row: the empty subset, through the same loops as the others.
   let mask = 0;
   const count = 1 << units.length;
-  for (let k = 1; k < count; k++) {
-    const bit = 31 - Math.clz32(k & -k);
-    const p = units[bit]!;
-    const sign = mask & (1 << bit) ? -1 : 1;
-    mask ^= 1 << bit;
-    const row = p * n;
-    linearPart += sign * unitOffset[p]!;
-    convex = 0;
-    soft = 0;
+  for (let k = 0; k < count; k++) {
+    let source = zeros;
+    let row = 0;
+    let sign = 1;
+    if (k > 0) {
+      const bit = 31 - Math.clz32(k & -k);
+      const p = units[bit]!;
+      sign = mask & (1 << bit) ? -1 : 1;
+      mask ^= 1 << bit;
+      source = rows;
+      row = p * n;
+      offset += sign * unitOffset[p]!;
+    }
+    let linear = 0;
+    let absolute = 0;
+    let excess = 0;
     if (smooth) {
       for (let i = 0; i < n; i++) {
-        const v = M[i]! + sign * rows[row + i]!;
+        const v = M[i]! + sign * source[row + i]!;
         M[i] = v;
         const w = width[i]!;
-        if (v > 0) convex += w * v;
-        soft += w * smoothRelu(v, inverse, pixelTau);
+        const magnitude = Math.abs(v);
+        linear += w * v;
+        absolute += w * magnitude;
+        const u = h - magnitude;
+        const e = u + Math.abs(u);
+        excess += w * e * e;
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const v = M[i]! + sign * rows[row + i]!;
+        const v = M[i]! + sign * source[row + i]!;
         M[i] = v;
-        if (v > 0) convex += width[i]! * v;
+        const w = width[i]!;
+        linear += w * v;
+        absolute += w * Math.abs(v);
       }
     }
-    add(mask, linearPart + convex, linearPart + soft);
+    const convex = 0.5 * (linear + absolute);
+    addSubset(state, mask, offset + convex, offset + convex + excess * excessScale);
   }
+  const { top, total, share, peak } = state;
   if (!smooth) return { top, smooth: top };
   if (grad) for (let i = 0; i < n; i++) grad[off + i]! += acc[i]! / total + lo[i]!;
   for (let b = 0; b < share.length; b++) activity[units[b]!]! += share[b]! / total;
   return { top, smooth: peak + tau * Math.log(total) };
+}
+
+/**
+ * The running maximum and online softmax of one walk. A plain object and a top-level function, not a
+ * closure: variables a closure captures live in a heap context, which slowed the walk's inner loops.
+ */
+interface SubsetSoftmax {
+  n: number;
+  M: Float64Array;
+  width: Float64Array;
+  h: number;
+  slopeScale: number;
+  tau: number;
+  /** The gradient accumulator, when the gradient is wanted. */
+  grad: Float64Array | undefined;
+  share: Float64Array;
+  peak: number;
+  total: number;
+  top: number;
+}
+
+function addSubset(s: SubsetSoftmax, mask: number, exactValue: number, value: number): void {
+  if (exactValue > s.top) s.top = exactValue;
+  if (!(s.tau > 0)) return;
+  const { n, M, width, h, slopeScale, tau, grad, share } = s;
+  if (value > s.peak) {
+    const rescale = Math.exp((s.peak - value) / tau);
+    s.total *= rescale;
+    for (let b = 0; b < share.length; b++) share[b]! *= rescale;
+    if (grad) for (let i = 0; i < n; i++) grad[i]! *= rescale;
+    s.peak = value;
+  }
+  const weight = Math.exp((value - s.peak) / tau);
+  if (weight < negligibleWeight) return;
+  s.total += weight;
+  for (let b = 0; b < share.length; b++) if (mask & (1 << b)) share[b]! += weight;
+  if (grad) {
+    // smoothReluSlope(v) = clamp((v + h) / 2h, 0, 1) = (|y| − |y − 1| + 1) / 2.
+    const half = 0.5 * weight;
+    for (let i = 0; i < n; i++) {
+      const y = (M[i]! + h) * slopeScale;
+      grad[i]! += half * width[i]! * (Math.abs(y) - Math.abs(y - 1) + 1);
+    }
+  }
 }
 
 /**
