@@ -1,4 +1,4 @@
-import { packRows } from '../polish/regionLp.ts';
+import { emptyRows, packRows, pushUnitRow } from '../polish/regionLp.ts';
 import { solveLp } from '../polish/solveLp.ts';
 import { dualEvaluator, type SubsetNodeState, type SubsetProblem } from './subsetDual.ts';
 
@@ -30,29 +30,10 @@ export async function solveLeafLp(
   const colCost = new Float64Array(numCols);
   colCost.set(problem.linear);
   let offset = problem.constant;
-  const starts = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  const rowLower: number[] = [];
-  const rowUpper: number[] = [];
-  const addRow = (j: number, extra: number | undefined, lower: number, upper: number) => {
-    for (let i = 0; i < n; i++) {
-      const a = A[j * n + i]!;
-      if (a === 0) continue;
-      indices.push(i);
-      values.push(extra === undefined ? a : -a);
-    }
-    if (extra !== undefined) {
-      indices.push(extra);
-      values.push(1);
-    }
-    starts.push(indices.length);
-    rowLower.push(lower);
-    rowUpper.push(upper);
-  };
+  const rows = emptyRows();
   // t_k − z_j ≥ 0, i.e. t_k − A_j x ≥ b_j, priced at the unit's (negative) weight.
   negative.forEach((j, k) => {
-    addRow(j, n + k, b[j]!, Number.POSITIVE_INFINITY);
+    pushUnitRow(rows, A, n, j, -1, n + k, b[j]!, Number.POSITIVE_INFINITY);
     colCost[n + k] = c[j]!;
   });
   positive.forEach((j, p) => {
@@ -61,8 +42,8 @@ export async function solveLeafLp(
     if (phase > 0) {
       for (let i = 0; i < n; i++) colCost[i]! += c[j]! * A[j * n + i]!;
       offset += c[j]! * b[j]!;
-      addRow(j, undefined, -b[j]!, Number.POSITIVE_INFINITY);
-    } else addRow(j, undefined, Number.NEGATIVE_INFINITY, -b[j]!);
+      pushUnitRow(rows, A, n, j, 1, undefined, -b[j]!, Number.POSITIVE_INFINITY);
+    } else pushUnitRow(rows, A, n, j, 1, undefined, Number.NEGATIVE_INFINITY, -b[j]!);
   });
   const colLower = new Float64Array(numCols);
   const colUpper = new Float64Array(numCols).fill(Number.POSITIVE_INFINITY);
@@ -75,7 +56,7 @@ export async function solveLeafLp(
       colUpper,
       colCost,
       offset,
-      ...packRows({ starts, indices, values, rowLower, rowUpper }),
+      ...packRows(rows),
     },
     { timeLimitSeconds, presolve: false },
   );

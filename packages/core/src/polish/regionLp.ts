@@ -169,14 +169,53 @@ export function buildRegionLp(
   };
 }
 
-/** Rows collected in plain arrays (CSR), as the typed arrays of a LinearProgram. */
-export function packRows(rows: {
+/** An LP's rows while they are built, in plain arrays (CSR); `packRows` makes them typed. */
+export interface RowLists {
   starts: number[];
   indices: number[];
   values: number[];
   rowLower: number[];
   rowUpper: number[];
-}): Pick<LinearProgram, 'numRows' | 'rowLower' | 'rowUpper' | 'starts' | 'indices' | 'values'> {
+}
+
+export function emptyRows(): RowLists {
+  return { starts: [0], indices: [], values: [], rowLower: [], rowUpper: [] };
+}
+
+/**
+ * Appends `lower ≤ sign·A_j·x (+ t) ≤ upper`: a hidden unit's pre-activation less its bias (row `j`
+ * of the row-major `A`, `n` wide, zeros skipped), plus column `extra` with coefficient 1 if given
+ * (an epigraph variable).
+ */
+export function pushUnitRow(
+  rows: RowLists,
+  A: Float64Array,
+  n: number,
+  j: number,
+  sign: 1 | -1,
+  extra: number | undefined,
+  lower: number,
+  upper: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const a = A[j * n + i]!;
+    if (a === 0) continue;
+    rows.indices.push(i);
+    rows.values.push(sign * a);
+  }
+  if (extra !== undefined) {
+    rows.indices.push(extra);
+    rows.values.push(1);
+  }
+  rows.starts.push(rows.indices.length);
+  rows.rowLower.push(lower);
+  rows.rowUpper.push(upper);
+}
+
+/** Rows collected in plain arrays (CSR), as the typed arrays of a LinearProgram. */
+export function packRows(
+  rows: RowLists,
+): Pick<LinearProgram, 'numRows' | 'rowLower' | 'rowUpper' | 'starts' | 'indices' | 'values'> {
   return {
     numRows: rows.rowLower.length,
     rowLower: Float64Array.from(rows.rowLower),

@@ -1,7 +1,7 @@
 import type { DenseReluNetwork } from '../network/denseRelu.ts';
 import type { LinearDomain } from './linearDomain.ts';
 import type { PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
-import { type LinearProgram, packRows } from './regionLp.ts';
+import { emptyRows, type LinearProgram, packRows, pushUnitRow } from './regionLp.ts';
 
 /**
  * The objective of a network with one ReLU layer as `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`:
@@ -108,40 +108,25 @@ export function singleLayerLps(
   const concave: number[] = [];
   for (let j = 0; j < units; j++) if (c[j]! < 0) concave.push(j);
   const numCols = n + concave.length;
-  const starts = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  const rowLower: number[] = [];
-  const rowUpper: number[] = [];
-  for (const [t, j] of concave.entries()) {
-    // t − A_j x ≥ b_j
-    for (let i = 0; i < n; i++) {
-      const a = A[j * n + i]!;
-      if (a === 0) continue;
-      indices.push(i);
-      values.push(-a);
-    }
-    indices.push(n + t);
-    values.push(1);
-    starts.push(indices.length);
-    rowLower.push(b[j]!);
-    rowUpper.push(Number.POSITIVE_INFINITY);
-  }
+  const rows = emptyRows();
+  // t − A_j x ≥ b_j
+  for (const [t, j] of concave.entries())
+    pushUnitRow(rows, A, n, j, -1, n + t, b[j]!, Number.POSITIVE_INFINITY);
   for (const row of domain.rows) {
     row.coefficients.forEach((v, i) => {
       if (v === 0) return;
-      indices.push(i);
-      values.push(v);
+      rows.indices.push(i);
+      rows.values.push(v);
     });
-    starts.push(indices.length);
-    rowLower.push(row.lower);
-    rowUpper.push(row.upper);
+    rows.starts.push(rows.indices.length);
+    rows.rowLower.push(row.lower);
+    rows.rowUpper.push(row.upper);
   }
   const colLower = new Float64Array(numCols);
   const colUpper = new Float64Array(numCols).fill(Number.POSITIVE_INFINITY);
   colLower.set(domain.lo);
   colUpper.set(domain.hi);
-  const rows = { numCols, colLower, colUpper, ...packRows({ starts, indices, values, rowLower, rowUpper }) };
+  const program = { numCols, colLower, colUpper, ...packRows(rows) };
   return (counted) => {
     const colCost = new Float64Array(numCols);
     colCost.set(form.linear);
@@ -152,7 +137,7 @@ export function singleLayerLps(
       offset += c[j]! * b[j]!;
     }
     for (const [t, j] of concave.entries()) colCost[n + t] = c[j]!;
-    return { ...rows, colCost, offset };
+    return { ...program, colCost, offset };
   };
 }
 
