@@ -15,15 +15,15 @@ export interface DualRunner {
   close(): void;
 }
 
+/** One node for a thread, which works on one at a time (so replies need no id). */
 export interface DualRequest {
-  id: number;
   node: SubsetNodeState;
   schedule: Omit<DualSchedule, 'deadline'>;
   /** The deadline as epoch milliseconds (each thread's performance.now() has its own origin). */
   deadlineEpoch?: number;
 }
 
-export type DualReply = { id: number; result: DualResult } | { id: number; error: string };
+export type DualReply = { result: DualResult } | { error: string };
 
 /** Each node in turn, in this thread. */
 export function inProcessRunner(problem: SubsetProblem): DualRunner {
@@ -59,7 +59,6 @@ export function threadRunner(
 ): DualRunner {
   const queue: Task[] = [];
   let failure: Error | undefined;
-  let nextId = 0;
   const fail = (error: Error) => {
     failure ??= error;
     for (const slot of slots) {
@@ -108,7 +107,6 @@ export function threadRunner(
     optimize(node, schedule) {
       const { deadline, ...rest } = schedule;
       const request: DualRequest = {
-        id: nextId++,
         node,
         schedule: rest,
         ...(deadline !== undefined ? { deadlineEpoch: performance.timeOrigin + deadline } : {}),

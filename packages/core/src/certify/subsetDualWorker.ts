@@ -7,7 +7,7 @@ import type { DualReply, DualRequest } from './subsetDualRunner.ts';
 const { form, lo, hi } = workerData as { form: SingleLayerForm; lo: Float64Array; hi: Float64Array };
 const problem = subsetProblem(form, lo, hi);
 const port = parentPort!;
-port.on('message', ({ id, node, schedule, deadlineEpoch }: DualRequest) => {
+port.on('message', ({ node, schedule, deadlineEpoch }: DualRequest) => {
   try {
     // performance.now() counts from each thread's own origin: the deadline travels as epoch time.
     const deadline = deadlineEpoch === undefined ? undefined : deadlineEpoch - performance.timeOrigin;
@@ -15,10 +15,9 @@ port.on('message', ({ id, node, schedule, deadlineEpoch }: DualRequest) => {
       ...schedule,
       ...(deadline !== undefined ? { deadline } : {}),
     });
-    port.postMessage({ id, result } satisfies DualReply);
+    port.postMessage({ result } satisfies DualReply);
   } catch (error) {
     port.postMessage({
-      id,
       error: error instanceof Error ? error.message : String(error),
     } satisfies DualReply);
   }
