@@ -223,6 +223,8 @@ describe('importModel rejects bad input', () => {
       const rss = process.memoryUsage().rss;
       const refusal = await expectRejected(upload(...files), ArgmaxError, message);
       expect(refusal.name).toBe(error);
+      // One line: the CLI prints the message as its single line on stderr.
+      expect(refusal.message).not.toContain('\n');
       // Refused before any large allocation: the zip bombs would take 64 MiB to 4 GiB (one inflated
       // chunk, up to ~16 MiB, is the most a bomb gets).
       expect(process.memoryUsage().rss - rss).toBeLessThan(48 * 1024 ** 2);

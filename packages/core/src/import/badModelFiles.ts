@@ -132,7 +132,29 @@ export const badModelFiles: BadModelFile[] = [
     name: 'a truncated .h5',
     build: async () => [['mnist.h5', fixtureBytes(h5Fixture).subarray(0, 4096)]],
     error: 'ModelImportError',
-    message: /mnist\.h5: .*(corrupt|truncated)/,
+    message: /mnist\.h5: HDF5 data is corrupt or truncated \(truncated file: eof = 4096, /,
+  },
+  {
+    name: 'a .keras whose model.weights.h5 is truncated',
+    build: async () => {
+      const parts = readKerasArchive(fixtureBytes(kerasFixture));
+      const weights = parts.weights.subarray(0, parts.weights.length >> 1);
+      return [['fashion_mnist.keras', writeKerasArchive({ ...parts, weights })]];
+    },
+    error: 'ModelImportError',
+    message:
+      /fashion_mnist\.keras: model\.weights\.h5: HDF5 data is corrupt or truncated \(truncated file: eof = \d+/,
+  },
+  {
+    name: 'a .keras whose model.weights.h5 is damaged inside',
+    build: async () => {
+      const parts = readKerasArchive(fixtureBytes(kerasFixture));
+      const weights = parts.weights.slice();
+      for (let i = 2048; i < weights.length; i += 97) weights[i] = (weights[i] as number) ^ 0x5a;
+      return [['fashion_mnist.keras', writeKerasArchive({ ...parts, weights })]];
+    },
+    error: 'ModelImportError',
+    message: /fashion_mnist\.keras: model\.weights\.h5: \/layers\/conv2d\/vars is corrupt: /,
   },
   {
     name: 'a file named .h5 that is not HDF5',

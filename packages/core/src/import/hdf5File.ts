@@ -24,6 +24,27 @@ export interface Hdf5Dataset {
 let openCount = 0;
 
 /**
+ * The HDF5 library prints its whole error stack (dozens of lines) to stderr by default. h5wasm can
+ * instead throw it as the message of a JS error, which `hdf5Failure` shortens to its innermost cause.
+ */
+async function readyQuiet(): Promise<Awaited<typeof ready>> {
+  const module = await ready;
+  if (!quiet) {
+    module.activate_throwing_error_handler();
+    quiet = true;
+  }
+  return module;
+}
+let quiet = false;
+
+/** The innermost frame of an HDF5 error stack ("truncated file: eof = 4096, ..."), or the message. */
+export function hdf5Failure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const frames = [...message.matchAll(/#\d+: .* in [\w.]+\(\): (.*)/g)];
+  return (frames.at(-1)?.[1] ?? message.split('\n')[0] ?? '').trim();
+}
+
+/**
  * Read-only view of an HDF5 file held in memory, through h5wasm (the HDF5 C library compiled to wasm).
  * h5wasm works on its own in-memory file system: each open file gets a unique name there and is
  * removed again by `close()`.
@@ -42,7 +63,7 @@ export class Hdf5File {
         file,
         'not an HDF5 file (no HDF5 signature); expected a Keras .h5 file or model.weights.h5 written by Keras',
       );
-    const { FS } = await ready;
+    const { FS } = await readyQuiet();
     const fsPath = `/argmax-import-${process.pid}-${++openCount}.h5`;
     FS.writeFile(fsPath, bytes);
     try {
@@ -51,7 +72,7 @@ export class Hdf5File {
       return new Hdf5File(h5, fsPath, (p) => FS.unlink(p), file);
     } catch (error) {
       FS.unlink(fsPath);
-      throw new ModelImportError(file, `HDF5 data is corrupt or truncated (${(error as Error).message})`);
+      throw new ModelImportError(file, `HDF5 data is corrupt or truncated (${hdf5Failure(error)})`);
     }
   }
 
@@ -63,7 +84,7 @@ export class Hdf5File {
   /** Names inside a group, or undefined when `path` is not a group. */
   groupKeys(path: string): string[] | undefined {
     const entity = this.entity(path);
-    return entity instanceof Group ? entity.keys() : undefined;
+    return entity instanceof Group ? this.guard(`group ${path}`, () => entity.keys()) : undefined;
   }
 
   /** An attribute decoded to a string (h5py stores Keras JSON as fixed or variable-length bytes). */
@@ -86,7 +107,7 @@ export class Hdf5File {
   dataset(path: string): Hdf5Dataset | undefined {
     const entity = this.entity(path);
     if (!(entity instanceof Dataset)) return undefined;
-    const metadata = entity.metadata;
+    const metadata = this.guard(`dataset ${path}`, () => entity.metadata);
     const dtype =
       metadata.type === H5T_FLOAT && [2, 4, 8].includes(metadata.size)
         ? `float${metadata.size * 8}`
@@ -96,7 +117,7 @@ export class Hdf5File {
       shape: entity.shape ?? [],
       dtype,
       read: () => {
-        const value = entity.value;
+        const value = this.guard(`dataset ${path}`, () => entity.value);
         if (value instanceof Float32Array) return value;
         if (value instanceof Float64Array) return Float32Array.from(value);
         if (typeof value === 'number') return Float32Array.of(value);
@@ -105,19 +126,27 @@ export class Hdf5File {
     };
   }
 
+  /** The object at `path`, null when there is none. */
   private entity(path: string) {
-    try {
-      return path === '/' ? this.h5 : this.h5.get(path);
-    } catch {
-      return null;
-    }
+    return path === '/' ? this.h5 : this.guard(path, () => this.h5.get(path));
   }
 
   private attributeValue(path: string, name: string): unknown {
     const entity = this.entity(path);
     if (!entity || !('attrs' in entity)) return undefined;
-    const attribute = entity.attrs[name];
-    return attribute ? attribute.value : undefined;
+    return this.guard(`attribute ${name} of ${path}`, () => {
+      const attribute = entity.attrs[name];
+      return attribute ? attribute.value : undefined;
+    });
+  }
+
+  /** Damaged data makes HDF5 fail on reading, not only on opening. */
+  private guard<T>(what: string, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw new ModelImportError(this.file, `${what} is corrupt: ${hdf5Failure(error)}`);
+    }
   }
 }
 
