@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { readKerasArchive, writeKerasArchive } from '../import/testSupport.ts';
 import { openModelFile } from './openModelFile.ts';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../fixtures/models/${path}`, import.meta.url));
@@ -55,4 +56,54 @@ describe('openModelFile (the CLI’s --model)', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    ['optimize', 'truncated.h5', /truncated file: eof = 4096/],
+    ['certify', 'damaged.keras', /model\.weights\.h5: HDF5 data is corrupt or truncated \(truncated file/],
+  ])(
+    'argmax %s on a damaged %s: exit 2 and one line on stderr, no HDF5 diagnostics',
+    async (command, name, cause) => {
+      const dir = await mkdtemp(join(tmpdir(), 'argmax-damaged-'));
+      try {
+        const h5 = new Uint8Array(await readFile(fixture('keras-h5-mnist-mlp/mnist.h5')));
+        const keras = readKerasArchive(
+          new Uint8Array(await readFile(fixture('keras3-fashion-mnist-cnn/fashion_mnist.keras'))),
+        );
+        const bytes = name.endsWith('.h5')
+          ? h5.subarray(0, 4096)
+          : writeKerasArchive({ ...keras, weights: keras.weights.subarray(0, keras.weights.length >> 1) });
+        const model = join(dir, name);
+        await writeFile(model, bytes);
+        const run = promisify(execFile)(process.execPath, [
+          cli,
+          command,
+          '--model',
+          model,
+          '--target',
+          'logit:1',
+          '--out',
+          join(dir, 'out.json'),
+        ]);
+        const failure = (await run.then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as { code: number; stderr: string };
+        expect(failure.code).toBe(2);
+        // The only other line is the backend notice every run prints.
+        const lines = failure.stderr
+          .split('\n')
+          .filter((line) => line !== '' && !line.startsWith('argmax: tfjs backend'));
+        expect(lines).toHaveLength(1);
+        expect(
+          lines[0]?.startsWith(
+            `argmax ${command}: --model: received "${model}"; expected a readable .keras, .h5 or TF.js model.json (${name}: `,
+          ),
+        ).toBe(true);
+        expect(lines[0]).toMatch(cause);
+        expect(failure.stderr).not.toMatch(/HDF5-DIAG|#000|major:|minor:/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

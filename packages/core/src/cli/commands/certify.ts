@@ -4,26 +4,26 @@ import { initBackend } from '../../backend/initBackend.ts';
 import { certificateSupport, certify } from '../../certify/certify.ts';
 import type { Certificate, CertifySearch } from '../../certify/types.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
-import { loadModel } from '../../models/loadModel.ts';
 import { runOptimization } from '../../optimize/optimize.ts';
 import type { ConstraintSpec } from '../../optimize/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
+import { modelArgument, openModelArgument } from '../modelArgument.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget } from '../targetSpec.ts';
 
 const searches = ['auto', 'bab', 'milp', 'bounds'] as const;
 
-const help = `Usage: argmax certify --model DIR/model.json --target TARGET --out CERT.json [options]
+const help = `Usage: argmax certify --model MODEL --target TARGET --out CERT.json [options]
 
 Finds the best input it can (projected Adam, or --incumbent) and a certified upper bound on the
 target over the constraints, for ReLU networks (Dense, Conv2D, pooling, BatchNormalization, ...):
 "best found v, no input scores above u". With enough time the optimum is proven (v = u).
 
 Options:
-  --model PATH          model.json of a TF.js layers model (or the folder holding it)
+  --model PATH          a Keras 3 .keras, a Keras 2 .h5, or a TF.js model.json (or its folder)
   --target TARGET       logit:K    pre-softmax output K
                         margin:K   logit K minus the largest other logit
   --out PATH            certificate JSON: {"bestValue", "upperBound", "gap", "proven", "method",
@@ -46,7 +46,7 @@ Exit codes: 0 done, 1 failed, 2 bad arguments, input files or no certificate pos
 `;
 
 const spec = {
-  model: { kind: 'string', required: true, accepts: 'a model.json path' },
+  model: modelArgument,
   target: { kind: 'string', required: true, accepts: 'logit:K or margin:K' },
   out: { kind: 'string', required: true, accepts: 'a certificate .json path' },
   box: { kind: 'string', accepts: 'LO,HI' },
@@ -110,16 +110,7 @@ export const certifyCommand: Command = {
       const { args } = parsed;
       out = await checkOutputPath(args.out, '--out');
       await initBackend(undefined, (line) => io.stderr(`${line}\n`));
-      model = await loadModel(args.model).catch((error: unknown) => {
-        if (error instanceof ArgmaxError && !(error instanceof InvalidArgumentError)) {
-          throw new InvalidArgumentError(
-            '--model',
-            args.model,
-            `a readable TF.js layers model (${error.message})`,
-          );
-        }
-        throw error;
-      });
+      model = await openModelArgument(args.model);
       shape = (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1);
       const size = shape.reduce((a, b) => a * b, 1);
       checkTarget(model, parsed.target, args.target);

@@ -4,7 +4,6 @@ import { initBackend } from '../../backend/initBackend.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
-import { openModelFile } from '../../models/openModelFile.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
@@ -12,13 +11,14 @@ import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
+import { modelArgument, openModelArgument } from '../modelArgument.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
 
-const help = `Usage: argmax optimize --model DIR/model.json --target TARGET --out RESULT.json [options]
+const help = `Usage: argmax optimize --model MODEL --target TARGET --out RESULT.json [options]
 
-Finds the input that maximises one output of a TF.js layers model, under constraints, and writes it
+Finds the input that maximises one output of a model, under constraints, and writes it
 with its value to RESULT.json. Nothing is written unless the whole run succeeds.
 
 Options:
@@ -51,7 +51,7 @@ Exit codes: 0 done, 1 failed, 2 bad arguments or input files, 130 interrupted.
 `;
 
 const spec = {
-  model: { kind: 'string', required: true, accepts: 'a model.json path' },
+  model: modelArgument,
   target: { kind: 'string', required: true, accepts: targetForms },
   out: { kind: 'string', required: true, accepts: 'a result .json path' },
   method: { kind: 'choice', values: methodNames },
@@ -156,16 +156,7 @@ export const optimizeCommand: Command = {
         ...(args.gif ? { gif: await checkOutputPath(args.gif, '--gif') } : {}),
       };
       await initBackend(undefined, (line) => io.stderr(`${line}\n`));
-      model = await openModelFile(args.model).catch((error: unknown) => {
-        if (error instanceof ArgmaxError && !(error instanceof InvalidArgumentError)) {
-          throw new InvalidArgumentError(
-            '--model',
-            args.model,
-            `a readable .keras, .h5 or TF.js model.json (${error.message})`,
-          );
-        }
-        throw error;
-      });
+      model = await openModelArgument(args.model);
       const shape = jointInputShape(
         model.inputs.map((input) => (input.shape as (number | null)[]).slice(1).map((d) => d ?? 1)),
       );
