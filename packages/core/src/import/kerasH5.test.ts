@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Group } from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { ModelImportError } from './importError.ts';
 import { importModel } from './importModel.ts';
 import { dense, maxAbsDiff, relu, softmax } from './referenceOps.ts';
-import { fixtureBytes, fixturesDir, readHdf5Arrays } from './testSupport.ts';
+import { editHdf5, fixtureBytes, fixturesDir, readHdf5Arrays } from './testSupport.ts';
 import { deterministicInput } from './verifyModel.ts';
 
 const file = 'keras-h5-mnist-mlp/mnist.h5';
@@ -52,5 +54,19 @@ describe('importModel: legacy Keras .h5', () => {
       expect(maxAbsDiff(ours[k] as number[], reference(input))).toBeLessThan(1e-4);
     imported.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses an .h5 whose layer_names order disagrees with its config (Keras pairs weights by position)', async () => {
+    const swapped = await editHdf5(fixtureBytes(file), (h5) => {
+      const group = h5.get('model_weights') as Group;
+      const names = group.attrs.layer_names?.value as string[];
+      group.delete_attribute('layer_names');
+      group.create_attribute('layer_names', [names[0], names[2], names[1]] as string[]);
+    });
+    const error = await importModel({ files: new Map([['mnist.h5', swapped]]) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelImportError);
+    expect((error as Error).message).toBe(
+      "mnist.h5: its weights are stored for layers [dense_7, dense_6], but the model config's layers with weights are [dense_6, dense_7]; the weights do not belong to this config",
+    );
   });
 });

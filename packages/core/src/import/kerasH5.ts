@@ -44,6 +44,7 @@ export async function importKerasH5(
     checkSupport(topology, file, false);
     const analysis = analyzeModel(topology, file, limits);
     const root = h5.groupKeys('/model_weights') ? '/model_weights' : '/';
+    checkLayerOrder(h5, root, analysis.layers, file);
     const weights = readLayerWeights(
       analysis.weightedLayers,
       (layer) => storedWeights(h5, root, layer),
@@ -84,4 +85,27 @@ function storedWeights(h5: Hdf5File, root: string, layer: LayerInfo): StoredWeig
     const index = parts.findIndex((p) => p[p.length - 1] === kind && p[p.length - 2] === layer.name);
     return index < 0 ? [] : [describe(names[index] as string)];
   });
+}
+
+/**
+ * Keras's own h5 loader (load_weights_from_hdf5_group) pairs layers by position: the k-th group listed
+ * in `layer_names` that has weights goes to the k-th layer of model.layers that has weights. Keras
+ * writes `layer_names` and the config from the same model.layers, so reading by name pairs the same
+ * way; a file where the two orders differ is refused rather than read either way.
+ */
+function checkLayerOrder(h5: Hdf5File, root: string, layers: LayerInfo[], file: string): void {
+  const listed = h5.stringListAttribute(root, 'layer_names');
+  if (listed === undefined) return;
+  const prefix = root === '/' ? '' : root;
+  const stored = listed.filter(
+    (name) => (h5.stringListAttribute(`${prefix}/${name}`, 'weight_names') ?? []).length > 0,
+  );
+  const hasWeights = (layer: LayerInfo): boolean =>
+    layer.weights.length > 0 || (layer.layers ?? []).some(hasWeights);
+  const expected = layers.filter(hasWeights).map((layer) => layer.name);
+  if (stored.join('\n') !== expected.join('\n'))
+    throw new ModelImportError(
+      file,
+      `its weights are stored for layers [${stored.join(', ')}], but the model config's layers with weights are [${expected.join(', ')}]; the weights do not belong to this config`,
+    );
 }

@@ -313,9 +313,24 @@ function keras3Reference(): tfl.LayersModel {
   return model;
 }
 
+/**
+ * Where Keras 3 saves each layer: its class in snake case, numbered per class in model.layers order
+ * (conv_a feeds conv_b, so conv_a is conv2d and conv_b conv2d_1); the nested Sequential's layers below it.
+ */
+const keras3Paths: Record<string, string> = {
+  conv_a: 'layers/conv2d',
+  bn: 'layers/batch_normalization',
+  dw: 'layers/depthwise_conv2d',
+  conv_b: 'layers/conv2d_1',
+  deconv: 'layers/conv2d_transpose',
+  'head/head_dense': 'layers/sequential/layers/dense',
+  'head/head_leaky': 'layers/sequential/layers/dense_1',
+  logits: 'layers/dense',
+};
+
 async function keras3File(): Promise<Uint8Array> {
   const datasets = Object.entries(keras3Weights).flatMap(([name, list]) =>
-    list.map((w, i) => ({ path: `layers/${name.split('/').join('/layers/')}/vars/${i}`, ...w })),
+    list.map((w, i) => ({ path: `${keras3Paths[name]}/vars/${i}`, ...w })),
   );
   // Optimizer state is stored beside the layers and must be ignored.
   datasets.push({ path: 'optimizer/vars/0', values: Float32Array.of(3), shape: [1] });
