@@ -60,7 +60,7 @@ describe('importModel: TF.js layers', () => {
   beforeAll(() => initBackend());
 
   it.each(fixtures)(
-    '$dir imports and agrees with tfjs loadLayersModel to 1e-4',
+    '$dir imports and agrees with tfjs loadLayersModel to 1e-5',
     async ({ dir, inputs, output, batch }) => {
       const before = tf.memory().numTensors;
       const imported = await importModel(join(fixturesDir, dir));
@@ -75,7 +75,7 @@ describe('importModel: TF.js layers', () => {
         json,
         (p) => new Uint8Array(readFileSync(join(fixturesDir, dir, p))),
       );
-      expect(predictBoth(imported.model, reference, inputs, batch)).toBeLessThan(1e-4);
+      expect(predictBoth(imported.model, reference, inputs, batch)).toBeLessThan(1e-5);
       reference.dispose();
       imported.model.dispose();
       expect(tf.memory().numTensors).toBe(before);
@@ -103,7 +103,7 @@ describe('importModel: TF.js layers', () => {
     ]);
     const imported = await importModel({ files });
     const reference = await loadWithTfjs(json, () => weights);
-    expect(predictBoth(imported.model, reference, [[28, 28, 1]], 2)).toBeLessThan(1e-4);
+    expect(predictBoth(imported.model, reference, [[28, 28, 1]], 2)).toBeLessThan(1e-5);
     reference.dispose();
     imported.model.dispose();
   });
@@ -125,7 +125,7 @@ describe('importModel: TF.js layers', () => {
     const imported = await importModel({ files });
     const reference = await loadWithTfjs(quantised.json, () => quantised.data);
     const float = await loadWithTfjs(json, () => new Uint8Array(floats.buffer));
-    expect(predictBoth(imported.model, reference, [[28, 28, 1]], 2)).toBeLessThan(1e-4);
+    expect(predictBoth(imported.model, reference, [[28, 28, 1]], 2)).toBeLessThan(1e-5);
     // Quantisation moves outputs a little, never a lot: the bytes were decoded, not misread as float32.
     const drift = predictBoth(imported.model, float, [[28, 28, 1]], 2);
     expect(drift).toBeGreaterThan(0);
