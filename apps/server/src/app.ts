@@ -9,6 +9,7 @@ import type { ServerConfig } from './config.ts';
 import { type ApiContext, createContextFactory, type TransportContext } from './context.ts';
 import { fromDomainError } from './errors.ts';
 import { buildSchema } from './schema/index.ts';
+import { readBoundedBody } from './services/bodyLimit.ts';
 import { createServices, type Services } from './services/services.ts';
 
 export interface App {
@@ -53,10 +54,16 @@ export async function buildApp(config: ServerConfig): Promise<App> {
   });
 
   const server: Server = createServer(async (req, res) => {
-    const handled = await services.handleHttp(req, res);
+    const handled =
+      (await services.handleHttp(req, res)) || (await readBoundedBody(req, res, config.limits.maxBodyBytes));
     if (!handled) await yoga.handle(req, res);
   });
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // A message over the limit closes its connection with 1009 (message too big); ws's default is 100 MiB.
+  const wsServer = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: config.limits.maxBodyBytes,
+  });
   const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
       execute: (args) => (args.rootValue as { execute: typeof execute }).execute(args as ExecutionArgs),

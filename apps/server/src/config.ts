@@ -47,6 +47,22 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** Set the Secure flag on the session cookie (behind HTTPS). */
   secureCookies: boolean;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (IPs, CIDRs or `loopback`); the client address is the
+   * nearest one outside this list. Empty (default): the TCP peer is the client, the header is ignored.
+   */
+  trustedProxies: string[];
+  /** Failed sign-ins allowed per account and per client address within the window, then a lock-out. */
+  signIn: {
+    accountFailures: number;
+    clientFailures: number;
+    windowSeconds: number;
+    lockoutSeconds: number;
+  };
+  /** Password hashes (argon2id, ~30 ms of a core each) computed at once, and how many may wait for one. */
+  passwordHashes: { concurrency: number; queue: number };
+  /** The clock of the sign-in limits, in ms (tests move it instead of sleeping). */
+  now?: () => number;
   limits: {
     maxStepsTimesRestarts: number;
     maxStepsPerRun: number;
@@ -54,6 +70,8 @@ export interface ServerConfig {
     /** Most seconds a run may ask for its certificate. */
     maxCertifySeconds: number;
     maxUploadBytes: number;
+    /** A GraphQL request body other than an upload (HTTP), or one graphql-ws message. */
+    maxBodyBytes: number;
     maxQueryDepth: number;
     maxAliases: number;
     maxTokens: number;
@@ -116,12 +134,29 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       .split(',')
       .filter(Boolean),
     secureCookies: env.ARGMAX_SECURE_COOKIES === '1',
+    trustedProxies: (env.ARGMAX_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    signIn: {
+      accountFailures: intFromEnv(env, 'ARGMAX_SIGNIN_ACCOUNT_FAILURES', 5) || 1,
+      clientFailures: intFromEnv(env, 'ARGMAX_SIGNIN_CLIENT_FAILURES', 30) || 1,
+      windowSeconds: intFromEnv(env, 'ARGMAX_SIGNIN_WINDOW_SECONDS', 900) || 1,
+      lockoutSeconds: intFromEnv(env, 'ARGMAX_SIGNIN_LOCKOUT_SECONDS', 900) || 1,
+    },
+    passwordHashes: {
+      // Half the cores: a burst of sign-ins leaves the other half to everyone else.
+      concurrency:
+        intFromEnv(env, 'ARGMAX_PASSWORD_HASH_CONCURRENCY', Math.floor(availableParallelism() / 2)) || 1,
+      queue: intFromEnv(env, 'ARGMAX_PASSWORD_HASH_QUEUE', 32),
+    },
     limits: {
       maxStepsTimesRestarts: intFromEnv(env, 'ARGMAX_MAX_STEPS_X_RESTARTS', 2_000_000),
       maxStepsPerRun: intFromEnv(env, 'ARGMAX_MAX_STEPS', 100_000),
       maxActiveRunsPerUser: intFromEnv(env, 'ARGMAX_MAX_ACTIVE_RUNS_PER_USER', 20),
       maxCertifySeconds: intFromEnv(env, 'ARGMAX_MAX_CERTIFY_SECONDS', 300),
       maxUploadBytes: intFromEnv(env, 'ARGMAX_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
+      maxBodyBytes: intFromEnv(env, 'ARGMAX_MAX_BODY_BYTES', 1024 * 1024) || 1,
       maxQueryDepth: intFromEnv(env, 'ARGMAX_MAX_QUERY_DEPTH', 10),
       maxAliases: intFromEnv(env, 'ARGMAX_MAX_ALIASES', 15),
       maxTokens: intFromEnv(env, 'ARGMAX_MAX_QUERY_TOKENS', 2000),

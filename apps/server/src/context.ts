@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { User } from '@argmax/db/repositories/users';
 import type { Storage } from '@argmax/db/storage';
+import { clientAddress, trustedProxyList } from './auth/clientAddress.ts';
 import type { Services } from './services/services.ts';
 
 export const SESSION_COOKIE = 'argmax_session';
@@ -8,6 +9,8 @@ export const SESSION_COOKIE = 'argmax_session';
 /** What the transport gives us: an HTTP request (yoga) or a WebSocket upgrade request + connection params. */
 export interface TransportContext {
   request?: Request;
+  /** The Node request under `request` (yoga's server context): its socket names the peer. */
+  req?: IncomingMessage;
   wsRequest?: IncomingMessage;
   connectionParams?: Record<string, unknown> | undefined;
 }
@@ -25,15 +28,20 @@ export interface ApiContext {
   viewer: Viewer | null;
   /** Present on HTTP requests: lets sign-in/sign-out set the session cookie. */
   request?: Request;
+  /** Where the request came from (behind trusted proxies: see ServerConfig.trustedProxies). */
+  clientAddress: string;
 }
 
 export function createContextFactory(services: Services) {
+  const trusted = trustedProxyList(services.config.trustedProxies);
   return async (transport: TransportContext): Promise<ApiContext> => {
     const credentials = readCredentials(transport);
+    const nodeRequest = transport.req ?? transport.wsRequest;
     return {
       services,
       storage: services.storage,
       viewer: await resolveViewer(services.storage, credentials),
+      clientAddress: nodeRequest ? clientAddress(nodeRequest, trusted) : 'unknown',
       ...(transport.request ? { request: transport.request } : {}),
     };
   };

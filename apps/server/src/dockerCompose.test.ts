@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Service {
   command?: string[];
+  networks?: { default?: { ipv4_address?: string } };
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   volumes?: string[];
@@ -94,6 +95,13 @@ describe('docker-compose.yml', () => {
     expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
     expect(services.lb?.ports).toEqual(['4000:8080']);
     expect(services.web?.environment?.ARGMAX_API_URL).toBe('http://lb:8080/graphql');
+  });
+
+  it('API servers trust X-Forwarded-For from nginx and the dashboard only', () => {
+    const proxies = [services.lb, services.web].map((s) => s?.networks?.default?.ipv4_address);
+    for (const name of ['api-1', 'api-2'])
+      expect(services[name]?.environment?.ARGMAX_TRUSTED_PROXIES?.split(',')).toEqual(proxies);
+    expect(services.worker?.environment?.ARGMAX_TRUSTED_PROXIES).toBeUndefined();
   });
 
   it.skipIf(!composeAvailable)(

@@ -30,8 +30,8 @@ export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', 
 export const badInput = (field: string, message: string) =>
   new ApiError('BAD_USER_INPUT', `${field}: ${message}`, { field });
 
-export const limitExceeded = (limit: string, message: string) =>
-  new ApiError('LIMIT_EXCEEDED', message, { limit });
+export const limitExceeded = (limit: string, message: string, extra: Record<string, unknown> = {}) =>
+  new ApiError('LIMIT_EXCEEDED', message, { limit, ...extra });
 
 /**
  * Expected failures from the layers below, mapped to their codes: storage (a taken email, a last owner,

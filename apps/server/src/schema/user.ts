@@ -2,7 +2,6 @@ import type { ApiToken } from '@argmax/db/repositories/apiTokens';
 import type { User } from '@argmax/db/repositories/users';
 import { z } from 'zod';
 import { requireViewer } from '../access.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/sessionCookie.ts';
 import { type ApiContext, SESSION_COOKIE } from '../context.ts';
 import { ApiError, notFound, unauthenticated } from '../errors.ts';
@@ -86,7 +85,7 @@ builder.mutationField('signUp', (t) =>
         throw new ApiError('CONFLICT', `email: ${input.email} already has an account; sign in instead`, {
           field: 'email',
         });
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await ctx.services.passwords.hash(input.password);
       const user = await ctx.storage.transaction(async (repos) => {
         const created = await repos.users.create({
           email: input.email,
@@ -111,12 +110,16 @@ builder.mutationField('signIn', (t) =>
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const email = String(args.email).trim().toLowerCase();
-      const found = await ctx.storage.users.findCredentialsByEmail(email);
+      const user = await ctx.services.signIn.attempt(email, ctx.clientAddress, async () => {
+        const found = await ctx.storage.users.findCredentialsByEmail(email);
+        return found && (await ctx.services.passwords.verify(found.passwordHash, args.password))
+          ? found.user
+          : null;
+      });
       // Same message for unknown email and wrong password: no account probing.
-      if (!found || !(await verifyPassword(found.passwordHash, args.password)))
-        throw unauthenticated('email or password is wrong');
-      await startSession(ctx, found.user);
-      return found.user;
+      if (!user) throw unauthenticated('email or password is wrong');
+      await startSession(ctx, user);
+      return user;
     },
   }),
 );

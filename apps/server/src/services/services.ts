@@ -5,6 +5,10 @@ import { openDatabase } from '@argmax/db/openDatabase';
 import type { Storage } from '@argmax/db/storage';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
+import { type AttemptLimiter, memoryAttemptLimiter } from '../auth/attemptLimiter.ts';
+import { createPasswordHasher, type PasswordHasher } from '../auth/passwords.ts';
+import { redisAttemptLimiter } from '../auth/redisAttemptLimiter.ts';
+import { type SignInGuard, signInGuard } from '../auth/signInGuard.ts';
 import { assertQueueConfig, type ServerConfig } from '../config.ts';
 import { followCancellations } from '../jobs/followCancellations.ts';
 import { inProcessDispatch } from '../jobs/inProcessDispatch.ts';
@@ -36,6 +40,10 @@ export interface Services {
   runs: RunService;
   training: TrainingService;
   seedModelId: string;
+  /** Every argon2 hash and check of this process, bounded (ServerConfig.passwordHashes). */
+  passwords: PasswordHasher;
+  /** Failed sign-ins per account and client address: in Redis when configured, else in memory. */
+  signIn: SignInGuard;
   yogaPlugins: Plugin[];
   metrics: Metrics;
   /** Non-GraphQL routes (/healthz, /readyz, /metrics); returns false to let yoga answer. */
@@ -123,6 +131,20 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     metrics,
   };
   const seedModelId = await ensureSeedModel(storage, config.seedModelDir ?? defaultSeedModelDir, config.log);
+  const attemptLimits = {
+    windowMs: config.signIn.windowSeconds * 1000,
+    lockoutMs: config.signIn.lockoutSeconds * 1000,
+    now: config.now ?? Date.now,
+  };
+  // With Redis every API server counts the same attempts; without it this process is the only server.
+  const attempts: AttemptLimiter = config.redisUrl
+    ? await redisAttemptLimiter({
+        ...attemptLimits,
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix ?? 'argmax:',
+        log: config.log,
+      })
+    : memoryAttemptLimiter(attemptLimits);
 
   const services: Services = {
     config,
@@ -136,6 +158,8 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     runs,
     training,
     seedModelId,
+    passwords: createPasswordHasher(config.passwordHashes),
+    signIn: signInGuard(attempts, config.signIn),
     yogaPlugins: [useCookies() as Plugin, ...queryLimits(config)],
     metrics,
     handleHttp: async (req, res) =>
@@ -149,6 +173,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
       await dispatch.close();
       await pool.stop();
       await events.close();
+      await attempts.close();
       await storage.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseTooLarge } from './tooLarge.ts';
 
 /**
  * Refuses an oversized multipart request before its body is read (yoga would buffer it whole). The
@@ -13,17 +14,6 @@ export function refuseOversizedUpload(
   const length = Number(req.headers['content-length'] ?? 0);
   // Form framing adds a little: allow 1 MiB on top of the file limit.
   if (length <= maxUploadBytes + 1024 * 1024) return false;
-  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-  res.end(
-    JSON.stringify({
-      errors: [
-        {
-          message: `the upload has ${length} bytes; at most ${maxUploadBytes}`,
-          extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxUploadBytes' },
-        },
-      ],
-    }),
-  );
-  req.resume();
+  refuseTooLarge(req, res, 'maxUploadBytes', `the upload has ${length} bytes; at most ${maxUploadBytes}`);
   return true;
 }
