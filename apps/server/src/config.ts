@@ -134,7 +134,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       .split(',')
       .filter(Boolean),
     secureCookies: env.ARGMAX_SECURE_COOKIES === '1',
-    trustedProxies: (env.ARGMAX_TRUSTED_PROXIES ?? '')
+    // Loopback by default: `npm start` puts the dashboard's /graphql proxy on this machine, and without trusting
+    // it every dashboard user would share one address (and one sign-in limit). Set it empty to trust no proxy.
+    trustedProxies: (env.ARGMAX_TRUSTED_PROXIES ?? 'loopback')
       .split(',')
       .map((entry) => entry.trim())
       .filter(Boolean),

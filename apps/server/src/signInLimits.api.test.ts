@@ -143,7 +143,10 @@ describe('sign-in limits per client address', () => {
   let direct: TestServer;
   let proxied: TestServer;
   beforeAll(async () => {
-    direct = await startTestServer(limits({ accountFailures: 100, clientFailures: 4 }));
+    direct = await startTestServer({
+      ...limits({ accountFailures: 100, clientFailures: 4 }),
+      trustedProxies: [],
+    });
     proxied = await startTestServer({
       ...limits({ accountFailures: 100, clientFailures: 4 }),
       trustedProxies: ['loopback'],
