@@ -286,7 +286,8 @@ builder.subscriptionField('runEvents', (t) =>
     subscribe: async (_r, args, ctx) => {
       const runId = String(args.runId);
       let run: Run;
-      // Events carry no nested objects; resolve tags each one with the way the stream was opened.
+      // resolve tags each event with the way the stream was opened (a member's as VIEWER: every role
+      // sees every event field).
       if (args.shareToken) {
         const link = await ctx.storage.shareLinks.findValid(args.shareToken);
         const shared = link?.runId === runId ? await ctx.storage.runs.get(runId) : null;
