@@ -2,14 +2,14 @@ import type { Run } from '@argmax/db/repositories/runs';
 import type { Role } from '@argmax/db/repositories/teams';
 import type { ApiContext, Viewer } from './context.ts';
 import { forbidden, notFound, unauthenticated } from './errors.ts';
+import { roleAtLeast } from './visibility/policy.ts';
+import { seenAs, teamAccess } from './visibility/seen.ts';
 
 /**
- * Authorization, in one place. Roles rank VIEWER < MEMBER < OWNER: viewers read, members create and
+ * Who may reach what, for root fields. Roles rank VIEWER < MEMBER < OWNER: viewers read, members create and
  * cancel, owners manage members. A caller outside the team gets NOT_FOUND, never FORBIDDEN, so IDs of
- * other teams' things cannot be probed.
+ * other teams' things cannot be probed. What is read below a root field is `visibility/policy.ts`'s.
  */
-const rank: Record<Role, number> = { VIEWER: 0, MEMBER: 1, OWNER: 2 };
-
 export function requireViewer(ctx: ApiContext): Viewer {
   if (!ctx.viewer) throw unauthenticated();
   return ctx.viewer;
@@ -25,22 +25,21 @@ export async function requireTeamRole(
   const viewer = requireViewer(ctx);
   const role = await ctx.storage.teams.roleOf(teamId, viewer.user.id).catch(() => null);
   if (!role) throw notFound(what, teamId);
-  if (rank[role] < rank[atLeast])
+  if (!roleAtLeast(role, atLeast))
     throw forbidden(`this needs the ${atLeast} role in the team; you are ${role}`);
   return role;
 }
 
+/** The run, seen with the caller's role in its team. */
 export async function loadRun(ctx: ApiContext, runId: string, atLeast: Role): Promise<Run> {
   requireViewer(ctx);
   const run = await ctx.storage.runs.get(runId).catch(() => null);
   if (!run) throw notFound('run', runId);
-  await requireTeamRole(ctx, run.teamId, atLeast, 'run').catch((error) => {
+  const role = await requireTeamRole(ctx, run.teamId, atLeast, 'run').catch((error) => {
     // Outsiders learn nothing about the run, not even that the team exists.
     if ((error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND')
       throw notFound('run', runId);
     throw error;
   });
-  return run;
+  return seenAs(teamAccess(role), run);
 }
-
-export const roleAtLeast = (role: Role, atLeast: Role) => rank[role] >= rank[atLeast];

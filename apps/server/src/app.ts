@@ -7,7 +7,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.ts';
 import { type ApiContext, createContextFactory, type TransportContext } from './context.ts';
-import { fromDomainError } from './errors.ts';
+import { fromDomainError, withRequestErrorCode } from './errors.ts';
 import { buildSchema } from './schema/index.ts';
 import { readBoundedBody } from './services/bodyLimit.ts';
 import { createServices, type Services } from './services/services.ts';
@@ -39,7 +39,8 @@ export async function buildApp(config: ServerConfig): Promise<App> {
         const isGraphQLError = (e: unknown): e is GraphQLError =>
           e instanceof Error && e.name === 'GraphQLError';
         const original = isGraphQLError(error) ? error.originalError : error;
-        if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
+        if (isGraphQLError(error) && (!original || isGraphQLError(original)))
+          return withRequestErrorCode(error);
         const expected = fromDomainError(original);
         if (expected) return expected;
         const requestId = randomUUID();

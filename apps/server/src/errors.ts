@@ -34,6 +34,23 @@ export const limitExceeded = (limit: string, message: string, extra: Record<stri
   new ApiError('LIMIT_EXCEEDED', message, { limit, ...extra });
 
 /**
+ * GraphQL's own errors about the request: parse and validation failures carry yoga's codes, but a variable
+ * that cannot be coerced (e.g. "NaN" for a Float) or an unknown operation name comes with none. Those are
+ * the only ones with neither a code nor a field path, and they are the client's input: BAD_USER_INPUT
+ * (with the variable as `field`).
+ */
+export function withRequestErrorCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code !== undefined || error.path !== undefined) return error;
+  const variable = /^Variable "\$(\w+)"/.exec(error.message)?.[1];
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', ...(variable ? { field: variable } : {}) },
+  });
+}
+
+/**
  * Expected failures from the layers below, mapped to their codes: storage (a taken email, a last owner,
  * an unusable invite) and core (an invalid argument). Returns undefined for anything else (a bug: masked).
  */

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { enforceVisibility } from '../visibility/enforceVisibility.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 import './user.ts';
@@ -12,8 +13,11 @@ import './system.ts';
 
 let schema: GraphQLSchema | undefined;
 
-/** The whole API; each domain file above registers its own types and fields on the builder. */
+/**
+ * The whole API; each domain file above registers its own types and fields on the builder, and every field
+ * is then read only as `visibility/policy.ts` allows.
+ */
 export function buildSchema(): GraphQLSchema {
-  schema ??= builder.toSchema({ sortSchema: false });
+  schema ??= enforceVisibility(builder.toSchema({ sortSchema: false }));
   return schema;
 }

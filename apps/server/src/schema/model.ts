@@ -2,6 +2,7 @@ import type { ModelSummary } from '@argmax/db/repositories/models';
 import { requireTeamRole, requireViewer } from '../access.ts';
 import type { ApiContext } from '../context.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { seenAs, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 
 const ModelArtifactsRef = builder
@@ -43,7 +44,10 @@ export const ModelRef = builder.objectRef<ModelSummary>('Model').implement({
   }),
 });
 
-/** A model the caller may see: built-in, or of a team they belong to (with at least `atLeast`). */
+/**
+ * A model the caller may see: built-in (as every team's, read-only), or of a team they belong to (with at
+ * least `atLeast`).
+ */
 export async function loadModel(
   ctx: ApiContext,
   id: string,
@@ -54,16 +58,14 @@ export async function loadModel(
   if (!model) throw notFound('model', id);
   if (model.teamId === null) {
     if (atLeast !== 'VIEWER') throw forbidden('built-in models cannot be changed');
-    return model;
+    return seenAs(teamAccess('VIEWER'), model);
   }
-  try {
-    await requireTeamRole(ctx, model.teamId, atLeast, 'model');
-  } catch (error) {
+  const role = await requireTeamRole(ctx, model.teamId, atLeast, 'model').catch((error) => {
     if ((error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND')
       throw notFound('model', id);
     throw error;
-  }
-  return model;
+  });
+  return seenAs(teamAccess(role), model);
 }
 
 builder.queryField('models', (t) =>
@@ -72,8 +74,8 @@ builder.queryField('models', (t) =>
     description: 'Built-in models first, then the team’s own.',
     args: { teamId: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
-      await requireTeamRole(ctx, String(args.teamId), 'VIEWER');
-      return ctx.storage.models.listForTeam(String(args.teamId));
+      const role = await requireTeamRole(ctx, String(args.teamId), 'VIEWER');
+      return seenAs(teamAccess(role), await ctx.storage.models.listForTeam(String(args.teamId)));
     },
   }),
 );

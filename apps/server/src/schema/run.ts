@@ -9,6 +9,7 @@ import { runEvents } from '../runs/runEvents.ts';
 import { toRunSpec } from '../runs/runInput.ts';
 import { inputToPngDataUrl } from '../services/runImages.ts';
 import { isFinal, type RunSpec } from '../services/runService.ts';
+import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { RunBoundEventRef, RunCertificateRef } from './certificate.ts';
 import { ModelRef } from './model.ts';
@@ -183,8 +184,8 @@ builder.queryField('runs', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const teamId = String(args.teamId);
-      await requireTeamRole(ctx, teamId, 'VIEWER');
-      return ctx.storage.runs.list(
+      const role = await requireTeamRole(ctx, teamId, 'VIEWER');
+      const page = await ctx.storage.runs.list(
         {
           teamId,
           ...(args.modelId ? { modelId: String(args.modelId) } : {}),
@@ -193,6 +194,7 @@ builder.queryField('runs', (t) =>
         },
         { first: args.first ?? 20, after: args.after ?? null },
       );
+      return seenAs(teamAccess(role), page);
     },
   }),
 );
@@ -208,12 +210,18 @@ builder.mutationField('startRun', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const teamId = String(args.teamId);
-      await requireTeamRole(ctx, teamId, 'MEMBER');
+      const role = await requireTeamRole(ctx, teamId, 'MEMBER');
       const model = await ctx.storage.models.get(String(args.modelId)).catch(() => null);
       if (!model || (model.teamId !== null && model.teamId !== teamId))
         throw notFound('model', String(args.modelId));
       const spec = toRunSpec(args.input, model, ctx.services.config);
-      return ctx.services.runs.start({ teamId, modelId: model.id, creatorId: ctx.viewer!.user.id, spec });
+      const run = await ctx.services.runs.start({
+        teamId,
+        modelId: model.id,
+        creatorId: ctx.viewer!.user.id,
+        spec,
+      });
+      return seenAs(teamAccess(role), run);
     },
   }),
 );
@@ -225,7 +233,7 @@ builder.mutationField('cancelRun', (t) =>
     resolve: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.id), 'MEMBER');
       if (!isFinal(run.status)) await ctx.services.runs.cancel(run.id);
-      return (await ctx.storage.runs.get(run.id)) ?? run;
+      return seenLike(run, (await ctx.storage.runs.get(run.id)) ?? run);
     },
   }),
 );
@@ -278,6 +286,8 @@ builder.subscriptionField('runEvents', (t) =>
     subscribe: async (_r, args, ctx) => {
       const runId = String(args.runId);
       let run: Run;
+      // resolve tags each event with the way the stream was opened (a member's as VIEWER: every role
+      // sees every event field).
       if (args.shareToken) {
         const link = await ctx.storage.shareLinks.findValid(args.shareToken);
         const shared = link?.runId === runId ? await ctx.storage.runs.get(runId) : null;
@@ -288,6 +298,6 @@ builder.subscriptionField('runEvents', (t) =>
       }
       return runEvents(run, ctx.storage, ctx.services.bus, ctx.services.runs);
     },
-    resolve: (event: RunEvent) => event,
+    resolve: (event: RunEvent, args) => seenAs(args.shareToken ? SHARE_LINK : teamAccess('VIEWER'), event),
   }),
 );

@@ -1,6 +1,7 @@
 import type { ShareLink } from '@argmax/db/repositories/shareLinks';
 import { loadRun } from '../access.ts';
 import { notFound } from '../errors.ts';
+import { SHARE_LINK, seenAs, seenLike } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { RunRef } from './run.ts';
 
@@ -28,7 +29,7 @@ builder.mutationField('createShareLink', (t) =>
     args: { runId: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.runId), 'MEMBER');
-      return ctx.storage.shareLinks.create(run.id, ctx.viewer!.user.id);
+      return seenLike(run, await ctx.storage.shareLinks.create(run.id, ctx.viewer!.user.id));
     },
   }),
 );
@@ -49,22 +50,24 @@ builder.queryField('shareLinks', (t) =>
   t.field({
     type: [ShareLinkRef],
     args: { runId: t.arg.id({ required: true }) },
-    resolve: async (_r, args, ctx) =>
-      (await loadRun(ctx, String(args.runId), 'VIEWER')) &&
-      ctx.storage.shareLinks.listForRun(String(args.runId)),
+    resolve: async (_r, args, ctx) => {
+      const run = await loadRun(ctx, String(args.runId), 'VIEWER');
+      return seenLike(run, await ctx.storage.shareLinks.listForRun(run.id));
+    },
   }),
 );
 
 builder.queryField('sharedRun', (t) =>
   t.field({
     type: RunRef,
-    description: 'A run opened through a share link; needs no account.',
+    description:
+      'A run opened through a share link; needs no account. It shows what the run page shows; the team, the model’s weights and layers, and e-mail addresses are FORBIDDEN.',
     args: { token: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const link = await ctx.storage.shareLinks.findValid(args.token);
       const run = link ? await ctx.storage.runs.get(link.runId) : null;
       if (!run) throw notFound('shared run', 'for this link');
-      return run;
+      return seenAs(SHARE_LINK, run);
     },
   }),
 );

@@ -1,3 +1,4 @@
+import { ANYONE, seenAs } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 
 const SystemInfo = builder
@@ -16,10 +17,11 @@ const SystemInfo = builder
 builder.queryField('system', (t) =>
   t.field({
     type: SystemInfo,
-    resolve: (_r, _a, ctx) => ({
-      backend: ctx.services.backend,
-      storage: ctx.services.storageKind,
-      version: '0.1.0',
-    }),
+    resolve: (_r, _a, ctx) =>
+      seenAs(ANYONE, {
+        backend: ctx.services.backend,
+        storage: ctx.services.storageKind,
+        version: '0.1.0',
+      }),
   }),
 );

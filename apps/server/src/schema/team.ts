@@ -4,6 +4,7 @@ import type { User } from '@argmax/db/repositories/users';
 import { z } from 'zod';
 import { requireTeamRole, requireViewer } from '../access.ts';
 import { ApiError, badInput, notFound } from '../errors.ts';
+import { INVITEE, seenAs, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { UserRef } from './user.ts';
 import { parseInput } from './validation.ts';
@@ -13,7 +14,7 @@ export const RoleEnum = builder.enumType('Role', {
   description: 'VIEWER reads; MEMBER also creates and cancels runs and models; OWNER also manages members.',
 });
 
-/** A team as one caller sees it: with the caller's role. */
+/** A team as one caller sees it: with the caller's role (tagged with it too: `teamView`). */
 export interface TeamView {
   team: Team;
   role: Role;
@@ -50,10 +51,7 @@ export const TeamRef = builder.objectRef<TeamView>('Team').implement({
     invites: t.field({
       type: [InviteRef],
       description: 'Pending invites; owners only.',
-      resolve: async (v, _a, ctx) => {
-        await requireTeamRole(ctx, v.team.id, 'OWNER');
-        return ctx.storage.invites.listForTeam(v.team.id, { pendingOnly: true });
-      },
+      resolve: (v, _a, ctx) => ctx.storage.invites.listForTeam(v.team.id, { pendingOnly: true }),
     }),
   }),
 });
@@ -78,6 +76,8 @@ const InvitePreview = builder.objectRef<Invite & { teamName: string }>('InvitePr
   }),
 });
 
+const teamView = (team: Team, role: Role): TeamView => seenAs(teamAccess(role), { team, role });
+
 export async function loadTeamView(
   ctx: Parameters<typeof requireTeamRole>[0],
   teamId: string,
@@ -86,17 +86,16 @@ export async function loadTeamView(
   const role = await requireTeamRole(ctx, teamId, atLeast);
   const team = await ctx.storage.teams.get(teamId);
   if (!team) throw notFound('team', teamId);
-  return { team, role };
+  return teamView(team, role);
 }
 
 builder.queryField('teams', (t) =>
   t.field({
     type: [TeamRef],
     resolve: async (_r, _a, ctx) =>
-      (await ctx.storage.teams.listForUser(requireViewer(ctx).user.id)).map(({ team, role }) => ({
-        team,
-        role,
-      })),
+      (await ctx.storage.teams.listForUser(requireViewer(ctx).user.id)).map(({ team, role }) =>
+        teamView(team, role),
+      ),
   }),
 );
 
@@ -117,7 +116,7 @@ builder.queryField('invite', (t) =>
       requireViewer(ctx);
       const invite = await ctx.storage.invites.findByToken(args.token);
       if (!invite) throw notFound('invite', 'for this token');
-      return invite;
+      return seenAs(INVITEE, invite);
     },
   }),
 );
@@ -132,7 +131,7 @@ builder.mutationField('createTeam', (t) =>
       const viewer = requireViewer(ctx);
       const { name } = parseInput(teamName, args);
       const { team } = await ctx.storage.teams.create({ name, ownerId: viewer.user.id });
-      return { team, role: 'OWNER' as const };
+      return teamView(team, 'OWNER');
     },
   }),
 );
@@ -144,7 +143,7 @@ builder.mutationField('renameTeam', (t) =>
     resolve: async (_r, args, ctx) => {
       const role = await requireTeamRole(ctx, String(args.teamId), 'OWNER');
       const { name } = parseInput(teamName, args);
-      return { team: await ctx.storage.teams.rename(String(args.teamId), name), role };
+      return teamView(await ctx.storage.teams.rename(String(args.teamId), name), role);
     },
   }),
 );
@@ -160,18 +159,19 @@ builder.mutationField('inviteMember', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const teamId = String(args.teamId);
-      await requireTeamRole(ctx, teamId, 'OWNER');
+      const callerRole = await requireTeamRole(ctx, teamId, 'OWNER');
       const { email } = parseInput(
         z.object({ email: z.string().trim().toLowerCase().email('must be an email address') }),
         args,
       );
-      return ctx.storage.invites.create({
+      const created = await ctx.storage.invites.create({
         teamId,
         email,
         role: args.role,
         createdBy: requireViewer(ctx).user.id,
         expiresAt: new Date(Date.now() + 7 * 86_400_000),
       });
+      return seenAs(teamAccess(callerRole), created);
     },
   }),
 );
@@ -210,11 +210,11 @@ builder.mutationField('changeRole', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const teamId = String(args.teamId);
-      await requireTeamRole(ctx, teamId, 'OWNER');
+      const callerRole = await requireTeamRole(ctx, teamId, 'OWNER');
       const membership = await ctx.storage.teams.setRole(teamId, String(args.userId), args.role);
       const user = await ctx.storage.users.get(membership.userId);
       if (!user) throw notFound('user', membership.userId);
-      return { ...membership, user };
+      return seenAs(teamAccess(callerRole), { ...membership, user });
     },
   }),
 );

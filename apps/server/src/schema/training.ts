@@ -7,6 +7,7 @@ import { notFound } from '../errors.ts';
 import type { TrainingEventMessage } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
 import { isFinal } from '../services/runService.ts';
+import { seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { ModelRef } from './model.ts';
 import { JobStatusEnum } from './run.ts';
@@ -48,12 +49,12 @@ async function loadJob(ctx: ApiContext, id: string, atLeast: 'VIEWER' | 'MEMBER'
   requireViewer(ctx);
   const job = await ctx.storage.trainingJobs.get(id).catch(() => null);
   if (!job) throw notFound('training job', id);
-  await requireTeamRole(ctx, job.teamId, atLeast).catch((error) => {
+  const role = await requireTeamRole(ctx, job.teamId, atLeast).catch((error) => {
     throw (error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND'
       ? notFound('training job', id)
       : error;
   });
-  return job;
+  return seenAs(teamAccess(role), job);
 }
 
 const trainInput = z.object({
@@ -80,13 +81,14 @@ builder.mutationField('trainModel', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const teamId = String(args.teamId);
-      await requireTeamRole(ctx, teamId, 'MEMBER');
+      const role = await requireTeamRole(ctx, teamId, 'MEMBER');
       const input = parseInput(trainInput, args);
-      return ctx.services.training.start({
+      const job = await ctx.services.training.start({
         teamId,
         creatorId: ctx.viewer!.user.id,
         spec: { ...input, batchesPerEpoch: input.batchesPerEpoch ?? undefined },
       });
+      return seenAs(teamAccess(role), job);
     },
   }),
 );
@@ -98,7 +100,7 @@ builder.mutationField('cancelTraining', (t) =>
     resolve: async (_r, args, ctx) => {
       const job = await loadJob(ctx, String(args.id), 'MEMBER');
       if (!isFinal(job.status)) await ctx.services.training.cancel(job.id);
-      return (await ctx.storage.trainingJobs.get(job.id)) ?? job;
+      return seenLike(job, (await ctx.storage.trainingJobs.get(job.id)) ?? job);
     },
   }),
 );
@@ -116,8 +118,9 @@ builder.queryField('trainingJobs', (t) =>
     type: [TrainingJobRef],
     args: { teamId: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
-      await requireTeamRole(ctx, String(args.teamId), 'VIEWER');
-      return (await ctx.storage.trainingJobs.list({ teamId: String(args.teamId) }, { first: 50 })).items;
+      const role = await requireTeamRole(ctx, String(args.teamId), 'VIEWER');
+      const { items } = await ctx.storage.trainingJobs.list({ teamId: String(args.teamId) }, { first: 50 });
+      return seenAs(teamAccess(role), items);
     },
   }),
 );
@@ -150,6 +153,7 @@ builder.subscriptionField('trainingEvents', (t) =>
       });
       return throttleLatest(events, { intervalMs: 100, keep: (e) => e.kind !== 'batch' });
     },
-    resolve: (event: TrainingEventMessage) => event,
+    // Every role sees every event field: the least role is enough to tag them with.
+    resolve: (event: TrainingEventMessage) => seenAs(teamAccess('VIEWER'), event),
   }),
 );

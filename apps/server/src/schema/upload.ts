@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireTeamRole } from '../access.ts';
 import { importUploadedModel } from '../services/modelUploads.ts';
+import { seenAs, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { ModelRef } from './model.ts';
 import { parseInput } from './validation.ts';
@@ -25,7 +26,7 @@ builder.mutationField('uploadModel', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const teamId = String(args.teamId);
-      await requireTeamRole(ctx, teamId, 'MEMBER');
+      const role = await requireTeamRole(ctx, teamId, 'MEMBER');
       const { name } = parseInput(z.object({ name: z.string().trim().min(1).max(100) }), args);
       const files = await Promise.all(
         (args.files as File[]).map(async (file) => ({
@@ -33,7 +34,7 @@ builder.mutationField('uploadModel', (t) =>
           bytes: new Uint8Array(await file.arrayBuffer()),
         })),
       );
-      return importUploadedModel(
+      const model = await importUploadedModel(
         {
           storage: ctx.storage,
           pool: ctx.services.pool,
@@ -41,6 +42,7 @@ builder.mutationField('uploadModel', (t) =>
         },
         { teamId, creatorId: ctx.viewer!.user.id, name, files },
       );
+      return seenAs(teamAccess(role), model);
     },
   }),
 );

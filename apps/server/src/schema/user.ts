@@ -5,6 +5,7 @@ import { requireViewer } from '../access.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/sessionCookie.ts';
 import { type ApiContext, SESSION_COOKIE } from '../context.ts';
 import { ApiError, notFound, unauthenticated } from '../errors.ts';
+import { SELF, seenAs } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { parseInput } from './validation.ts';
 
@@ -56,14 +57,15 @@ builder.queryField('me', (t) =>
     type: UserRef,
     nullable: true,
     description: 'The signed-in user, or null.',
-    resolve: (_r, _a, ctx) => ctx.viewer?.user ?? null,
+    resolve: (_r, _a, ctx) => seenAs(SELF, ctx.viewer?.user ?? null),
   }),
 );
 
 builder.queryField('apiTokens', (t) =>
   t.field({
     type: [ApiTokenRef],
-    resolve: (_r, _a, ctx) => ctx.storage.apiTokens.listForUser(requireViewer(ctx).user.id),
+    resolve: async (_r, _a, ctx) =>
+      seenAs(SELF, await ctx.storage.apiTokens.listForUser(requireViewer(ctx).user.id)),
   }),
 );
 
@@ -99,7 +101,7 @@ builder.mutationField('signUp', (t) =>
         return created;
       });
       await startSession(ctx, user);
-      return user;
+      return seenAs(SELF, user);
     },
   }),
 );
@@ -119,7 +121,7 @@ builder.mutationField('signIn', (t) =>
       // Same message for unknown email and wrong password: no account probing.
       if (!user) throw unauthenticated('email or password is wrong');
       await startSession(ctx, user);
-      return user;
+      return seenAs(SELF, user);
     },
   }),
 );
@@ -152,11 +154,12 @@ builder.mutationField('createApiToken', (t) =>
         throw new ApiError('LIMIT_EXCEEDED', 'at most 50 active API tokens; revoke one first', {
           limit: 'maxApiTokens',
         });
-      return ctx.storage.apiTokens.create({
+      const created = await ctx.storage.apiTokens.create({
         userId: viewer.user.id,
         name: input.name,
         expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
       });
+      return seenAs(SELF, created);
     },
   }),
 );

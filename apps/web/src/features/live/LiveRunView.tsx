@@ -13,14 +13,14 @@ import { ObjectiveChart } from './ObjectiveChart.tsx';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
 import { RunStats } from './RunStats.tsx';
 import type { RunSource } from './runSource.ts';
-import type { RunFields } from './runTypes.ts';
+import type { LiveRunFields } from './runTypes.ts';
 import { ShareLinkButton } from './ShareLinkButton.tsx';
 import { StepScrubber } from './StepScrubber.tsx';
 import { useLiveRun } from './useLiveRun.ts';
 import { mergeCurves, useStoredCurve } from './useStoredCurve.ts';
 
 interface Props {
-  run: RunFields;
+  run: LiveRunFields;
   source: RunSource;
   /** Members and owners may cancel and share; viewers and share-link visitors only watch. */
   canWrite: boolean;
@@ -44,6 +44,8 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
   const image = live.image ?? run.bestImage;
   // The stream replays the certificate's history on joining, so once it has spoken it is the fresher.
   const certificate = live.certificate ?? run.certificate;
+  // A share link shows the display name only; a team member's page falls back to the e-mail.
+  const creator = run.creator?.displayName ?? run.creator?.email;
   return (
     <div className="stack">
       <header className="stack" style={{ gap: '0.25rem' }}>
@@ -52,7 +54,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
           {run.model.name} · {spec.method ?? run.method ?? 'method ?'} · {spec.steps ?? '?'} steps ×{' '}
           {spec.restarts ?? '?'} restarts{spec.seed !== null ? ` · seed ${spec.seed}` : ''}
           {spec.constraints.length > 0 ? ` · ${spec.constraints.join(', ')}` : ''}
-          {run.creator ? ` · by ${run.creator.displayName ?? run.creator.email}` : ''}
+          {creator ? ` · by ${creator}` : ''}
           {run.backend ? ` · ${run.backend} backend` : ''}
         </p>
       </header>

@@ -1,14 +1,15 @@
 import { graphql } from '../../graphql/graphql.ts';
 
-/** Everything the run page shows that does not stream. */
-export const RunFieldsFragment = graphql(`
-  fragment RunFields on Run @_unmask {
+/**
+ * What the run page shows that does not stream, as far as a share link may see it (the server's
+ * visibility rules): no team, no model internals, the creator's display name only.
+ */
+export const SharedRunFieldsFragment = graphql(`
+  fragment SharedRunFields on Run @_unmask {
     id
-    teamId
     status
     error
     method
-    backend
     createdAt
     startedAt
     finishedAt
@@ -17,7 +18,6 @@ export const RunFieldsFragment = graphql(`
     value
     violation
     outputs
-    timings
     certificate {
       status
       timeLimitSeconds
@@ -40,18 +40,35 @@ export const RunFieldsFragment = graphql(`
     snapshotSteps
     bestImage
     model {
-      id
       name
       classNames
       outputCount
     }
     creator {
-      id
-      email
       displayName
     }
   }
 `);
+
+/** The same for a team member, who also sees the team, the backend and the creator's e-mail. */
+export const RunFieldsFragment = graphql(
+  `
+  fragment RunFields on Run @_unmask {
+    ...SharedRunFields
+    teamId
+    backend
+    timings
+    model {
+      id
+    }
+    creator {
+      id
+      email
+    }
+  }
+`,
+  [SharedRunFieldsFragment],
+);
 
 export const RunQuery = graphql(
   `
@@ -68,11 +85,11 @@ export const SharedRunQuery = graphql(
   `
   query SharedRun($token: String!) {
     sharedRun(token: $token) {
-      ...RunFields
+      ...SharedRunFields
     }
   }
 `,
-  [RunFieldsFragment],
+  [SharedRunFieldsFragment],
 );
 
 export const RunEventsSubscription = graphql(`
