@@ -5,9 +5,10 @@ import type { EventBus, RunEvent } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
 import { isFinal, type RunService } from '../services/runService.ts';
 import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
+import { replayTurn } from './replayPacing.ts';
 import { readReplay, sharedReplay } from './runReplay.ts';
 
-/** Replayed events handed on between two turns of the event loop. */
+/** Replayed events one subscriber hands on at a time (see replayTurn). */
 const REPLAY_SLICE = 20;
 const FRAME_INTERVAL_MS = 1000 / 30;
 /** Frames per second one run may send to all its subscribers together (each still gets ≤ 30/s). */
@@ -75,11 +76,11 @@ export function runEvents(
     const { run: current, history } = await sharedReplay(run.id, () => readReplay(run, storage, runs));
     const status: RunEvent = { type: 'status', runId: run.id, status: current.status, error: current.error };
     if (!isFinal(current.status)) emit(status);
-    // In slices, yielding to the event loop between them: a replay (100 joiners × 200 steps, each executed
-    // and sent on its own) must not hold up the live frames of those already watching.
+    // In slices, paced across all joiners: replays must not hold up the live frames of those watching.
     for (let i = 0; i < history.length && !ended; i += REPLAY_SLICE) {
-      for (const event of history.slice(i, i + REPLAY_SLICE)) emit(event);
-      await new Promise((resolve) => setImmediate(resolve));
+      const slice = history.slice(i, i + REPLAY_SLICE);
+      await replayTurn(slice.length);
+      for (const event of slice) emit(event);
     }
     if (isFinal(current.status)) emit(status);
     catchingUp = false;
