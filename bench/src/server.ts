@@ -6,8 +6,17 @@ import type { ServerConfig } from '@argmax/server/config';
 import { startTestServer } from '@argmax/server/testing/testServer';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
-const START = `mutation($t: ID!, $m: ID!, $steps: Int!) {
+export const START = `mutation($t: ID!, $m: ID!, $steps: Int!) {
   startRun(teamId: $t, modelId: $m, input: { target: { kind: LOGIT, index: 7 }, steps: $steps, restarts: 16, seed: 1 }) { id } }`;
+
+/** What one subscriber process saw (see scripts/subscribers.ts); times in ms since the epoch. */
+export interface Watched {
+  latencies: number[];
+  receivedAt: number[];
+  frames: number;
+  openedAt: number;
+  readyAt: number;
+}
 
 /** Subscribers live in a child process: on 2 cores their parsing must not be billed to the server. */
 export function watchFromAnotherProcess(
@@ -16,7 +25,7 @@ export function watchFromAnotherProcess(
   runId: string,
   count: number,
   onReady: () => void,
-): Promise<{ latencies: number[]; frames: number }> {
+): Promise<Watched> {
   const script = fileURLToPath(new URL('../scripts/subscribers.ts', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, url, token, runId, String(count)], {
@@ -31,7 +40,7 @@ export function watchFromAnotherProcess(
     child.on('exit', (code) => {
       const last = out.trim().split('\n').at(-1) ?? '';
       if (code !== 0) reject(new Error(`subscriber process exited with ${code}`));
-      else resolve(JSON.parse(last) as { latencies: number[]; frames: number });
+      else resolve(JSON.parse(last) as Watched);
     });
   });
 }

@@ -69,9 +69,20 @@ interface RunView {
   stepCount: number;
 }
 const RUN_FIELDS = 'id status error worker stepCount';
-type Event = { runEvents: { __typename: string; step?: number; objective?: number; status?: string } };
+type Event = {
+  runEvents: {
+    __typename: string;
+    step?: number;
+    objective?: number;
+    status?: string;
+    index?: number;
+    certificateStatus?: string;
+    reason?: string | null;
+  };
+};
 const EVENTS = `subscription($r: ID!) { runEvents(runId: $r) { __typename
-  ... on RunStepEvent { step objective } ... on RunStatusEvent { status } } }`;
+  ... on RunStepEvent { step objective } ... on RunStatusEvent { status }
+  ... on RunBoundEvent { index certificateStatus reason } } }`;
 
 let session: { a: ApiClient; b: ApiClient; teamId: string; modelId: string };
 
@@ -90,11 +101,17 @@ async function signIn(): Promise<typeof session> {
   return { a, b, teamId: teams[0]!.id, modelId: system.seedModelId };
 }
 
-async function startRun(client: ApiClient, steps: number, restarts: number, index = 2): Promise<string> {
+async function startRun(
+  client: ApiClient,
+  steps: number,
+  restarts: number,
+  index = 2,
+  certifySeconds = 0,
+): Promise<string> {
   const { startRun } = await client.data<{ startRun: { id: string; status: string } }>(
-    `mutation($t: ID!, $m: ID!, $s: Int!, $r: Int!, $k: Int!) { startRun(teamId: $t, modelId: $m,
-      input: { target: { kind: LOGIT, index: $k }, steps: $s, restarts: $r }) { id status } }`,
-    { t: session.teamId, m: session.modelId, s: steps, r: restarts, k: index },
+    `mutation($t: ID!, $m: ID!, $s: Int!, $r: Int!, $k: Int!, $c: Float!) { startRun(teamId: $t, modelId: $m,
+      input: { target: { kind: LOGIT, index: $k }, steps: $s, restarts: $r, certify: { timeLimitSeconds: $c } }) { id status } }`,
+    { t: session.teamId, m: session.modelId, s: steps, r: restarts, k: index, c: certifySeconds },
   );
   expect(startRun.status).toBe('QUEUED');
   return startRun.id;
@@ -180,7 +197,8 @@ describe.skipIf(!ready)('distributed queue: 2 API server processes, 2 worker pro
   });
 
   it('a worker SIGKILLed mid-run: the run becomes INTERRUPTED, every step it recorded kept', async () => {
-    const id = await startRun(session.b, 100_000, 4);
+    // With a certificate still pending when the worker dies: its outcome (STOPPED) must reach the watcher.
+    const id = await startRun(session.b, 100_000, 4, 2, 30);
     const watching = session.a.subscribe<Event>(EVENTS, { r: id }).events;
     const running = await until('the run to record steps on a worker', async () => {
       const run = await getRun(session.a, id);
@@ -195,6 +213,11 @@ describe.skipIf(!ready)('distributed queue: 2 API server processes, 2 worker pro
     // The other worker finds the job stalled and records the documented outcome; the watcher sees it.
     const events = (await watching).map((e) => e.runEvents);
     expect(events.at(-1)).toMatchObject({ __typename: 'RunStatusEvent', status: 'INTERRUPTED' });
+    // Before it, the certificate's final word, exactly as a late joiner reads it from storage.
+    const finalBound = events.at(-2);
+    expect(finalBound).toMatchObject({ __typename: 'RunBoundEvent', certificateStatus: 'STOPPED' });
+    const lateJoiner = (await session.b.subscribe<Event>(EVENTS, { r: id }).events).map((e) => e.runEvents);
+    expect(lateJoiner.at(-2)).toEqual(finalBound);
     const run = await getRun(session.a, id);
     expect(run.status).toBe('INTERRUPTED');
     expect(run.error).toContain(`the worker executing it (${victim.name}) stopped`);

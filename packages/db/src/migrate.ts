@@ -12,7 +12,7 @@ export interface Migration {
 }
 
 /** Any fixed 64-bit number; every argmax process that migrates takes this advisory lock first. */
-const MIGRATION_LOCK_KEY = '7419220311058133';
+export const MIGRATION_LOCK_KEY = '7419220311058133';
 
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 

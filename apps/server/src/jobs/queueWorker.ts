@@ -1,6 +1,7 @@
 import type { Storage } from '@argmax/db/storage';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { EventBus } from '../pubsub/eventBus.ts';
+import { endRun } from '../runs/runEnd.ts';
 import type { LocalExecutors } from './jobDispatch.ts';
 import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './redisQueue.ts';
 
@@ -73,10 +74,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       // The job came back after its worker stopped renewing its lock (killed, or cut off): it cannot
       // resume, and its recorded steps stay as they are.
       const reason = `the worker executing it (${run.workerId ?? 'unknown'}) stopped; the steps it recorded are kept`;
-      const interrupted = await storage.runs.finish(runId, { status: 'INTERRUPTED', error: reason });
-      await storage.runCertificates.stopUnfinished([runId], 'the worker stopped while certifying');
-      if (interrupted)
-        options.bus.publish('run', runId, { type: 'status', runId, status: 'INTERRUPTED', error: reason });
+      await endRun(
+        { storage, bus: options.bus, log },
+        runId,
+        { status: 'INTERRUPTED', error: reason },
+        'the worker stopped while certifying',
+      );
       log(`run ${runId}: ${reason}`);
       return 'interrupted';
     }

@@ -95,19 +95,17 @@ export class RunCertificates {
     await this.live.get(runId)?.writes;
   }
 
-  /** Before the run's final status goes out: a certificate still unfinished becomes STOPPED, and why. */
+  /**
+   * Before the run's outcome is stored: a certificate still unfinished becomes STOPPED, and why. Stored
+   * only: the run's ending (`publishRunEnd`) publishes it with the run's final status.
+   */
   async settle(runId: string, runStatus: string): Promise<void> {
     const live = this.live.get(runId);
     if (!live) return;
     this.live.delete(runId);
     if (!live.final) {
-      const reason =
-        runStatus === 'CANCELLED'
-          ? 'the run was cancelled before its certificate was finished'
-          : runStatus === 'SUCCEEDED'
-            ? 'the run ended without a certificate'
-            : 'the run failed before its certificate was finished';
-      this.finish(runId, live, { type: 'certificate-result', status: 'STOPPED', reason });
+      const reason = certificateStopReason(runStatus);
+      this.finish(runId, live, { type: 'certificate-result', status: 'STOPPED', reason }, false);
     }
     await live.writes;
   }
@@ -122,7 +120,12 @@ export class RunCertificates {
     this.bus.publish('run', runId, boundPointEvent(runId, index, point, Date.now()));
   }
 
-  private finish(runId: string, live: LiveCertificate, message: CertificateResultMessage): void {
+  private finish(
+    runId: string,
+    live: LiveCertificate,
+    message: CertificateResultMessage,
+    publish = true,
+  ): void {
     if (live.skipped) this.record(runId, live, live.skipped);
     let figures: CertificateFigures;
     if (message.status === 'DONE') {
@@ -161,7 +164,7 @@ export class RunCertificates {
       );
     }
     live.final = true;
-    this.bus.publish('run', runId, certificateEvent(runId, live.recorded, figures, Date.now()));
+    if (publish) this.bus.publish('run', runId, certificateEvent(runId, live.recorded, figures, Date.now()));
   }
 
   private write(live: LiveCertificate, what: string, runId: string, write: () => Promise<unknown>): void {
@@ -170,6 +173,13 @@ export class RunCertificates {
       (error) => this.log(`run ${runId}: storing ${what} failed: ${error}`),
     );
   }
+}
+
+/** Why a certificate its run left unfinished is STOPPED. */
+export function certificateStopReason(runStatus: string): string {
+  if (runStatus === 'CANCELLED') return 'the run was cancelled before its certificate was finished';
+  if (runStatus === 'SUCCEEDED') return 'the run ended without a certificate';
+  return 'the run failed before its certificate was finished';
 }
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);

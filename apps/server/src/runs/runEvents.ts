@@ -1,20 +1,15 @@
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import { Repeater } from 'graphql-yoga';
-import type { EventBus, RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
+import type { EventBus, RunEvent } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
-import { inputToPngDataUrl } from '../services/runImages.ts';
-import { isFinal, type RunService, type RunSpec } from '../services/runService.ts';
-import {
-  boundPointEvent,
-  certificateAsSeen,
-  certificateEvent,
-  isFinalCertificate,
-} from './certificateView.ts';
+import { isFinal, type RunService } from '../services/runService.ts';
 import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
+import { replayTurn } from './replayPacing.ts';
+import { readReplay, sharedReplay } from './runReplay.ts';
 
-/** Late joiners get at most this many stored steps (evenly spaced, always including the last). */
-const CATCH_UP_STEPS = 200;
+/** Replayed events one subscriber hands on at a time (see replayTurn). */
+const REPLAY_SLICE = 20;
 const FRAME_INTERVAL_MS = 1000 / 30;
 /** Frames per second one run may send to all its subscribers together (each still gets ≤ 30/s). */
 const FRAMES_PER_SECOND_PER_RUN = 600;
@@ -46,7 +41,6 @@ export function runEvents(
   bus: EventBus,
   runs: RunService,
 ): AsyncIterable<RunEvent> {
-  const spec = run.spec as unknown as RunSpec;
   // Subscribe before reading storage so nothing published in between is lost; duplicates are skipped.
   const live = bus.subscribe('run', run.id);
   const merged = new Repeater<RunEvent>(async (push, stop) => {
@@ -79,47 +73,14 @@ export function runEvents(
       }
     })();
 
-    await runs.flush(run.id);
-    const current = (await storage.runs.get(run.id)) ?? run;
-    const total = await storage.runSteps.count(run.id);
-    const every = Math.max(1, Math.ceil(total / CATCH_UP_STEPS));
-    const stored = total > 0 ? await storage.runSteps.read(run.id, { fromStep: 0, every }) : [];
-    const latest = await storage.runSnapshots.latest(run.id);
+    const { run: current, history } = await sharedReplay(run.id, () => readReplay(run, storage, runs));
     const status: RunEvent = { type: 'status', runId: run.id, status: current.status, error: current.error };
     if (!isFinal(current.status)) emit(status);
-    for (const s of stored) {
-      const image =
-        latest && latest.step === s.step
-          ? inputToPngDataUrl(latest.input, spec.inputShape, spec.imageRange)
-          : null;
-      emit(
-        stepEvent(run.id, s.step, spec.options.steps ?? 0, s.objective, s.violation ?? 0, s.outputs, image),
-      );
-    }
-    if (latest && latest.step > lastStep) {
-      const last = await storage.runSteps.read(run.id, { fromStep: latest.step, limit: 1 });
-      const s = last[0];
-      if (s)
-        emit(
-          stepEvent(
-            run.id,
-            s.step,
-            spec.options.steps ?? 0,
-            s.objective,
-            s.violation ?? 0,
-            s.outputs,
-            inputToPngDataUrl(latest.input, spec.inputShape, spec.imageRange),
-          ),
-        );
-    }
-    const storedCertificate = await storage.runCertificates.get(run.id);
-    if (storedCertificate) {
-      const certificate = certificateAsSeen(storedCertificate, current.status);
-      certificate.history.forEach((point, index) => {
-        emit(boundPointEvent(run.id, index, point, null));
-      });
-      if (isFinalCertificate(certificate.status))
-        emit(certificateEvent(run.id, certificate.history.length, certificate, null));
+    // In slices, paced across all joiners: replays must not hold up the live frames of those watching.
+    for (let i = 0; i < history.length && !ended; i += REPLAY_SLICE) {
+      const slice = history.slice(i, i + REPLAY_SLICE);
+      await replayTurn(slice.length);
+      for (const event of slice) emit(event);
     }
     if (isFinal(current.status)) emit(status);
     catchingUp = false;
@@ -148,16 +109,4 @@ export function runEvents(
       else watchers.delete(run.id);
     }
   })();
-}
-
-function stepEvent(
-  runId: string,
-  step: number,
-  steps: number,
-  objective: number,
-  violation: number,
-  outputs: number[],
-  image: string | null,
-): RunStepEvent {
-  return { type: 'step', runId, step, steps, objective, violation, outputs, image, publishedAt: null };
 }

@@ -1,6 +1,6 @@
 import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/optimize/types';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
-import type { Run } from '@argmax/db/repositories/runs';
+import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/certificateMessages.ts';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/snapshotSchedule.ts';
@@ -10,7 +10,8 @@ import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { inputToPngDataUrl } from '../services/runImages.ts';
 import type { RunSpec } from '../services/runService.ts';
 import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
-import { RunCertificates } from './runCertificate.ts';
+import { certificateStopReason, RunCertificates } from './runCertificate.ts';
+import { endRun, type RunEndContext } from './runEnd.ts';
 
 interface Live {
   handle: JobHandle;
@@ -63,12 +64,12 @@ export class RunExecutor {
   async execute(run: RunToExecute): Promise<void> {
     const artifacts = await this.ctx.storage.models.getArtifacts(run.modelId);
     if (!artifacts) {
-      const failed = await this.ctx.storage.runs.finish(run.id, {
-        status: 'FAILED',
-        error: 'its model was deleted',
-      });
-      if (failed)
-        this.publish(run.id, { type: 'status', runId: run.id, status: 'FAILED', error: failed.error });
+      await endRun(
+        this.ending,
+        run.id,
+        { status: 'FAILED', error: 'its model was deleted' },
+        certificateStopReason('FAILED'),
+      );
       return;
     }
     const spec = run.spec as unknown as RunSpec;
@@ -227,40 +228,40 @@ export class RunExecutor {
     }
     await this.persist(runId, live);
     const result = live.finalResult;
-    let run: Run | null;
+    let outcome: RunOutcome;
     if (!error && result) {
       const best = this.certificates.bestOf(runId, result);
-      await this.certificates.settle(runId, 'SUCCEEDED');
-      run = await this.stored(`run ${runId}: recording its outcome`, () =>
-        this.ctx.storage.runs.finish(runId, {
-          status: 'SUCCEEDED',
-          value: best.value,
-          violation: best.violation,
-          outputs: best.outputs,
-          bestInput: best.input,
-          finalInput: live.lastInput ?? result.input,
-          timings: {
-            seconds: live.seconds ?? result.seconds,
-            optimizeSeconds: result.seconds,
-            steps: result.steps,
-            restarts: result.restarts,
-          },
-        }),
-      );
+      outcome = {
+        status: 'SUCCEEDED',
+        value: best.value,
+        violation: best.violation,
+        outputs: best.outputs,
+        bestInput: best.input,
+        finalInput: live.lastInput ?? result.input,
+        timings: {
+          seconds: live.seconds ?? result.seconds,
+          optimizeSeconds: result.seconds,
+          steps: result.steps,
+          restarts: result.restarts,
+        },
+      };
     } else {
       const cancelled = error instanceof JobFailedError && error.errorName === 'CancelledError';
-      const reason = describeFailure(error, this.ctx.config.log, runId);
-      await this.certificates.settle(runId, cancelled ? 'CANCELLED' : 'FAILED');
-      run = await this.stored(`run ${runId}: recording its outcome`, () =>
-        this.ctx.storage.runs.finish(runId, {
-          status: cancelled ? 'CANCELLED' : 'FAILED',
-          error: cancelled ? null : reason,
-          ...(live.lastInput ? { finalInput: live.lastInput } : {}),
-        }),
-      );
+      outcome = {
+        status: cancelled ? 'CANCELLED' : 'FAILED',
+        error: cancelled ? null : describeFailure(error, this.ctx.config.log, runId),
+        ...(live.lastInput ? { finalInput: live.lastInput } : {}),
+      };
     }
-    this.live.delete(runId);
-    if (run) this.publish(runId, { type: 'status', runId, status: run.status, error: run.error });
+    // A certificate followed here ends with its last bound; one never started (a run cancelled while it
+    // waited) is stopped by endRun. Either way endRun publishes its final word, then the run's status.
+    await this.certificates.settle(runId, outcome.status);
+    try {
+      await endRun(this.ending, runId, outcome, certificateStopReason(outcome.status));
+    } finally {
+      // Only now: until its row is final, a duplicate of its queue job must find it executing here.
+      this.live.delete(runId);
+    }
   }
 
   /** Storage writes of a run wait out a database outage (its steps and outcome are not lost). */
@@ -270,6 +271,15 @@ export class RunExecutor {
 
   private publish(runId: string, event: RunEvent): void {
     this.ctx.bus.publish('run', runId, event);
+  }
+
+  private get ending(): RunEndContext {
+    return {
+      storage: this.ctx.storage,
+      bus: this.ctx.bus,
+      log: this.ctx.config.log,
+      stored: (what, write) => this.stored(what, write),
+    };
   }
 }
 

@@ -6,7 +6,8 @@ import type { CertifyRequest } from '../jobs/certificateMessages.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import type { SerializableOptimizeOptions, SnapshotPolicy } from '../jobs/jobMessages.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
-import { RunCertificates } from '../runs/runCertificate.ts';
+import { certificateStopReason, RunCertificates } from '../runs/runCertificate.ts';
+import { endRun, publishRunEnd, type RunEndContext } from '../runs/runEnd.ts';
 
 /** What a run request becomes once validated: the core's options plus how to draw its input. */
 export interface RunSpec {
@@ -72,13 +73,11 @@ export class RunService {
     }
     if (!run || isFinal(run.status)) return;
     // Not started anywhere yet, or its executor is gone: recorded here.
-    const finished = await this.storage.runs.finish(runId, { status: 'CANCELLED' });
-    if (!finished) return;
-    await this.storage.runCertificates.stopUnfinished(
-      [runId],
-      'the run was cancelled before its certificate',
-    );
-    this.bus.publish('run', runId, { type: 'status', runId, status: 'CANCELLED', error: null });
+    await endRun(this.ending, runId, { status: 'CANCELLED' }, certificateStopReason('CANCELLED'));
+  }
+
+  private get ending(): RunEndContext {
+    return { storage: this.storage, bus: this.bus, log: this.config.log };
   }
 
   /** Flushes buffered steps so a late joiner reading storage sees everything published so far. */
@@ -91,11 +90,11 @@ export class RunService {
    * cannot resume and become INTERRUPTED; runs still QUEUED are dispatched again.
    */
   async recover(): Promise<string[]> {
-    const interrupted = await this.storage.runs.interruptRunning({
-      error: 'the server restarted while the run was active',
-    });
+    const error = 'the server restarted while the run was active';
+    const interrupted = await this.storage.runs.interruptRunning({ error });
     // Their certificates keep the bound reached so far (it still holds) and say why they stopped.
     await this.storage.runCertificates.stopUnfinished(interrupted, 'the server restarted while certifying');
+    for (const id of interrupted) await publishRunEnd(this.ending, { id, status: 'INTERRUPTED', error });
     await this.resubmitQueued();
     return interrupted;
   }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fashionMnistClassNames } from '@argmax/core/data/fashionMnist';
 import { describeModel } from '@argmax/core/models/describeModel';
 import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
+import { ConflictError } from '@argmax/db/errors';
 import type { Storage } from '@argmax/db/storage';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 
@@ -16,7 +17,11 @@ export const defaultSeedModelDir = join(
   'fashion-mnist-mlp',
 );
 
-/** Makes the built-in seed model available to every team; returns its id. */
+/**
+ * Makes the built-in seed model available to every team; returns its id. Safe when several servers start
+ * on a fresh database at once: the one whose insert loses (the name is unique among built-ins) uses the
+ * winner's row, which holds the same committed files.
+ */
 export async function ensureSeedModel(
   storage: Storage,
   seedDir: string,
@@ -44,6 +49,10 @@ export async function ensureSeedModel(
     });
     log(`seed model ready: ${SEED_MODEL_NAME} (${description.parameterCount} parameters)`);
     return created.id;
+  } catch (error) {
+    const winner = error instanceof ConflictError ? await storage.models.findBuiltin(SEED_MODEL_NAME) : null;
+    if (winner === null) throw error;
+    return winner.id;
   } finally {
     model.dispose();
   }
