@@ -14,7 +14,7 @@ import { loadDataset } from '@argmax/core/data/loadDataset';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
 import { runOptimization } from '@argmax/core/optimize/optimize';
-import type { ConstraintSpec } from '@argmax/core/optimize/types';
+import type { ConstraintSpec } from '@argmax/core/spec/types';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const seedModel = fileURLToPath(

@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { extractDenseRelu } from '@argmax/core/network/denseRelu';
 import { runOptimization } from '@argmax/core/optimize/optimize';
-import type { ObjectiveSpec } from '@argmax/core/optimize/types';
 import { linearDomain } from '@argmax/core/polish/linearDomain';
 import { compilePiecewiseLinear } from '@argmax/core/polish/piecewiseLinearObjective';
 import { randomReluMlp } from '@argmax/core/polish/randomReluMlp';
 import { maximizeExactly } from '@argmax/core/polish/reluMilp';
+import type { ObjectiveSpec } from '@argmax/core/spec/types';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const fixture = fileURLToPath(

@@ -1,5 +1,5 @@
 import type { LayerGraph } from '../network/layerGraph.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 
 /** `weight · (logit[index] − max_{j≠index} logit[j])`. */
 export interface MarginTerm {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { logitsAt } from '../network/layerGraph.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { evaluateBound, initialParameters } from './boundOptimizer.ts';
 import { certifyGraph } from './certify.ts';
 import { addSlopeLine, slopeLine, slopeRow } from './inputSlopes.ts';

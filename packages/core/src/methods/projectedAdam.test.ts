@@ -4,7 +4,7 @@ import { initBackend } from '../backend/initBackend.ts';
 import { evaluateObjective } from '../optimize/evaluateObjective.ts';
 import { runOptimization } from '../optimize/optimize.ts';
 import { loadTestModel, testModelPaths } from '../optimize/testModels.ts';
-import type { OptimizeOptions, StepEvent } from '../optimize/types.ts';
+import type { OptimizeOptions, StepEvent } from '../spec/types.ts';
 import { seededRandom } from './random.ts';
 
 beforeAll(async () => {

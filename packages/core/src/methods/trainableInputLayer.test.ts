@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { runOptimization } from '../optimize/optimize.ts';
 import { loadTestModel, testModelPaths } from '../optimize/testModels.ts';
-import type { StepEvent } from '../optimize/types.ts';
+import type { StepEvent } from '../spec/types.ts';
 
 beforeAll(async () => {
   await initBackend(undefined, () => {});

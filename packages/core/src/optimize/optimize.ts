@@ -11,9 +11,6 @@ import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
 import { prewarmSolver } from '../polish/highsWorkerClient.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
-import { evaluateInputs } from './evaluateInputs.ts';
-import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
-import { resolveOptions } from './resolveOptions.ts';
 import type {
   MethodName,
   OptimizationEvent,
@@ -21,7 +18,10 @@ import type {
   OptimizeOptions,
   StartResult,
   StepEvent,
-} from './types.ts';
+} from '../spec/types.ts';
+import { evaluateInputs } from './evaluateInputs.ts';
+import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
+import { resolveOptions } from './resolveOptions.ts';
 
 const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
   'projected-adam': projectedAdam,

@@ -1,5 +1,5 @@
 import { type DenseReluNetwork, forwardDenseRelu } from '../network/denseRelu.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 
 /** `weight` times one output of op `node` (-1: the input itself). Affine in x over an activation region. */
 export interface AffineTerm {

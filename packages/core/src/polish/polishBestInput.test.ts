@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { extractDenseRelu } from '../network/denseRelu.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { linearDomain } from './linearDomain.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { polishBestInput } from './polishBestInput.ts';

@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
 import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from './linearDomain.ts';
 import {
   compilePiecewiseLinear,

@@ -2,7 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseRelu.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 import { linearDomain } from './linearDomain.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { randomReluMlp } from './randomReluMlp.ts';

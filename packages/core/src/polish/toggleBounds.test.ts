@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { extractDenseRelu } from '../network/denseRelu.ts';
-import type { ConstraintSpec } from '../optimize/types.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
 import { linearDomain } from './linearDomain.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { randomReluMlp } from './randomReluMlp.ts';
