@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { certifyGraph } from '@argmax/core/certify/certify';
-import { runHighs } from '@argmax/core/certify/highsSolve';
 import { intervalBounds } from '@argmax/core/certify/intervalBounds';
 import {
   compileLogitObjective,
@@ -11,6 +10,7 @@ import { buildNetworkMilp } from '@argmax/core/certify/networkMilp';
 import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
 import type { Certificate } from '@argmax/core/certify/types';
 import { loadDataset } from '@argmax/core/data/loadDataset';
+import { runHighs } from '@argmax/core/lp/highsSolve';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
 import { runOptimization } from '@argmax/core/optimize/optimize';

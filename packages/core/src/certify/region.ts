@@ -1,4 +1,4 @@
-import { type LinearRow, linearDomain } from '../polish/linearDomain.ts';
+import { type LinearRow, linearDomain } from '../lp/linearDomain.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
 
 /**

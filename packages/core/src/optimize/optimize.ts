@@ -3,13 +3,13 @@ import { initBackend } from '../backend/initBackend.ts';
 import { buildFeasibleSet, type FeasibleSet } from '../constraints/feasibleSet.ts';
 import { quantizeInput, roundings } from '../constraints/quantize.ts';
 import { assertFinite, CancelledError } from '../errors.ts';
+import { prewarmSolver } from '../lp/highsWorkerClient.ts';
 import type { MethodContext, MethodOutcome, MethodRun } from '../methods/methodContext.ts';
 import { normalizedGradientAscent } from '../methods/normalizedGradientAscent.ts';
 import { projectedAdam } from '../methods/projectedAdam.ts';
 import { trainableInputLayer } from '../methods/trainableInputLayer.ts';
 import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
-import { prewarmSolver } from '../polish/highsWorkerClient.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
 import type {
   MethodName,

@@ -1,8 +1,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
+import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
-import { clipToDomain, type LinearDomain, linearDomain } from './linearDomain.ts';
 import {
   compilePiecewiseLinear,
   evaluatePiecewiseLinear,
@@ -13,7 +14,6 @@ import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
 import { buildReluMilp } from './reluMilp.ts';
 import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
-import { solveLp } from './solveLp.ts';
 
 /**
  * One ReLU layer with more first-layer weights than this skips the MILP search after the single-layer

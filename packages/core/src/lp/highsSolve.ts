@@ -1,6 +1,6 @@
-import { createMaximizeModel } from '../polish/highsModel.mjs';
-import type { LinearProgram } from '../polish/regionLp.ts';
-import { loadHighs } from '../polish/solveLp.ts';
+import { createMaximizeModel } from './highsModel.mjs';
+import type { LinearProgram } from './linearProgram.ts';
+import { loadHighs } from './solveLp.ts';
 
 export interface HighsProgress {
   /** Best proven bound on the maximum (MILP dual bound). */

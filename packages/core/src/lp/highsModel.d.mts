@@ -1,5 +1,5 @@
 import type { Highs } from 'highs';
-import type { LinearProgram } from './regionLp.ts';
+import type { LinearProgram } from './linearProgram.ts';
 
 export declare function createMaximizeModel(
   highs: Highs,

@@ -1,6 +1,6 @@
 import highsModule, { type Highs } from 'highs';
 import { solveInWorker } from './highsWorkerClient.ts';
-import type { LinearProgram } from './regionLp.ts';
+import type { LinearProgram, LpSolution } from './linearProgram.ts';
 
 // TypeScript reads highs' CommonJS typings (the loader under `.default`); Node loads its ESM build,
 // whose default export is the loader itself. Accept either.
@@ -13,17 +13,6 @@ let highs: Promise<Highs> | undefined;
 export function loadHighs(): Promise<Highs> {
   highs ??= highsLoader();
   return highs;
-}
-
-export interface LpSolution {
-  status: 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'failed';
-  /** Column values (meaningful for 'optimal', and for 'time-limit' when `feasible`). */
-  x: Float64Array;
-  /** Whether `x` is a feasible point (a MILP stopped by its time limit may still have one). */
-  feasible: boolean;
-  rowValue: Float64Array;
-  rowDual: Float64Array;
-  objective: number;
 }
 
 export interface SolveOptions {
