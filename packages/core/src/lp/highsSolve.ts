@@ -1,6 +1,19 @@
-import { createMaximizeModel } from './highsModel.mjs';
-import type { LinearProgram } from './linearProgram.ts';
-import { loadHighs } from './solveLp.ts';
+import highsModule, { type Highs } from 'highs';
+import { runMaximize } from './highsRun.mjs';
+import { integralityOf, type LinearProgram } from './linearProgram.ts';
+
+// TypeScript reads highs' CommonJS typings (the loader under `.default`); Node loads its ESM build,
+// whose default export is the loader itself. Accept either.
+const highsLoader = ((highsModule as { default?: unknown }).default ??
+  highsModule) as typeof highsModule.default;
+
+let highs: Promise<Highs> | undefined;
+
+/** HiGHS compiled to WebAssembly, loaded once per process (compiling the module costs ~100 ms). */
+function loadHighs(): Promise<Highs> {
+  highs ??= highsLoader();
+  return highs;
+}
 
 export interface HighsProgress {
   /** Best proven bound on the maximum (MILP dual bound). */
@@ -45,82 +58,70 @@ export async function runHighs(lp: LinearProgram, options: HighsRunOptions): Pro
   const started = performance.now();
   const highs = await loadHighs();
   const isMip = (options.integers?.length ?? 0) > 0;
-  const integrality = isMip ? new Int32Array(lp.numCols) : undefined;
-  if (integrality) for (const i of Array.from(options.integers!)) integrality[i] = 1;
-  const model = createMaximizeModel(highs, lp, integrality);
   let bound = Number.POSITIVE_INFINITY;
   let incumbent = Number.NEGATIVE_INFINITY;
-  try {
-    const seconds = Math.max(1e-3, (options.deadline - performance.now()) / 1000);
-    model.options.set({
-      output_flag: false,
-      time_limit: seconds,
-      presolve: options.presolve ? 'on' : 'off',
-      ...(options.mipRelGap !== undefined ? { mip_rel_gap: options.mipRelGap } : {}),
-    });
-    if (options.start && isMip) model.setSolution({ colValue: options.start });
-    const types = highs.constants.callbackType;
-    const report = (data: { mip_dual_bound?: number; mip_primal_bound?: number }) => {
-      const b = data.mip_dual_bound;
-      const v = data.mip_primal_bound;
-      if (typeof v === 'number' && Number.isFinite(v)) incumbent = Math.max(incumbent, v);
-      if (typeof b === 'number' && Number.isFinite(b) && b < bound) {
-        bound = b;
-        options.onProgress?.({ bound, incumbent, seconds: (performance.now() - started) / 1000 });
-      }
-    };
-    const stop = () => options.shouldStop?.() === true || performance.now() > options.deadline;
-    const { modelStatus } = model.run(
-      isMip
-        ? {
-            [types.mipInterrupt]: (event) => {
-              report(event.data);
-              if (stop()) event.interrupt();
-              return undefined;
-            },
-            [types.mipImprovingSolution]: (event) => {
-              report(event.data);
-              return undefined;
-            },
-          }
-        : {
-            [types.simplexInterrupt]: (event) => {
-              if (stop()) event.interrupt();
-              return undefined;
-            },
+  const types = highs.constants.callbackType;
+  const report = (data: { mip_dual_bound?: number; mip_primal_bound?: number }) => {
+    const b = data.mip_dual_bound;
+    const v = data.mip_primal_bound;
+    if (typeof v === 'number' && Number.isFinite(v)) incumbent = Math.max(incumbent, v);
+    if (typeof b === 'number' && Number.isFinite(b) && b < bound) {
+      bound = b;
+      options.onProgress?.({ bound, incumbent, seconds: (performance.now() - started) / 1000 });
+    }
+  };
+  const stop = () => options.shouldStop?.() === true || performance.now() > options.deadline;
+  const run = runMaximize(
+    highs,
+    lp,
+    {
+      integrality: isMip ? integralityOf(lp.numCols, options.integers!) : undefined,
+      timeLimitSeconds: Math.max(1e-3, (options.deadline - performance.now()) / 1000),
+      presolve: options.presolve === true,
+      mipRelGap: options.mipRelGap,
+      start: isMip ? options.start : undefined,
+    },
+    isMip
+      ? {
+          [types.mipInterrupt]: (event) => {
+            report(event.data);
+            if (stop()) event.interrupt();
+            return undefined;
           },
-    );
-    const codes = highs.constants.modelStatus;
-    const solution = model.getSolution();
-    const feasible = model.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
-    const objective = feasible ? model.getObjectiveValue() : Number.NEGATIVE_INFINITY;
-    const elapsed = (performance.now() - started) / 1000;
-    if (modelStatus === codes.optimal) {
-      const dual = isMip ? Number(model.info.get('mip_dual_bound')) : objective;
-      return {
-        status: 'optimal',
-        bound: Number.isFinite(dual) ? Math.max(dual, objective) : objective,
-        objective,
-        x: solution.colValue,
-        seconds: elapsed,
-      };
-    }
-    if (modelStatus === codes.infeasible) {
-      return { status: 'infeasible', bound: Number.NEGATIVE_INFINITY, objective, seconds: elapsed };
-    }
-    if (isMip) {
-      const dual = Number(model.info.get('mip_dual_bound'));
-      if (Number.isFinite(dual)) bound = Math.min(bound, dual);
-    }
-    const stopped = modelStatus === codes.timeLimit || modelStatus === codes.interrupted;
+          [types.mipImprovingSolution]: (event) => {
+            report(event.data);
+            return undefined;
+          },
+        }
+      : {
+          [types.simplexInterrupt]: (event) => {
+            if (stop()) event.interrupt();
+            return undefined;
+          },
+        },
+  );
+  const objective = run.feasible ? run.objective : Number.NEGATIVE_INFINITY;
+  const elapsed = (performance.now() - started) / 1000;
+  if (run.status === 'optimal') {
+    const dual = isMip ? run.mipDualBound : objective;
     return {
-      status: stopped ? 'stopped' : 'failed',
-      bound: isMip ? bound : Number.POSITIVE_INFINITY,
+      status: 'optimal',
+      bound: Number.isFinite(dual) ? Math.max(dual, objective) : objective,
       objective,
-      ...(feasible ? { x: solution.colValue } : {}),
+      x: run.x,
       seconds: elapsed,
     };
-  } finally {
-    model.dispose();
   }
+  if (run.status === 'infeasible') {
+    return { status: 'infeasible', bound: Number.NEGATIVE_INFINITY, objective, seconds: elapsed };
+  }
+  if (isMip && Number.isFinite(run.mipDualBound)) bound = Math.min(bound, run.mipDualBound);
+  const stopped = run.status === 'time-limit' || run.status === 'interrupted';
+  return {
+    status: stopped ? 'stopped' : 'failed',
+    bound: isMip ? bound : Number.POSITIVE_INFINITY,
+    objective,
+    ...(run.feasible ? { x: run.x } : {}),
+    seconds: elapsed,
+  };
 }

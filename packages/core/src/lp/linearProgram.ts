@@ -82,3 +82,10 @@ export function packRows(
     values: Float64Array.from(rows.values),
   };
 }
+
+/** HiGHS's integrality vector: 1 for the columns listed in `integers`, 0 for the rest. */
+export function integralityOf(numCols: number, integers: ArrayLike<number>): Int32Array {
+  const integrality = new Int32Array(numCols);
+  for (const i of Array.from(integers)) integrality[i] = 1;
+  return integrality;
+}

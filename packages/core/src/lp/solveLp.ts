@@ -1,19 +1,5 @@
-import highsModule, { type Highs } from 'highs';
 import { solveInWorker } from './highsWorkerClient.ts';
-import type { LinearProgram, LpSolution } from './linearProgram.ts';
-
-// TypeScript reads highs' CommonJS typings (the loader under `.default`); Node loads its ESM build,
-// whose default export is the loader itself. Accept either.
-const highsLoader = ((highsModule as { default?: unknown }).default ??
-  highsModule) as typeof highsModule.default;
-
-let highs: Promise<Highs> | undefined;
-
-/** HiGHS compiled to WebAssembly, loaded once per process (compiling the module costs ~100 ms). */
-export function loadHighs(): Promise<Highs> {
-  highs ??= highsLoader();
-  return highs;
-}
+import { integralityOf, type LinearProgram, type LpSolution } from './linearProgram.ts';
 
 export interface SolveOptions {
   timeLimitSeconds?: number;
@@ -36,11 +22,7 @@ export interface SolveOptions {
  * shortly after it is stopped, and reported as 'time-limit' with no feasible point.
  */
 export function solveLp(lp: LinearProgram, options: SolveOptions = {}): Promise<LpSolution> {
-  let integrality: Int32Array | undefined;
-  if (options.integers) {
-    integrality = new Int32Array(lp.numCols);
-    for (const i of Array.from(options.integers)) integrality[i] = 1;
-  }
+  const integrality = options.integers ? integralityOf(lp.numCols, options.integers) : undefined;
   const limit = options.timeLimitSeconds;
   return solveInWorker(lp, {
     ...(limit !== undefined && Number.isFinite(limit) ? { timeLimitSeconds: Math.max(limit, 1e-3) } : {}),
