@@ -4,9 +4,9 @@ import { loadModel } from '@argmax/core/models/loadModel';
 import { extractDenseRelu } from '@argmax/core/network/denseRelu';
 import { runOptimization } from '@argmax/core/optimize/optimize';
 import { compilePiecewiseLinear } from '@argmax/core/polish/piecewiseLinearObjective';
-import { randomReluMlp } from '@argmax/core/polish/randomReluMlp';
 import { maximizeExactly } from '@argmax/core/polish/reluMilp';
 import type { ObjectiveSpec } from '@argmax/core/spec/types';
+import { randomReluMlp } from '@argmax/core/testing/randomReluMlp';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const fixture = fileURLToPath(

@@ -5,10 +5,10 @@ import { initBackend } from '../backend/initBackend.ts';
 import { EmptyFeasibleSetError } from '../constraints/emptyFeasibleSet.ts';
 import { CancelledError, InvalidArgumentError, NonFiniteError } from '../errors.ts';
 import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from '../spec/types.ts';
+import { loadTestModel, testModelPaths } from '../testing/testModels.ts';
 import { evaluateObjective } from './evaluateObjective.ts';
 import { optimize, runOptimization } from './optimize.ts';
 import { defaultSnapshot } from './resolveOptions.ts';
-import { loadTestModel, testModelPaths } from './testModels.ts';
 
 const fixture = testModelPaths[0]!.path;
 let model: tfl.LayersModel;

@@ -5,8 +5,8 @@ import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseRelu.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { randomReluMlp } from './randomReluMlp.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 
 beforeAll(async () => {

@@ -4,8 +4,8 @@ import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { extractDenseRelu } from '../network/denseRelu.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { randomReluMlp } from './randomReluMlp.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { toggleBounds } from './toggleBounds.ts';
 

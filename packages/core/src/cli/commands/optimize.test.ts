@@ -13,8 +13,8 @@ import { linearDomain } from '../../lp/linearDomain.ts';
 import { saveModel } from '../../models/saveModel.ts';
 import { extractDenseRelu } from '../../network/denseRelu.ts';
 import { compilePiecewiseLinear } from '../../polish/piecewiseLinearObjective.ts';
-import { randomReluMlp } from '../../polish/randomReluMlp.ts';
 import { maximizeExactly } from '../../polish/reluMilp.ts';
+import { randomReluMlp } from '../../testing/randomReluMlp.ts';
 import type { CliIo } from '../command.ts';
 import { optimizeCommand } from './optimize.ts';
 
