@@ -3,11 +3,11 @@ import { InvalidArgumentError } from '../errors.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
+import { largestOther } from '../objectives/marginTerm.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import {
   compilePiecewiseLinear,
   evaluatePiecewiseLinear,
-  largestOther,
   type PiecewiseLinearObjective,
 } from './piecewiseLinearObjective.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';

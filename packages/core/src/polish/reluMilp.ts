@@ -2,7 +2,8 @@ import type { LinearDomain } from '../lp/linearDomain.ts';
 import type { LinearProgram } from '../lp/linearProgram.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, forwardDenseRelu } from '../network/denseRelu.ts';
-import { largestOther, nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import { largestOther } from '../objectives/marginTerm.ts';
+import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
 import type { ActivationPattern } from './regionLp.ts';
 
 export interface ReluMilp {
