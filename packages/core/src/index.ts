@@ -33,6 +33,7 @@ export { loadModel } from './models/loadModel.ts';
 export { type ModelBytes, memoryLoadHandler, memorySaveHandler } from './models/memoryIo.ts';
 export { buildSeedMlp } from './models/seedMlp.ts';
 export { buildSmallCnn } from './models/smallCnn.ts';
+export { jointInputShape } from './network/jointInputShape.ts';
 export { evaluateObjective } from './optimize/evaluateObjective.ts';
 export { optimize, runOptimization } from './optimize/optimize.ts';
 export { methodDefaults, methodNames } from './optimize/resolveOptions.ts';
