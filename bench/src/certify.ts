@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { certifyGraph } from '@argmax/core/certify/certify';
-import { runHighs } from '@argmax/core/certify/highsSolve';
 import { intervalBounds } from '@argmax/core/certify/intervalBounds';
 import {
   compileLogitObjective,
@@ -11,10 +10,11 @@ import { buildNetworkMilp } from '@argmax/core/certify/networkMilp';
 import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
 import type { Certificate } from '@argmax/core/certify/types';
 import { loadDataset } from '@argmax/core/data/loadDataset';
+import { runHighs } from '@argmax/core/lp/highsSolve';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
 import { runOptimization } from '@argmax/core/optimize/optimize';
-import type { ConstraintSpec } from '@argmax/core/optimize/types';
+import type { ConstraintSpec } from '@argmax/core/spec/types';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const seedModel = fileURLToPath(

@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { linearDomain } from '@argmax/core/lp/linearDomain';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { extractDenseRelu } from '@argmax/core/network/denseRelu';
 import { runOptimization } from '@argmax/core/optimize/optimize';
-import type { ObjectiveSpec } from '@argmax/core/optimize/types';
-import { linearDomain } from '@argmax/core/polish/linearDomain';
 import { compilePiecewiseLinear } from '@argmax/core/polish/piecewiseLinearObjective';
-import { randomReluMlp } from '@argmax/core/polish/randomReluMlp';
 import { maximizeExactly } from '@argmax/core/polish/reluMilp';
+import type { ObjectiveSpec } from '@argmax/core/spec/types';
+import { randomReluMlp } from '@argmax/core/testing/randomReluMlp';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const fixture = fileURLToPath(

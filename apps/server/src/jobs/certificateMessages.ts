@@ -1,4 +1,4 @@
-import type { ModelOutputs } from '@argmax/core/optimize/types';
+import type { ModelOutputs } from '@argmax/core/spec/types';
 
 /** What an optimisation job asks of its certificate. */
 export interface CertifyRequest {

@@ -7,7 +7,7 @@ import { feasibleWithin } from '@argmax/core/certify/region';
 import { buildFeasibleSet } from '@argmax/core/constraints/feasibleSet';
 import { CancelledError } from '@argmax/core/errors';
 import { evaluateObjective } from '@argmax/core/optimize/evaluateObjective';
-import type { OptimizationResult } from '@argmax/core/optimize/types';
+import type { OptimizationResult } from '@argmax/core/spec/types';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CertificateMessage, CertificateResultMessage } from './certificateMessages.ts';
 import type { OptimizeJob } from './jobMessages.ts';

@@ -1,4 +1,4 @@
-import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/optimize/types';
+import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/spec/types';
 import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
 
 /** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */

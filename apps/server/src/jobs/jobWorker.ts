@@ -8,7 +8,7 @@ import { initBackend } from '@argmax/core/backend/initBackend';
 import { ArgmaxError } from '@argmax/core/errors';
 import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
 import { optimize } from '@argmax/core/optimize/optimize';
-import type { OptimizationResult } from '@argmax/core/optimize/types';
+import type { OptimizationResult } from '@argmax/core/spec/types';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { PUBLISH_INTERVAL_MS } from '../runs/liveFrameRate.ts';

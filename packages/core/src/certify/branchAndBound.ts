@@ -1,3 +1,4 @@
+import { runHighs } from '../lp/highsSolve.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import {
   type BoundParameters,
@@ -6,7 +7,6 @@ import {
   initialParameters,
   optimizeBound,
 } from './boundOptimizer.ts';
-import { runHighs } from './highsSolve.ts';
 import { cloneBounds, type NodeBounds, tightenFrom } from './intervalBounds.ts';
 import type { ConcaveCase } from './logitObjective.ts';
 import { buildNetworkMilp, objectiveAwareUnits } from './networkMilp.ts';

@@ -5,10 +5,10 @@ import { initBackend } from '../backend/initBackend.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { seededRandom } from '../methods/random.ts';
 import { extractLayerGraph, logitsAt } from '../network/layerGraph.ts';
-import type { ConstraintSpec } from '../optimize/types.ts';
-import { randomReluMlp } from '../polish/randomReluMlp.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
+import { randomGraph } from '../testing/testNetworks.ts';
 import { certify, certifyGraph } from './certify.ts';
-import { randomGraph } from './testNetworks.ts';
 import type { Certificate, CertifyProgress, CertifyResult } from './types.ts';
 
 const models: tfl.LayersModel[] = [];

@@ -1,11 +1,11 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
+import { runHighs } from '../lp/highsSolve.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
 import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { initialParameters, optimizeBound } from './boundOptimizer.ts';
 import { branchAndBound, padLp } from './branchAndBound.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { runHighs } from './highsSolve.ts';
 import { intervalBounds, type NodeBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
 import {

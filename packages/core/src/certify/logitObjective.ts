@@ -1,11 +1,6 @@
 import type { LayerGraph } from '../network/layerGraph.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
-
-/** `weight · (logit[index] − max_{j≠index} logit[j])`. */
-export interface MarginTerm {
-  weight: number;
-  index: number;
-}
+import { type MarginTerm, marginValue } from '../objectives/marginTerm.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 
 /** An objective built from the logits: a weighted sum of logits plus weighted margins. */
 export interface LogitObjective {
@@ -132,10 +127,6 @@ export function concaveCases(objective: LogitObjective): ConcaveCase[] {
 export function evaluateLogitObjective(objective: LogitObjective, logits: ArrayLike<number>): number {
   let value = 0;
   for (let i = 0; i < objective.linear.length; i++) value += objective.linear[i]! * logits[i]!;
-  for (const m of objective.margins) {
-    let other = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < logits.length; j++) if (j !== m.index) other = Math.max(other, logits[j]!);
-    value += m.weight * (logits[m.index]! - other);
-  }
+  for (const m of objective.margins) value += marginValue(m, logits);
   return value;
 }

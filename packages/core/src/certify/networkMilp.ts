@@ -1,5 +1,5 @@
+import type { LinearProgram } from '../lp/linearProgram.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
-import type { LinearProgram } from '../polish/regionLp.ts';
 import type { NodeBounds } from './intervalBounds.ts';
 import type { ConcaveCase } from './logitObjective.ts';
 import type { CertifyRegion } from './region.ts';

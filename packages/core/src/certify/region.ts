@@ -1,5 +1,5 @@
-import type { ConstraintSpec } from '../optimize/types.ts';
-import { type LinearRow, linearDomain } from '../polish/linearDomain.ts';
+import { type LinearRow, linearDomain } from '../lp/linearDomain.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
 
 /**
  * The input region bounds are computed over: per-input bounds (box ∩ L∞ ball ∩ mask) and linear rows.

@@ -1,5 +1,5 @@
+import { runHighs } from '../lp/highsSolve.ts';
 import { forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
-import { runHighs } from './highsSolve.ts';
 import type { NodeBounds } from './intervalBounds.ts';
 import type { ConcaveCase } from './logitObjective.ts';
 import { buildNetworkMilp } from './networkMilp.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { logitsAt } from '../network/layerGraph.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { randomGraph, sampledMaximum } from '../testing/testNetworks.ts';
 import { evaluateBound, initialParameters } from './boundOptimizer.ts';
 import { certifyGraph } from './certify.ts';
 import { addSlopeLine, slopeLine, slopeRow } from './inputSlopes.ts';
@@ -14,7 +15,6 @@ import {
   type LogitObjective,
 } from './logitObjective.ts';
 import { type CertifyRegion, certifyRegion } from './region.ts';
-import { randomGraph, sampledMaximum } from './testNetworks.ts';
 import type { Certificate } from './types.ts';
 
 /** A varied problem per seed: region kind, objective kind and network shape all rotate. */

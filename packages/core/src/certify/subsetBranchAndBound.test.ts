@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { logitsAt } from '../network/layerGraph.ts';
 import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
+import { randomGraph } from '../testing/testNetworks.ts';
 import { certifyGraph } from './certify.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
 import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
 import { dualEvaluator, initialTheta, optimizeDual, subsetProblem } from './subsetDual.ts';
-import { randomGraph } from './testNetworks.ts';
 
 function formOf(seed: number, inputs: number, hidden: number, index = seed % 3) {
   const graph = randomGraph({ inputs, hidden: [hidden], outputs: 3, seed });

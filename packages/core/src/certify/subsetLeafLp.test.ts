@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
+import { randomGraph } from '../testing/testNetworks.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
 import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { subsetProblem } from './subsetDual.ts';
 import { solveLeafLp } from './subsetLeafLp.ts';
-import { randomGraph } from './testNetworks.ts';
 
 describe('subset search leaves', () => {
   it('are solved exactly: the bound is sound on a grid and met by the LP optimum (60 leaves)', async () => {

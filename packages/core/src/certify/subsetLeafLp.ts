@@ -1,5 +1,5 @@
-import { emptyRows, packRows, pushUnitRow } from '../polish/regionLp.ts';
-import { solveLp } from '../polish/solveLp.ts';
+import { emptyRows, packRows, pushUnitRow } from '../lp/linearProgram.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { dualEvaluator, type SubsetNodeState, type SubsetProblem } from './subsetDual.ts';
 
 export interface LeafSolution {

@@ -1,4 +1,4 @@
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 
 /**
  * What produced the upper bound: interval bound propagation, the optimised linear relaxation (α-CROWN),

@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 
 export const targetForms = 'logit:K, prob:K, logprob:K, margin:K or unit:LAYER:INDEX';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { Bound } from '../optimize/types.ts';
+import type { Bound } from '../spec/types.ts';
 import { type InputDescription, scalarOrVector } from './vectors.ts';
 
 export interface Bounds {

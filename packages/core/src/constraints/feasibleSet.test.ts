@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, NonFiniteError } from '../errors.ts';
 import { seededRandom } from '../methods/random.ts';
-import type { ConstraintSpec } from '../optimize/types.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
 import { EmptyFeasibleSetError } from './emptyFeasibleSet.ts';
 import { buildFeasibleSet } from './feasibleSet.ts';
 

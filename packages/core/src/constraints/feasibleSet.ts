@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { ConstraintSpec } from '../optimize/types.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
 import { type Bounds, boxViolation, parseBox } from './box.ts';
 import { dykstra, type Projector } from './dykstra.ts';
 import { EmptyFeasibleSetError } from './emptyFeasibleSet.ts';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { LinearConstraintSpec } from '../optimize/types.ts';
+import type { LinearConstraintSpec } from '../spec/types.ts';
 import type { BoundsLike } from './box.ts';
 import { EmptyFeasibleSetError } from './emptyFeasibleSet.ts';
 import { nonincreasingRoot } from './monotoneRoot.ts';

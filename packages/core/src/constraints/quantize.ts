@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { FeasibleSet } from './feasibleSet.ts';
+import type { Bounds } from './box.ts';
 
 const maxLevels = 2 ** 24;
 
@@ -18,6 +18,13 @@ export function parseQuantize(spec: { levels: number }): { levels: number } {
 export type Rounding = 'nearest' | 'toward-anchor' | 'down' | 'up';
 export const roundings: Rounding[] = ['nearest', 'toward-anchor', 'down', 'up'];
 
+/** What quantising reads of a FeasibleSet: the box the grid spans, the bounds, a feasible anchor. */
+export interface QuantizeGrid {
+  box: Bounds;
+  bounds: Bounds;
+  anchor: ArrayLike<number>;
+}
+
 /**
  * `x` moved onto the grid of `levels` evenly spaced values spanning the box, choosing among the grid
  * values inside the other per-input bounds. Several roundings are offered because rounding to the
@@ -28,7 +35,7 @@ export const roundings: Rounding[] = ['nearest', 'toward-anchor', 'down', 'up'];
  */
 export function quantizeInput(
   x: ArrayLike<number>,
-  set: FeasibleSet,
+  set: QuantizeGrid,
   levels: number,
   rounding: Rounding,
 ): Float32Array {

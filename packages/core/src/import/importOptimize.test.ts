@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { runOptimization } from '../optimize/optimize.ts';
-import type { MethodName } from '../optimize/types.ts';
+import type { MethodName } from '../spec/types.ts';
 import { type ImportedModel, importModel } from './importModel.ts';
 import { fixturesDir } from './testSupport.ts';
 

@@ -1,6 +1,6 @@
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
-import type { RegularizerSpec, StartResult, StepEvent } from '../optimize/types.ts';
+import type { RegularizerSpec, StartResult, StepEvent } from '../spec/types.ts';
 
 /** Validated settings of one run (defaults filled in by optimize/resolveOptions.ts). */
 export interface MethodSettings {

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { optimize, runOptimization } from '../optimize/optimize.ts';
-import { loadTestModel, testModelPaths } from '../optimize/testModels.ts';
-import type { StepEvent } from '../optimize/types.ts';
+import type { StepEvent } from '../spec/types.ts';
+import { loadTestModel, testModelPaths } from '../testing/testModels.ts';
 
 beforeAll(async () => {
   await initBackend(undefined, () => {});

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { evaluateObjective } from '../optimize/evaluateObjective.ts';
 import { runOptimization } from '../optimize/optimize.ts';
-import { loadTestModel, testModelPaths } from '../optimize/testModels.ts';
-import type { OptimizeOptions, StepEvent } from '../optimize/types.ts';
+import type { OptimizeOptions, StepEvent } from '../spec/types.ts';
+import { loadTestModel, testModelPaths } from '../testing/testModels.ts';
 import { seededRandom } from './random.ts';
 
 beforeAll(async () => {

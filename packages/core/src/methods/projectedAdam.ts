@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
-import type { StartResult } from '../optimize/types.ts';
+import type { StartResult } from '../spec/types.ts';
 import { boxClip } from './boxClip.ts';
 import { cooperation } from './cooperate.ts';
 import {

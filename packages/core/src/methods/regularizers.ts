@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RegularizerSpec } from '../optimize/types.ts';
+import type { RegularizerSpec } from '../spec/types.ts';
 import type { ImageShape } from './imageShape.ts';
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import type { HeadTensors } from '../network/modelTaps.ts';
-import type { ModelOutputs, StepEvent } from '../optimize/types.ts';
+import type { ModelOutputs, StepEvent } from '../spec/types.ts';
 
 export interface StepReading {
   event: StepEvent;

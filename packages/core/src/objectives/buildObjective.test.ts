@@ -5,7 +5,7 @@ import { initBackend } from '../backend/initBackend.ts';
 import { InvalidArgumentError, UnsupportedError } from '../errors.ts';
 import { fileLoadHandler } from '../models/fileIo.ts';
 import { type TappedNetwork, tapModel } from '../network/modelTaps.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 import { buildObjective } from './buildObjective.ts';
 
 const fixture = new URL('../../fixtures/models/tfjs-fashion-mnist-mlp/model.json', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.ts';
 import type { HeadTensors, TappedNetwork } from '../network/modelTaps.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 import { channelMean } from './channelMean.ts';
 import { classLogit } from './classLogit.ts';
 import { classProbability } from './classProbability.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 import type { ObjectiveTerm, TermContext } from './objectiveTerm.ts';
 
 /** Σ weightᵢ · objectiveᵢ, e.g. "logit 3 minus half of logit 5"; all terms share one forward pass. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
-import type { ModelOutputs } from './types.ts';
+import type { ModelOutputs } from '../spec/types.ts';
 
 /** Objective and model outputs of each input (flat, model input order), in one batched forward pass. */
 export function evaluateInputs(

@@ -3,8 +3,8 @@ import { initBackend } from '../backend/initBackend.ts';
 import { inputVector } from '../constraints/vectors.ts';
 import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective } from '../objectives/buildObjective.ts';
+import type { ModelOutputs, ObjectiveSpec } from '../spec/types.ts';
 import { evaluateInputs } from './evaluateInputs.ts';
-import type { ModelOutputs, ObjectiveSpec } from './types.ts';
 
 /** The objective and model outputs at given inputs (flat, model input order), e.g. to score a clipped answer. */
 export async function evaluateObjective(

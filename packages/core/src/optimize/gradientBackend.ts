@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { provideConv2dBackpropFilter } from '../backend/conv2dBackpropFilter.ts';
+import { missingBackwardKernels } from '../backend/missingGradientKernels.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
-import { provideConv2dBackpropFilter } from '../training/conv2dBackpropFilter.ts';
-import { missingBackwardKernels } from '../training/missingGradientKernels.ts';
 
 /** What the current backend lacks for each model's input gradient, per backend (models do not change). */
 const missingByModel = new WeakMap<tfl.LayersModel, Map<string, string[]>>();

@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { EmptyFeasibleSetError } from '../constraints/emptyFeasibleSet.ts';
 import { CancelledError, InvalidArgumentError, NonFiniteError } from '../errors.ts';
+import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from '../spec/types.ts';
+import { loadTestModel, testModelPaths } from '../testing/testModels.ts';
 import { evaluateObjective } from './evaluateObjective.ts';
 import { optimize, runOptimization } from './optimize.ts';
 import { defaultSnapshot } from './resolveOptions.ts';
-import { loadTestModel, testModelPaths } from './testModels.ts';
-import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from './types.ts';
 
 const fixture = testModelPaths[0]!.path;
 let model: tfl.LayersModel;

@@ -3,17 +3,14 @@ import { initBackend } from '../backend/initBackend.ts';
 import { buildFeasibleSet, type FeasibleSet } from '../constraints/feasibleSet.ts';
 import { quantizeInput, roundings } from '../constraints/quantize.ts';
 import { assertFinite, CancelledError } from '../errors.ts';
+import { prewarmSolver } from '../lp/highsWorkerClient.ts';
 import type { MethodContext, MethodOutcome, MethodRun } from '../methods/methodContext.ts';
 import { normalizedGradientAscent } from '../methods/normalizedGradientAscent.ts';
 import { projectedAdam } from '../methods/projectedAdam.ts';
 import { trainableInputLayer } from '../methods/trainableInputLayer.ts';
 import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
-import { prewarmSolver } from '../polish/highsWorkerClient.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
-import { evaluateInputs } from './evaluateInputs.ts';
-import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
-import { resolveOptions } from './resolveOptions.ts';
 import type {
   MethodName,
   OptimizationEvent,
@@ -21,7 +18,10 @@ import type {
   OptimizeOptions,
   StartResult,
   StepEvent,
-} from './types.ts';
+} from '../spec/types.ts';
+import { evaluateInputs } from './evaluateInputs.ts';
+import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
+import { resolveOptions } from './resolveOptions.ts';
 
 const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
   'projected-adam': projectedAdam,

@@ -2,7 +2,7 @@ import type { InputDescription } from '../constraints/vectors.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { imageShapeOf, requireImage } from '../methods/imageShape.ts';
 import type { MethodSettings } from '../methods/methodContext.ts';
-import type { MethodName, OptimizeOptions, RegularizerSpec } from './types.ts';
+import type { MethodName, OptimizeOptions, RegularizerSpec } from '../spec/types.ts';
 
 export const methodNames: MethodName[] = [
   'projected-adam',

@@ -1,16 +1,11 @@
 import { type DenseReluNetwork, forwardDenseRelu } from '../network/denseRelu.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
+import { type MarginTerm, marginValue } from '../objectives/marginTerm.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 
 /** `weight` times one output of op `node` (-1: the input itself). Affine in x over an activation region. */
 export interface AffineTerm {
   weight: number;
   node: number;
-  index: number;
-}
-
-/** `weight` times (logit `index` minus the largest other logit): concave for weight > 0. */
-export interface MarginTerm {
-  weight: number;
   index: number;
 }
 
@@ -80,19 +75,10 @@ export function evaluatePiecewiseLinear(
   if (objective.margins.length > 0) {
     const logits = node(network.ops.length - 1);
     for (const term of objective.margins) {
-      value += term.weight * (logits[term.index]! - largestOther(logits, term.index).value);
+      value += marginValue(term, logits);
     }
   }
   return value;
-}
-
-/** The largest entry other than `index` (the runner-up class of a margin). */
-export function largestOther(values: ArrayLike<number>, index: number): { index: number; value: number } {
-  let best = { index: -1, value: Number.NEGATIVE_INFINITY };
-  for (let j = 0; j < values.length; j++) {
-    if (j !== index && values[j]! > best.value) best = { index: j, value: values[j]! };
-  }
-  return best;
 }
 
 export function nodeSize(network: DenseReluNetwork, node: number): number {

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { linearDomain } from '../lp/linearDomain.ts';
 import { extractDenseRelu } from '../network/denseRelu.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
-import { linearDomain } from './linearDomain.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { polishBestInput } from './polishBestInput.ts';
-import { randomReluMlp } from './randomReluMlp.ts';
 import { maximizeExactly } from './reluMilp.ts';
 
 beforeAll(async () => {

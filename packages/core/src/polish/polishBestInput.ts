@@ -1,19 +1,19 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
+import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../optimize/types.ts';
-import { clipToDomain, type LinearDomain, linearDomain } from './linearDomain.ts';
+import { largestOther } from '../objectives/marginTerm.ts';
+import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import {
   compilePiecewiseLinear,
   evaluatePiecewiseLinear,
-  largestOther,
   type PiecewiseLinearObjective,
 } from './piecewiseLinearObjective.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
 import { buildReluMilp } from './reluMilp.ts';
 import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
-import { solveLp } from './solveLp.ts';
 
 /**
  * One ReLU layer with more first-layer weights than this skips the MILP search after the single-layer

@@ -1,24 +1,10 @@
+import type { LinearDomain } from '../lp/linearDomain.ts';
+import { type LinearProgram, packRows } from '../lp/linearProgram.ts';
 import type { DenseReluNetwork } from '../network/denseRelu.ts';
-import type { LinearDomain } from './linearDomain.ts';
 import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
 
 /** One phase per ReLU unit (1 active, 0 inactive), indexed by op; non-ReLU ops have empty arrays. */
 export type ActivationPattern = Uint8Array[];
-
-/** A linear program to maximise, in HiGHS's column/row form with a CSR matrix. */
-export interface LinearProgram {
-  numCols: number;
-  numRows: number;
-  colCost: Float64Array;
-  offset: number;
-  colLower: Float64Array;
-  colUpper: Float64Array;
-  rowLower: Float64Array;
-  rowUpper: Float64Array;
-  starts: Int32Array;
-  indices: Int32Array;
-  values: Float64Array;
-}
 
 export interface RegionLp {
   lp: LinearProgram;
@@ -166,63 +152,6 @@ export function buildRegionLp(
     },
     rowOp: Int32Array.from(rowOp),
     rowUnit: Int32Array.from(rowUnit),
-  };
-}
-
-/** An LP's rows while they are built, in plain arrays (CSR); `packRows` makes them typed. */
-export interface RowLists {
-  starts: number[];
-  indices: number[];
-  values: number[];
-  rowLower: number[];
-  rowUpper: number[];
-}
-
-export function emptyRows(): RowLists {
-  return { starts: [0], indices: [], values: [], rowLower: [], rowUpper: [] };
-}
-
-/**
- * Appends `lower ≤ sign·A_j·x (+ t) ≤ upper`: a hidden unit's pre-activation less its bias (row `j`
- * of the row-major `A`, `n` wide, zeros skipped), plus column `extra` with coefficient 1 if given
- * (an epigraph variable).
- */
-export function pushUnitRow(
-  rows: RowLists,
-  A: Float64Array,
-  n: number,
-  j: number,
-  sign: 1 | -1,
-  extra: number | undefined,
-  lower: number,
-  upper: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const a = A[j * n + i]!;
-    if (a === 0) continue;
-    rows.indices.push(i);
-    rows.values.push(sign * a);
-  }
-  if (extra !== undefined) {
-    rows.indices.push(extra);
-    rows.values.push(1);
-  }
-  rows.starts.push(rows.indices.length);
-  rows.rowLower.push(lower);
-  rows.rowUpper.push(upper);
-}
-
-/** Rows collected in plain arrays (CSR), as the typed arrays of a LinearProgram. */
-export function packRows(
-  rows: RowLists,
-): Pick<LinearProgram, 'numRows' | 'rowLower' | 'rowUpper' | 'starts' | 'indices' | 'values'> {
-  return {
-    numRows: rows.rowLower.length,
-    rowLower: Float64Array.from(rows.rowLower),
-    rowUpper: Float64Array.from(rows.rowUpper),
-    starts: Int32Array.from(rows.starts),
-    indices: Int32Array.from(rows.indices),
-    values: Float64Array.from(rows.values),
   };
 }
 

@@ -1,8 +1,10 @@
+import type { LinearDomain } from '../lp/linearDomain.ts';
+import type { LinearProgram } from '../lp/linearProgram.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, forwardDenseRelu } from '../network/denseRelu.ts';
-import type { LinearDomain } from './linearDomain.ts';
-import { largestOther, nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
-import type { ActivationPattern, LinearProgram } from './regionLp.ts';
-import { solveLp } from './solveLp.ts';
+import { largestOther } from '../objectives/marginTerm.ts';
+import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import type { ActivationPattern } from './regionLp.ts';
 
 export interface ReluMilp {
   lp: LinearProgram;

@@ -1,13 +1,13 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { linearDomain } from '../lp/linearDomain.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseRelu.ts';
-import type { ObjectiveSpec } from '../optimize/types.ts';
-import { linearDomain } from './linearDomain.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { randomReluMlp } from './randomReluMlp.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
-import { solveLp } from './solveLp.ts';
 
 beforeAll(async () => {
   await initBackend('cpu', () => {});

@@ -1,7 +1,7 @@
+import type { LinearDomain } from '../lp/linearDomain.ts';
+import { emptyRows, type LinearProgram, packRows, pushUnitRow } from '../lp/linearProgram.ts';
 import type { DenseReluNetwork } from '../network/denseRelu.ts';
-import type { LinearDomain } from './linearDomain.ts';
 import type { PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
-import { emptyRows, type LinearProgram, packRows, pushUnitRow } from './regionLp.ts';
 
 /**
  * The objective of a network with one ReLU layer as `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`:

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { linearDomain } from '../lp/linearDomain.ts';
 import { extractDenseRelu } from '../network/denseRelu.ts';
-import { linearDomain } from './linearDomain.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { randomReluMlp } from './randomReluMlp.ts';
 import { maximizeExactly } from './reluMilp.ts';
 import { singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';

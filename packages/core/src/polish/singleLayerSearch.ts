@@ -1,7 +1,7 @@
-import { clipToDomain, type LinearDomain } from './linearDomain.ts';
-import type { LinearProgram } from './regionLp.ts';
+import { clipToDomain, type LinearDomain } from '../lp/linearDomain.ts';
+import type { LinearProgram, LpSolution } from '../lp/linearProgram.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { preActivations, type SingleLayerForm, singleLayerLps } from './singleLayerForm.ts';
-import { type LpSolution, solveLp } from './solveLp.ts';
 import { toggleBounds } from './toggleBounds.ts';
 
 /** Pairs of toggles are tried among this many best single ones, once no single toggle improves. */

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { linearDomain } from '../lp/linearDomain.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { extractDenseRelu } from '../network/denseRelu.ts';
-import type { ConstraintSpec } from '../optimize/types.ts';
-import { linearDomain } from './linearDomain.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
+import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { randomReluMlp } from './randomReluMlp.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
-import { solveLp } from './solveLp.ts';
 import { toggleBounds } from './toggleBounds.ts';
 
 beforeAll(async () => {

@@ -1,6 +1,5 @@
-import type { LinearProgram } from './regionLp.ts';
+import type { LinearProgram, LpSolution } from '../lp/linearProgram.ts';
 import type { SingleLayerForm } from './singleLayerForm.ts';
-import type { LpSolution } from './solveLp.ts';
 
 /**
  * For the optimal single-layer LP `lp` (counting the positive-weight ReLUs in `counted`), an upper

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { provideConv2dBackpropFilter } from '../backend/conv2dBackpropFilter.ts';
 import { initBackend } from '../backend/initBackend.ts';
+import { missingGradientKernels } from '../backend/missingGradientKernels.ts';
 import type { ImageSplit } from '../data/dataset.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { type AdamConfig, defaultAdam } from './adam.ts';
 import { fillBatch } from './batches.ts';
-import { provideConv2dBackpropFilter } from './conv2dBackpropFilter.ts';
 import { denseStackOf } from './denseStack.ts';
 import { DenseTrainer, type StepResult } from './denseTrainer.ts';
 import { evaluate } from './evaluate.ts';
 import type { EpochEvent, TrainEvent, TrainingLoop } from './events.ts';
 import { GenericTrainer } from './genericTrainer.ts';
-import { missingGradientKernels } from './missingGradientKernels.ts';
 import { Prng } from './prng.ts';
 
 export interface TrainOptions {

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
 import { saveModel } from '../../models/saveModel.ts';
-import { randomReluMlp } from '../../polish/randomReluMlp.ts';
+import { randomReluMlp } from '../../testing/randomReluMlp.ts';
 import type { CliIo } from '../command.ts';
 import { certifyCommand } from './certify.ts';
 

@@ -5,7 +5,7 @@ import { certificateSupport, certify } from '../../certify/certify.ts';
 import type { Certificate, CertifySearch } from '../../certify/types.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { runOptimization } from '../../optimize/optimize.ts';
-import type { ConstraintSpec } from '../../optimize/types.ts';
+import type { ConstraintSpec } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';

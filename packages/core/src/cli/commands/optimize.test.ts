@@ -9,12 +9,12 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
+import { linearDomain } from '../../lp/linearDomain.ts';
 import { saveModel } from '../../models/saveModel.ts';
 import { extractDenseRelu } from '../../network/denseRelu.ts';
-import { linearDomain } from '../../polish/linearDomain.ts';
 import { compilePiecewiseLinear } from '../../polish/piecewiseLinearObjective.ts';
-import { randomReluMlp } from '../../polish/randomReluMlp.ts';
 import { maximizeExactly } from '../../polish/reluMilp.ts';
+import { randomReluMlp } from '../../testing/randomReluMlp.ts';
 import type { CliIo } from '../command.ts';
 import { optimizeCommand } from './optimize.ts';
 

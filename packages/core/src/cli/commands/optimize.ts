@@ -7,7 +7,7 @@ import { encodePng } from '../../image/encodePng.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
-import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../optimize/types.ts';
+import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LinearProgram } from './regionLp.ts';
+import type { LinearProgram } from './linearProgram.ts';
 import { solveLp } from './solveLp.ts';
 
 /** A multi-dimensional 0/1 knapsack: small to write down, far too hard to close in 50 ms. */

@@ -3,10 +3,9 @@
 // a hard deadline by terminating this thread. Plain JavaScript so it loads without a TypeScript loader.
 import { parentPort } from 'node:worker_threads';
 import highsLoader from 'highs';
-import { createMaximizeModel } from './highsModel.mjs';
+import { runMaximize } from './highsRun.mjs';
 
 const highs = await highsLoader();
-const codes = highs.constants.modelStatus;
 warmUp();
 parentPort.postMessage({ ready: true });
 
@@ -19,38 +18,9 @@ parentPort.on('message', ({ id, lp, options }) => {
 });
 
 function solve(lp, options) {
-  const model = createMaximizeModel(highs, lp, options.integrality);
-  try {
-    model.options.set({
-      output_flag: false,
-      ...(options.presolve === false ? { presolve: 'off' } : {}),
-      ...(options.timeLimitSeconds !== undefined ? { time_limit: options.timeLimitSeconds } : {}),
-      ...(options.mipRelGap !== undefined ? { mip_rel_gap: options.mipRelGap } : {}),
-    });
-    if (options.start) model.setSolution({ colValue: options.start });
-    const { modelStatus } = model.run();
-    const status =
-      modelStatus === codes.optimal
-        ? 'optimal'
-        : modelStatus === codes.infeasible
-          ? 'infeasible'
-          : modelStatus === codes.unbounded || modelStatus === codes.unboundedOrInfeasible
-            ? 'unbounded'
-            : modelStatus === codes.timeLimit
-              ? 'time-limit'
-              : 'failed';
-    const solution = model.getSolution();
-    return {
-      status,
-      feasible: model.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible,
-      x: solution.colValue,
-      rowValue: solution.rowValue,
-      rowDual: solution.rowDual,
-      objective: model.getObjectiveValue(),
-    };
-  } finally {
-    model.dispose();
-  }
+  const { status, feasible, x, rowValue, rowDual, objective } = runMaximize(highs, lp, options);
+  // solveLp never interrupts a solve (it ends the thread instead), and reports no MILP bound.
+  return { status: status === 'interrupted' ? 'failed' : status, feasible, x, rowValue, rowDual, objective };
 }
 
 /**

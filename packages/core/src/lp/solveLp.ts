@@ -1,30 +1,5 @@
-import highsModule, { type Highs } from 'highs';
 import { solveInWorker } from './highsWorkerClient.ts';
-import type { LinearProgram } from './regionLp.ts';
-
-// TypeScript reads highs' CommonJS typings (the loader under `.default`); Node loads its ESM build,
-// whose default export is the loader itself. Accept either.
-const highsLoader = ((highsModule as { default?: unknown }).default ??
-  highsModule) as typeof highsModule.default;
-
-let highs: Promise<Highs> | undefined;
-
-/** HiGHS compiled to WebAssembly, loaded once per process (compiling the module costs ~100 ms). */
-export function loadHighs(): Promise<Highs> {
-  highs ??= highsLoader();
-  return highs;
-}
-
-export interface LpSolution {
-  status: 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'failed';
-  /** Column values (meaningful for 'optimal', and for 'time-limit' when `feasible`). */
-  x: Float64Array;
-  /** Whether `x` is a feasible point (a MILP stopped by its time limit may still have one). */
-  feasible: boolean;
-  rowValue: Float64Array;
-  rowDual: Float64Array;
-  objective: number;
-}
+import { integralityOf, type LinearProgram, type LpSolution } from './linearProgram.ts';
 
 export interface SolveOptions {
   timeLimitSeconds?: number;
@@ -47,11 +22,7 @@ export interface SolveOptions {
  * shortly after it is stopped, and reported as 'time-limit' with no feasible point.
  */
 export function solveLp(lp: LinearProgram, options: SolveOptions = {}): Promise<LpSolution> {
-  let integrality: Int32Array | undefined;
-  if (options.integers) {
-    integrality = new Int32Array(lp.numCols);
-    for (const i of Array.from(options.integers)) integrality[i] = 1;
-  }
+  const integrality = options.integers ? integralityOf(lp.numCols, options.integers) : undefined;
   const limit = options.timeLimitSeconds;
   return solveInWorker(lp, {
     ...(limit !== undefined && Number.isFinite(limit) ? { timeLimitSeconds: Math.max(limit, 1e-3) } : {}),

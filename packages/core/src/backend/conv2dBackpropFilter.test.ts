@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers tfjs-core's gradient functions (tfjs-core's node bundle registers none).
 import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/initBackend.ts';
 import { provideConv2dBackpropFilter } from './conv2dBackpropFilter.ts';
+import { initBackend } from './initBackend.ts';
 
 let initial: string;
 beforeAll(async () => {

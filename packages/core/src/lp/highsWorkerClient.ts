@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { LinearProgram } from './regionLp.ts';
-import type { LpSolution } from './solveLp.ts';
+import type { LinearProgram, LpSolution } from './linearProgram.ts';
 
 export interface WorkerSolveOptions {
   timeLimitSeconds?: number;

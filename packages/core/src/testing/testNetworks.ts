@@ -1,7 +1,7 @@
+import { evaluateLogitObjective, type LogitObjective } from '../certify/logitObjective.ts';
+import { type CertifyRegion, feasibleWithin, regionViolation } from '../certify/region.ts';
 import { seededRandom } from '../methods/random.ts';
 import { type LayerGraph, type LayerOp, logitsAt } from '../network/layerGraph.ts';
-import { evaluateLogitObjective, type LogitObjective } from './logitObjective.ts';
-import { type CertifyRegion, feasibleWithin, regionViolation } from './region.ts';
 
 /**
  * Tiny random networks built directly as float64 layer graphs, and a dense sampler of their objective,

@@ -1,5 +1,5 @@
 import { clipToBox } from '../constraints/box.ts';
-import type { Bound, ConstraintSpec } from '../optimize/types.ts';
+import type { Bound, ConstraintSpec } from '../spec/types.ts';
 
 export interface LinearRow {
   coefficients: Float64Array;
