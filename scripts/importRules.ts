@@ -78,7 +78,7 @@ export const importRules: PackageRules[] = [
     sourceRoot: 'src',
     layers: [
       ['main.ts'],
-      ['scaleOut.ts'],
+      ['scaleOut.ts', 'join.ts', 'signIn.ts'],
       ['certify.ts', 'import.ts', 'optimization.ts', 'polish.ts', 'server.ts', 'training.ts'],
       ['benchRow.ts'],
     ],
