@@ -28,6 +28,8 @@ export const defaultPriorSettings: PriorSettings = {
   realismComponents: 50,
   heldOutExamples: 1000,
   covarianceExamples: 20_000,
+  // A third of Fashion-MNIST keeps the judges' training within the build budget on 2 cores.
+  judgeExamples: 20_000,
 };
 
 export interface BuildPriorOptions {
@@ -107,12 +109,17 @@ export async function buildPrior(
   // Judges train through the byte loop (pixel = byte / 255), so only samples in [0, 1] get them.
   const judges =
     train.labels && heldOut.labels && options.box[0] === 0 && options.box[1] === 1
-      ? await trainJudges(asSplit(train), asSplit(heldOut), train.shape, classCount(train.labels), {
-          ...(settings.judges ? { recipes: settings.judges } : {}),
-          ...(settings.judgeExamples !== undefined ? { maxExamples: settings.judgeExamples } : {}),
-          onProgress: (line) => say(`${line} (${elapsed()})`),
-          ...(options.signal ? { signal: options.signal } : {}),
-        })
+      ? await trainJudges(
+          asSplit(evenlySpaced(train, settings.judgeExamples ?? train.count)),
+          asSplit(heldOut),
+          train.shape,
+          classCount(train.labels),
+          {
+            ...(settings.judges ? { recipes: settings.judges } : {}),
+            onProgress: (line) => say(`${line} (${elapsed()})`),
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        )
       : [];
   const seconds = (performance.now() - started) / 1000;
   say(`built in ${seconds.toFixed(1)} s`);

@@ -43,8 +43,6 @@ export const judgeRecipes: JudgeRecipe[] = [
 
 export interface JudgeTraining {
   recipes?: JudgeRecipe[];
-  /** Train on at most this many examples (tests: a tiny prior). Default: all. */
-  maxExamples?: number;
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -58,18 +56,10 @@ export async function trainJudges(
   options: JudgeTraining = {},
 ): Promise<Judge[]> {
   const judges: Judge[] = [];
-  const split =
-    options.maxExamples !== undefined && options.maxExamples < data.count
-      ? {
-          images: data.images.subarray(0, options.maxExamples * (data.images.length / data.count)),
-          labels: data.labels.subarray(0, options.maxExamples),
-          count: options.maxExamples,
-        }
-      : data;
   for (const recipe of options.recipes ?? judgeRecipes) {
     const model = recipe.build(shape, classes);
     let testAccuracy: number | undefined;
-    for await (const event of train(model, split, {
+    for await (const event of train(model, data, {
       epochs: recipe.epochs,
       seed: 7,
       test,
