@@ -12,6 +12,7 @@ import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
+import { openPrior, optimizeWithPrior, priorNames, priorRecord } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
@@ -42,6 +43,10 @@ Options:
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
+  --prior DATASET       search only realistic inputs: the data subspace of fashion-mnist or mnist
+                        (built once into $ARGMAX_CACHE_DIR/priors, default ~/.cache/argmax/priors);
+                        RESULT.json then has "realism" (nearest training image, manifold distance,
+                        independent classifiers' labels) and "latent"
   --png OUT.png         the answer as an image (gray in the box, blue-white-red for signed boxes)
   --gif OUT.gif         the run's snapshots as an animated GIF
   -h, --help            this text
@@ -63,6 +68,7 @@ const spec = {
   seed: { kind: 'integer', min: 0, max: 2 ** 32 - 1 },
   quantize: { kind: 'integer', min: 2, max: 65_536 },
   'no-polish': { kind: 'boolean' },
+  prior: { kind: 'choice', values: priorNames },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
 } as const;
@@ -147,6 +153,7 @@ export const optimizeCommand: Command = {
     let options: OptimizeOptions;
     let paths: { out: string; png?: string; gif?: string };
     let image: number[] | undefined;
+    let prior: Awaited<ReturnType<typeof openPrior>> | undefined;
     try {
       parsed = parseOptimizeArgs(argv);
       const { args } = parsed;
@@ -166,6 +173,10 @@ export const optimizeCommand: Command = {
         image = imageShape(shape, args.png ? '--png' : '--gif', (args.png ?? args.gif)!);
       }
       options = await buildOptions(args, parsed, size, shape);
+      if (args.prior) {
+        const { linf, l2 } = parsed;
+        prior = await openPrior(args.prior, model, { linf, l2, quantize: args.quantize }, io);
+      }
     } catch (error) {
       model?.dispose();
       if (error instanceof ArgmaxError) return fail(2, userMessage(error));
@@ -180,7 +191,9 @@ export const optimizeCommand: Command = {
       const frames: Float32Array[] = [];
       let result: OptimizationResult | undefined;
       const log = (line: string) => io.stderr(`${line}\n`);
-      for await (const event of optimize(model, { ...options, signal: controller.signal, log })) {
+      const run = { ...options, signal: controller.signal, log };
+      const events = prior ? optimizeWithPrior(model, run, prior, parsed.box) : optimize(model, run);
+      for await (const event of events) {
         if (event.type === 'done') {
           result = event.result;
           break;
@@ -195,7 +208,10 @@ export const optimizeCommand: Command = {
       const scale = image ? Math.max(1, Math.min(16, Math.floor(280 / Math.max(image[0]!, image[1]!)))) : 1;
       const imageOptions = image ? { shape: image, scale, ...(range ? { range } : {}) } : undefined;
       if (paths.gif) frames.push(Float32Array.from(result.input));
-      const record = resultRecord(result, parsed);
+      const record = {
+        ...resultRecord(result, parsed),
+        ...(prior ? priorRecord(result, prior, options.objective) : {}),
+      };
       await writeFilesAtomically([
         ...(paths.png ? [{ path: paths.png, data: encodePng(result.input, imageOptions!) }] : []),
         ...(paths.gif
@@ -227,6 +243,7 @@ export const optimizeCommand: Command = {
     } finally {
       process.removeListener('SIGINT', interrupt);
       model.dispose();
+      for (const judge of prior?.judges ?? []) judge.model.dispose();
     }
   },
 };

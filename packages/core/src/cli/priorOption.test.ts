@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/initBackend.ts';
+import { saveModel } from '../models/saveModel.ts';
+import { buildSeedMlp } from '../models/seedMlp.ts';
+import { datasetPrior } from '../prior/datasetPrior.ts';
+import type { Prior } from '../prior/prior.ts';
+import { priorCacheDir, priorDir } from '../prior/priorStore.ts';
+
+const bin = fileURLToPath(new URL('../../bin/argmax.js', import.meta.url));
+let dir: string;
+let prior: Prior;
+const model = buildSeedMlp({ seed: 5, units: 16 });
+
+// A tiny MNIST prior (3,000 examples, 8 components, one small judge), built into a temporary cache
+// under the name the CLI looks for, so `--prior mnist` loads it instead of building the real one.
+beforeAll(async () => {
+  await initBackend(undefined, () => {});
+  dir = await mkdtemp(join(tmpdir(), 'argmax-prior-cli-'));
+  await saveModel(model, join(dir, 'model'));
+  ({ prior } = await datasetPrior('mnist', {
+    cacheDir: priorCacheDir({ ARGMAX_CACHE_DIR: dir }),
+    limit: { train: 3000, heldOut: 300 },
+    settings: {
+      subspace: { latent: 8, boundQuantile: 0.001, radiusQuantile: 0.95 },
+      realismComponents: 12,
+      heldOutExamples: 300,
+      covarianceExamples: 3000,
+      judges: [
+        {
+          name: 'mlp-32',
+          build: (shape, classes) => buildSeedMlp({ seed: 9, units: 32, inputShape: shape, classes }),
+          epochs: 1,
+        },
+      ],
+    },
+  }));
+}, 240_000);
+afterAll(async () => {
+  model.dispose();
+  for (const judge of prior?.judges ?? []) judge.model.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function cli(args: string[]) {
+  return promisify(execFile)('node', [bin, 'optimize', ...args], {
+    env: { ...process.env, ARGMAX_CACHE_DIR: dir },
+  });
+}
+
+describe('argmax optimize --prior', () => {
+  it('answers inside the subspace and measures the answer against the data', async () => {
+    const out = join(dir, 'R.json');
+    const { stderr } = await cli([
+      '--model',
+      join(dir, 'model', 'model.json'),
+      '--target',
+      'logit:3',
+      '--prior',
+      'mnist',
+      '--out',
+      out,
+    ]);
+    expect(stderr).not.toMatch(/building/);
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    const latent = Float64Array.from(record.latent as number[]);
+    expect(latent.length).toBe(8);
+    const { decoder, lo, hi, radius } = prior.subspace;
+    expect(Math.hypot(...latent)).toBeLessThanOrEqual(radius * (1 + 1e-5));
+    latent.forEach((w, i) => {
+      expect(w).toBeGreaterThanOrEqual(lo[i]! - 1e-5);
+      expect(w).toBeLessThanOrEqual(hi[i]! + 1e-5);
+    });
+    // The answer is the decoded, clipped latent point...
+    const x = Array.from(decoder.offset, (m, j) => {
+      let v = m;
+      for (let i = 0; i < 8; i++) v += latent[i]! * decoder.basis[i * 784 + j]!;
+      return Math.min(1, Math.max(0, v));
+    });
+    for (const [j, v] of (record.input as number[]).entries()) expect(v).toBeCloseTo(x[j]!, 4);
+    // ...its value is the model's logit 3 there, from the weights directly...
+    const [w1, b1, w2, b2] = model.getWeights().map((w) => w.arraySync()) as [
+      number[][],
+      number[],
+      number[][],
+      number[],
+    ];
+    const hidden = b1.map((b, u) =>
+      Math.max(
+        0,
+        record.input.reduce((s: number, v: number, j: number) => s + v * w1[j]![u]!, b),
+      ),
+    );
+    const logit = hidden.reduce((s, h, u) => s + h * w2[u]![3]!, b2[3]!);
+    expect(record.value).toBeCloseTo(logit, 3);
+    // ...and realism names the nearest training image a brute-force search finds.
+    const train = prior.realism.train;
+    let best = Number.POSITIVE_INFINITY;
+    let bestIndex = -1;
+    for (let i = 0; i < train.count; i++) {
+      let sum = 0;
+      for (let j = 0; j < 784; j++) sum += (record.input[j] - train.values[i * 784 + j]!) ** 2;
+      if (sum < best) [best, bestIndex] = [sum, i];
+    }
+    expect(record.realism.nearestTraining.index).toBe(bestIndex);
+    expect(record.realism.nearestTraining.distance).toBeCloseTo(Math.sqrt(best), 3);
+    expect(record.realism.nearestTraining.percentile).toBeGreaterThanOrEqual(0);
+    expect(record.realism.nearestTraining.percentile).toBeLessThanOrEqual(100);
+    // Inside the 8-component subspace, off the 12 components by at most what the clip moved it.
+    expect(record.realism.manifold.components).toBe(12);
+    expect(record.realism.judges).toHaveLength(1);
+    expect(record.realism.judges[0].name).toBe('mlp-32');
+    expect(record.prior).toMatchObject({ name: 'mnist', method: 'subspace', components: 8 });
+  }, 120_000);
+
+  it('refuses other input constraints together with a prior, and a model of other inputs', async () => {
+    const ref = join(dir, 'ref.json');
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(ref, JSON.stringify({ input: new Array(784).fill(0) })),
+    );
+    const args = [
+      '--model',
+      join(dir, 'model', 'model.json'),
+      '--target',
+      'logit:3',
+      '--prior',
+      'mnist',
+      '--out',
+      join(dir, 'X.json'),
+    ];
+    await expect(cli([...args, '--l2', `${ref},1`])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--prior without --l2/),
+    });
+    const small = buildSeedMlp({ seed: 1, units: 4, inputShape: [4, 4, 1] });
+    await saveModel(small, join(dir, 'small'));
+    small.dispose();
+    args[1] = join(dir, 'small', 'model.json');
+    await expect(cli(args)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/\[28, 28, 1\] image/),
+    });
+  }, 120_000);
+
+  it('keeps the prior in the cache folder under its format version', async () => {
+    expect(priorDir(priorCacheDir({ ARGMAX_CACHE_DIR: dir }), 'mnist')).toMatch(/priors[/\\]mnist-v\d+$/);
+    const manifest = JSON.parse(
+      await readFile(join(priorDir(priorCacheDir({ ARGMAX_CACHE_DIR: dir }), 'mnist'), 'prior.json'), 'utf8'),
+    );
+    expect(manifest.latent).toBe(8);
+    expect(manifest.trainCount).toBe(3000);
+  });
+});

@@ -1,0 +1,34 @@
+import type { Judge } from '../realism/judges.ts';
+import type { RealismReference } from '../realism/realismReference.ts';
+import type { SubspacePrior } from './subspacePrior.ts';
+
+/** Bumped whenever the stored layout or the recipe changes: older cached priors are rebuilt. */
+export const priorFormatVersion = 1;
+
+/**
+ * A prior: everything built once from a sample of real inputs and reused by every run on that data.
+ * `subspace` is what the optimiser searches in; `realism` and `judges` are what results are measured
+ * against.
+ */
+export interface Prior {
+  /** Dataset (or sample) name. */
+  name: string;
+  /** Input shape without the batch axis, and the box the sample's values lie in. */
+  shape: number[];
+  box: [number, number];
+  classNames?: string[];
+  subspace: SubspacePrior;
+  realism: RealismReference;
+  judges: Judge[];
+  build: PriorBuildInfo;
+}
+
+export interface PriorBuildInfo {
+  version: number;
+  trainExamples: number;
+  heldOutExamples: number;
+  /** Share of the sample's variance the subspace's components hold. */
+  explainedVariance: number;
+  seconds: number;
+  date: string;
+}
