@@ -71,13 +71,11 @@ export async function buildApp(config: ServerConfig): Promise<App> {
       subscribe: (args) =>
         (args.rootValue as { subscribe: typeof subscribe }).subscribe(args as ExecutionArgs),
       onSubscribe: async (ctx, _id, payload) => {
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          request: undefined,
+        const transport: TransportContext = {
           wsRequest: ctx.extra.request,
           connectionParams: ctx.connectionParams,
-          params: payload,
-        } as unknown as TransportContext);
+        };
+        const enveloped = yoga.getEnveloped({ ...ctx, ...transport, request: undefined, params: payload });
         const document = enveloped.parse(payload.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;

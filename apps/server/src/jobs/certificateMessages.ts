@@ -1,11 +1,5 @@
 import type { ModelOutputs } from '@argmax/core/spec/types';
 
-/** What an optimisation job asks of its certificate. */
-export interface CertifyRequest {
-  /** Wall-clock budget after the optimisation; 0: no certificate. */
-  timeLimitSeconds: number;
-}
-
 /** The certifier's bound moved or its best value rose (the core's progress report, as it is). */
 export interface CertificateBoundMessage {
   type: 'certificate-bound';

@@ -1,4 +1,4 @@
-import type { SnapshotPolicy } from './jobMessages.ts';
+import type { SnapshotPolicy } from '../runs/runSpec.ts';
 
 export const defaultSnapshotPolicy: SnapshotPolicy = { dense: 50, perDecade: 20 };
 
