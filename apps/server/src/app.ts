@@ -8,9 +8,9 @@ import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.ts';
 import { type ApiContext, createContextFactory, type TransportContext } from './context.ts';
 import { fromDomainError, withRequestErrorCode } from './errors.ts';
+import { readBoundedBody } from './http/bodyLimit.ts';
 import { buildSchema } from './schema/index.ts';
-import { readBoundedBody } from './services/bodyLimit.ts';
-import { createServices, type Services } from './services/services.ts';
+import { createServices, type Services } from './services.ts';
 
 export interface App {
   yoga: YogaServerInstance<TransportContext, ApiContext>;

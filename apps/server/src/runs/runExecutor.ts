@@ -1,16 +1,16 @@
 import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/spec/types';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
-import { type CertificateMessage, isCertificateMessage } from '../jobs/certificateMessages.ts';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
-import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/snapshotSchedule.ts';
+import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
+import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
+import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { inputToPngDataUrl } from '../services/runImages.ts';
-import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
-import { certificateStopReason, RunCertificates } from './runCertificate.ts';
+import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
 import { endRun, type RunEndContext } from './runEnd.ts';
+import { inputToPngDataUrl } from './runImages.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 
 interface Live {

@@ -2,7 +2,7 @@ import type { ModelSummary } from '@argmax/db/repositories/models';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';
-import { parseInput } from '../schema/validation.ts';
+import { parseInput } from '../validation.ts';
 import { breaksRule, runInputDefaults, runInputRules } from './runInputRules.ts';
 import type { RunOptions, RunSpec } from './runSpec.ts';
 

@@ -5,7 +5,7 @@
  * rules and words. Rules that need the model (input size, output count) or the server's configured limits
  * are the server's alone: the form shows its BAD_USER_INPUT / LIMIT_EXCEEDED beside the field it names.
  */
-import { defaultSnapshotPolicy } from '../jobs/snapshotSchedule.ts';
+import { defaultSnapshotPolicy } from '../jobs/thread/snapshotSchedule.ts';
 
 export interface NumberRule {
   integer?: boolean;

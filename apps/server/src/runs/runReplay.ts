@@ -2,14 +2,14 @@ import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { inputToPngDataUrl } from '../services/runImages.ts';
-import type { RunService } from '../services/runService.ts';
 import {
   boundPointEvent,
   certificateAsSeen,
   certificateEvent,
   isFinalCertificate,
-} from './certificateView.ts';
+} from './certificate/certificateView.ts';
+import { inputToPngDataUrl } from './runImages.ts';
+import type { RunService } from './runService.ts';
 import { readRunSpec } from './runSpec.ts';
 
 /** Late joiners get at most about this many stored steps (evenly spaced, always including the last). */

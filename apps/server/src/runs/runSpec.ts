@@ -1,5 +1,8 @@
 import type { OptimizeOptions } from '@argmax/core/spec/types';
 import { z } from 'zod';
+import { certifyRequestSchema } from '../jobs/thread/certificateMessages.ts';
+import type { OptimizeJob } from '../jobs/thread/jobMessages.ts';
+import { snapshotPolicySchema } from '../jobs/thread/snapshotSchedule.ts';
 
 /**
  * A run spec, written down once: what a validated run request becomes (`runInput.ts` builds it), what
@@ -63,12 +66,6 @@ export const runOptionsSchema = z.object({
   regularizers: regularizers.optional(),
 });
 
-/** When to keep a full input snapshot: every step up to `dense`, then `perDecade` log-spaced steps per decade. */
-export const snapshotPolicySchema = z.object({ dense: int, perDecade: int });
-
-/** What an optimisation asks of its certificate: wall-clock seconds after it; 0: none. */
-export const certifyRequestSchema = z.object({ timeLimitSeconds: z.number() });
-
 export const runSpecSchema = z.object({
   options: runOptionsSchema,
   /** Model input shape without the batch dim, and the box used to scale images. */
@@ -81,12 +78,14 @@ export const runSpecSchema = z.object({
 
 export type RunSpec = z.infer<typeof runSpecSchema>;
 export type RunOptions = RunSpec['options'];
-export type SnapshotPolicy = z.infer<typeof snapshotPolicySchema>;
-export type CertifyRequest = z.infer<typeof certifyRequestSchema>;
 
-/** Compile-time check: the parsed options are what the core's optimiser takes, without a cast. */
+/**
+ * Compile-time checks: the parsed options are what the core's optimiser takes and what the job carries to
+ * the worker thread, without a cast.
+ */
 type Fits<T extends U, U> = T;
 export type RunOptionsFitCore = Fits<RunOptions, OptimizeOptions>;
+export type RunOptionsFitJob = Fits<RunOptions, OptimizeJob['options']>;
 
 const parsed = new WeakMap<object, RunSpec>();
 

@@ -1,6 +1,6 @@
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
-import type { TrainedModel, TrainingEventPayload, TrainJob } from '../jobs/jobMessages.ts';
+import type { TrainedModel, TrainingEventPayload, TrainJob } from '../jobs/thread/jobMessages.ts';
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import { readTrainingSpec, type TrainingSpec } from './trainingSpec.ts';

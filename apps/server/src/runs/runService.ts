@@ -4,9 +4,9 @@ import type { ServerConfig } from '../config.ts';
 import { limitExceeded } from '../errors.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
-import { certificateStopReason, RunCertificates } from '../runs/runCertificate.ts';
-import { endRun, publishRunEnd, type RunEndContext } from '../runs/runEnd.ts';
-import type { RunSpec } from '../runs/runSpec.ts';
+import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
+import { endRun, publishRunEnd, type RunEndContext } from './runEnd.ts';
+import type { RunSpec } from './runSpec.ts';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED']);
 export const isFinal = (status: string) => FINAL.has(status);

@@ -1,6 +1,6 @@
-import type { OptimizationEvent } from '@argmax/core/spec/types';
-import type { CertifyRequest, RunOptions, SnapshotPolicy } from '../runs/runSpec.ts';
-import type { CertificateMessage } from './certificateMessages.ts';
+import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/spec/types';
+import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
+import type { SnapshotPolicy } from './snapshotSchedule.ts';
 
 /** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */
 export interface ModelPayload {
@@ -14,7 +14,8 @@ export interface OptimizeJob {
   kind: 'optimize';
   jobId: string;
   model: ModelPayload;
-  options: RunOptions;
+  /** The core's options as plain data (a run's `RunSpec['options']`, which `runs/runSpec.ts` checks fits). */
+  options: Omit<OptimizeOptions, 'signal' | 'snapshot' | 'log'>;
   snapshots: SnapshotPolicy;
   /** Certify the result after the optimisation (absent or 0 seconds: no certificate). */
   certify?: CertifyRequest;

@@ -1,9 +1,9 @@
 import type { Storage } from '@argmax/db/storage';
 import { DelayedError, type Job, Worker } from 'bullmq';
-import type { EventBus } from '../pubsub/eventBus.ts';
-import { endRun } from '../runs/runEnd.ts';
-import type { LocalExecutors } from './jobDispatch.ts';
-import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './redisQueue.ts';
+import type { LocalExecutors } from './jobs/jobDispatch.ts';
+import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './jobs/redisQueue.ts';
+import type { EventBus } from './pubsub/eventBus.ts';
+import { endRun } from './runs/runEnd.ts';
 
 export interface QueueWorkerOptions {
   redisUrl: string;
