@@ -77,15 +77,6 @@ export const importRules: PackageRules[] = [
     sourceRoot: 'src',
     layers: [['app'], ['features'], ['components'], ['api', 'server'], ['graphql', 'types']],
     mayImport: [],
-    // Known violation, issue 15: the nav bar (a page layout) composes features, and the API provider
-    // shows a common component; they move when the web's folders are sorted out.
-    knownViolations: [
-      'apps/web/src/api/ApiProvider.tsx -> apps/web/src/components/common/Loading.tsx',
-      'apps/web/src/components/layout/NavBar.tsx -> apps/web/src/features/auth/SignOutButton.tsx',
-      'apps/web/src/components/layout/NavBar.tsx -> apps/web/src/features/auth/viewerQuery.ts',
-      'apps/web/src/components/layout/NavBar.tsx -> apps/web/src/features/teams/TeamSwitcher.tsx',
-      'apps/web/src/components/layout/NavBar.tsx -> apps/web/src/features/teams/useCurrentTeam.ts',
-    ],
   },
   {
     dir: 'bench',
