@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from '@argmax/db/errors';
 import type { Storage } from '@argmax/db/storage';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { LocalExecutors } from './jobs/jobDispatch.ts';
@@ -29,7 +30,7 @@ export interface QueueWorker {
   readonly running: boolean;
 }
 
-const isUnavailable = (error: unknown) => error instanceof Error && error.name === 'DatabaseUnavailableError';
+const isUnavailable = (error: unknown) => error instanceof DatabaseUnavailableError;
 
 /**
  * A worker process's side of the BullMQ queue: takes runs and training jobs and executes them through the
