@@ -8,9 +8,9 @@ import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.ts';
 import { type ApiContext, createContextFactory, type TransportContext } from './context.ts';
 import { fromDomainError, withRequestErrorCode } from './errors.ts';
+import { readBoundedBody } from './http/bodyLimit.ts';
 import { buildSchema } from './schema/index.ts';
-import { readBoundedBody } from './services/bodyLimit.ts';
-import { createServices, type Services } from './services/services.ts';
+import { createServices, type Services } from './services.ts';
 
 export interface App {
   yoga: YogaServerInstance<TransportContext, ApiContext>;
@@ -71,13 +71,11 @@ export async function buildApp(config: ServerConfig): Promise<App> {
       subscribe: (args) =>
         (args.rootValue as { subscribe: typeof subscribe }).subscribe(args as ExecutionArgs),
       onSubscribe: async (ctx, _id, payload) => {
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          request: undefined,
+        const transport: TransportContext = {
           wsRequest: ctx.extra.request,
           connectionParams: ctx.connectionParams,
-          params: payload,
-        } as unknown as TransportContext);
+        };
+        const enveloped = yoga.getEnveloped({ ...ctx, ...transport, request: undefined, params: payload });
         const document = enveloped.parse(payload.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;

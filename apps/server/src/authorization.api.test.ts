@@ -58,6 +58,24 @@ const shareLinkSees: Record<string, readonly string[]> = {
   Model: ['name', 'inputShape', 'outputCount', 'classNames'],
   User: ['displayName'],
   RunStep: ['step', 'objective', 'violation', 'outputs'],
+  RunSpec: [
+    'objective',
+    'method',
+    'steps',
+    'restarts',
+    'seed',
+    'learningRate',
+    'parameterization',
+    'constraints',
+    'regularizers',
+  ],
+  RunObjective: ['kind', 'index', 'layer', 'channel'],
+  RunConstraints: ['box', 'linf', 'l2', 'mask', 'linear', 'quantizeLevels'],
+  RunBox: ['lo', 'hi'],
+  RunBall: ['reference', 'epsilon'],
+  RunMask: ['fixed', 'reference'],
+  RunLinearConstraint: ['weights', 'mean', 'sense', 'bound'],
+  RunRegularizers: ['l2', 'tv', 'blur', 'blurEvery', 'jitter'],
   RunSnapshot: ['step', 'input', 'image'],
   RunCertificate: [
     'status',
@@ -167,9 +185,26 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
     );
     expect(upload.errors).toBeUndefined();
     modelId = upload.data!.uploadModel.id;
+    // Every part of a spec that the schema shows as an object (ball, mask, linear row, regularizers) is
+    // given, none changing the feasible box, so a probe of each reaches a value.
+    const grey = new Array<number>(784).fill(0.5);
     const { startRun } = await owner.client.data<{ startRun: { id: string } }>(
-      'mutation($t: ID!, $m: ID!) { startRun(teamId: $t, modelId: $m, input: { target: { kind: LOGIT, index: 0 }, steps: 20, restarts: 1 }) { id } }',
-      { t: teamId, m: modelId },
+      'mutation($t: ID!, $m: ID!, $i: StartRunInput!) { startRun(teamId: $t, modelId: $m, input: $i) { id } }',
+      {
+        t: teamId,
+        m: modelId,
+        i: {
+          target: { kind: 'LOGIT', index: 0 },
+          steps: 20,
+          restarts: 1,
+          constraints: {
+            linf: { reference: grey, epsilon: 1 },
+            fixedMask: { indices: [], reference: grey },
+            linear: [{ mean: true, sense: 'LE', bound: 1 }],
+          },
+          regularizers: { l2: 0 },
+        },
+      },
     );
     runId = startRun.id;
     await owner.client.subscribe('subscription($r: ID!) { runEvents(runId: $r) { __typename } }', {

@@ -3,7 +3,7 @@ import { initBackend } from '@argmax/core/backend/initBackend';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { evaluateObjective } from '@argmax/core/optimize/evaluateObjective';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeedModelDir } from './services/seedModel.ts';
+import { defaultSeedModelDir } from './models/seedModel.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';
 
 const START = `mutation($teamId: ID!, $modelId: ID!, $input: StartRunInput!) {

@@ -1,7 +1,9 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_JOB_NICE } from './jobs/workerPool.ts';
+
+/** Job threads yield to requests and live subscribers (ServerConfig.jobNice). */
+export const DEFAULT_JOB_NICE = 10;
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 

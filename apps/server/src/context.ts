@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { User } from '@argmax/db/repositories/users';
 import type { Storage } from '@argmax/db/storage';
 import { clientAddress, trustedProxyList } from './auth/clientAddress.ts';
-import type { Services } from './services/services.ts';
+import type { Services } from './services.ts';
 
 export const SESSION_COOKIE = 'argmax_session';
 

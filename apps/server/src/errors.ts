@@ -1,3 +1,16 @@
+import {
+  InvalidArgumentError as CoreInvalidArgument,
+  NonFiniteError,
+  UnsupportedError,
+} from '@argmax/core/errors';
+import {
+  ConflictError,
+  DatabaseUnavailableError,
+  InviteUnusableError,
+  LastOwnerError,
+  NotFoundError,
+  InvalidArgumentError as StorageInvalidArgument,
+} from '@argmax/db/errors';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -51,30 +64,24 @@ export function withRequestErrorCode(error: GraphQLError): GraphQLError {
 }
 
 /**
- * Expected failures from the layers below, mapped to their codes: storage (a taken email, a last owner,
- * an unusable invite) and core (an invalid argument). Returns undefined for anything else (a bug: masked).
+ * Expected failures from the packages below, mapped by class to their codes in this one place: storage's
+ * `StorageError` family (a taken email, a last owner, an unusable invite, a database away) and core's
+ * `ArgmaxError` family (an invalid argument, a non-finite value, something unsupported). Each package keeps
+ * its own family (core imports nothing of ours; db nothing of core). Returns undefined for anything else
+ * (a bug: masked).
  */
 export function fromDomainError(error: unknown): ApiError | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const field = (error as { argument?: unknown }).argument;
-  switch (error.name) {
-    case 'InvalidArgumentError':
-      return new ApiError('BAD_USER_INPUT', error.message, typeof field === 'string' ? { field } : {});
-    case 'ConflictError':
-    case 'LastOwnerError':
-      return new ApiError('CONFLICT', error.message);
-    case 'InviteUnusableError':
-      return new ApiError('BAD_USER_INPUT', error.message, { field: 'token' });
-    case 'DatabaseUnavailableError':
-      // Where the database is stays in the server's log; the client learns it is temporary.
-      return new ApiError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly');
-    case 'NotFoundError':
-      return new ApiError('NOT_FOUND', error.message);
-    case 'NonFiniteError':
-    case 'UnsupportedError':
-    case 'ImportError':
-      return new ApiError('BAD_USER_INPUT', error.message);
-    default:
-      return undefined;
-  }
+  if (error instanceof StorageInvalidArgument || error instanceof CoreInvalidArgument)
+    return new ApiError('BAD_USER_INPUT', error.message, { field: error.argument });
+  if (error instanceof ConflictError || error instanceof LastOwnerError)
+    return new ApiError('CONFLICT', error.message);
+  if (error instanceof InviteUnusableError)
+    return new ApiError('BAD_USER_INPUT', error.message, { field: 'token' });
+  // Where the database is stays in the server's log; the client learns it is temporary.
+  if (error instanceof DatabaseUnavailableError)
+    return new ApiError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly');
+  if (error instanceof NotFoundError) return new ApiError('NOT_FOUND', error.message);
+  if (error instanceof NonFiniteError || error instanceof UnsupportedError)
+    return new ApiError('BAD_USER_INPUT', error.message);
+  return undefined;
 }

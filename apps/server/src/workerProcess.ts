@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { initBackend } from '@argmax/core/backend/initBackend';
 import { openDatabase } from '@argmax/db/openDatabase';
 import { assertQueueConfig, type ServerConfig } from './config.ts';
+import { handleHealth } from './http/health.ts';
 import { followCancellations } from './jobs/followCancellations.ts';
-import { startQueueWorker } from './jobs/queueWorker.ts';
 import { WorkerPool } from './jobs/workerPool.ts';
 import { Metrics } from './observability/metrics.ts';
 import { openEventBus } from './pubsub/openEventBus.ts';
+import { startQueueWorker } from './queueWorker.ts';
 import { RunExecutor } from './runs/runExecutor.ts';
-import { handleHealth } from './services/health.ts';
 import { TrainingExecutor } from './training/trainingExecutor.ts';
 
 export interface WorkerProcess {

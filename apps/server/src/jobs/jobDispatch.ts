@@ -1,12 +1,28 @@
 import type { Run } from '@argmax/db/repositories/runs';
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
-import type { RunExecutor } from '../runs/runExecutor.ts';
-import type { TrainingExecutor } from '../training/trainingExecutor.ts';
+
+/**
+ * What the job machinery needs of a domain's executor (runs/runExecutor.ts, training/trainingExecutor.ts):
+ * the domains register theirs with the dispatch, which knows them by this shape only.
+ */
+export interface JobExecutor<Stored> {
+  /** Executes a stored QUEUED job; resolves once its outcome is stored and published (never rejects). */
+  execute(job: Stored): Promise<void>;
+  /** Whether this process is executing (or about to execute) the job. */
+  has(id: string): boolean;
+  /** Cancels a job executing (or waiting) here; false when this process does not have it. */
+  cancel(id: string): boolean;
+  /** Before the pool stops: jobs still waiting for a slot stay QUEUED. */
+  stop(): void;
+}
 
 /** This process's executors, when jobs execute here. */
 export interface LocalExecutors {
-  runs: RunExecutor;
-  training: TrainingExecutor;
+  runs: JobExecutor<Run> & {
+    /** Stores buffered steps so a late joiner reading storage sees everything published so far. */
+    flush(id: string): Promise<void>;
+  };
+  training: JobExecutor<TrainingJob>;
 }
 
 /**

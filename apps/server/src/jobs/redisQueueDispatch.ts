@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { withTimeout } from '../services/withTimeout.ts';
+import { withTimeout } from '../withTimeout.ts';
 import type { JobDispatch } from './jobDispatch.ts';
 import { QUEUE_NAME, type QueueJobData, queueConnection, queueJobId, queuePrefix } from './redisQueue.ts';
 

@@ -1,4 +1,6 @@
-const isUnavailable = (error: unknown) => error instanceof Error && error.name === 'DatabaseUnavailableError';
+import { DatabaseUnavailableError } from '@argmax/db/errors';
+
+const isUnavailable = (error: unknown) => error instanceof DatabaseUnavailableError;
 
 /**
  * Retries a storage call while the database is unreachable (PostgreSQL restarting, the network gone), backing

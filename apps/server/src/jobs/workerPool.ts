@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, Job, ToWorker, TrainedModel } from './jobMessages.ts';
+import { DEFAULT_JOB_NICE } from '../config.ts';
+import type { FromWorker, Job, ToWorker, TrainedModel } from './thread/jobMessages.ts';
 
 export interface JobHandlers {
   onStart?(): void;
@@ -39,16 +40,13 @@ interface Slot {
   current?: Pending;
 }
 
-const workerEntry = new URL('./jobWorkerEntry.mjs', import.meta.url);
+const workerEntry = new URL('./thread/jobWorkerEntry.mjs', import.meta.url);
 
 /**
  * Runs jobs on worker threads so tfjs never blocks the event loop that serves GraphQL. At most `size`
  * jobs run at once (one per worker); the rest wait in FIFO order. A worker that crashes is replaced
  * and its job fails with the crash reason.
  */
-/** Job threads yield to requests and live subscribers (ServerConfig.jobNice). */
-export const DEFAULT_JOB_NICE = 10;
-
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];

@@ -1,7 +1,7 @@
 import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { EventBus } from '../pubsub/eventBus.ts';
-import { certificateAsSeen, certificateEvent, isFinalCertificate } from './certificateView.ts';
+import { certificateAsSeen, certificateEvent, isFinalCertificate } from './certificate/certificateView.ts';
 
 export interface RunEndContext {
   storage: Storage;

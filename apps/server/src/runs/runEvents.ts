@@ -1,12 +1,12 @@
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import { Repeater } from 'graphql-yoga';
+import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
 import type { EventBus, RunEvent } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
-import { isFinal, type RunService } from '../services/runService.ts';
-import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
 import { replayTurn } from './replayPacing.ts';
 import { readReplay, sharedReplay } from './runReplay.ts';
+import { isFinal, type RunService } from './runService.ts';
 
 /** Replayed events one subscriber hands on at a time (see replayTurn). */
 const REPLAY_SLICE = 20;

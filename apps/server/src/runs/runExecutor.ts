@@ -1,20 +1,21 @@
 import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/spec/types';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
-import { type CertificateMessage, isCertificateMessage } from '../jobs/certificateMessages.ts';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
-import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/snapshotSchedule.ts';
+import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
+import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
+import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { inputToPngDataUrl } from '../services/runImages.ts';
-import type { RunSpec } from '../services/runService.ts';
-import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
-import { certificateStopReason, RunCertificates } from './runCertificate.ts';
+import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
 import { endRun, type RunEndContext } from './runEnd.ts';
+import { inputToPngDataUrl } from './runImages.ts';
+import { type RunSpec, readRunSpec } from './runSpec.ts';
 
 interface Live {
-  handle: JobHandle;
+  /** Set once the pool has the job. */
+  handle?: JobHandle;
   pendingSteps: RunStep[];
   pendingSnapshots: { step: number; input: Float32Array }[];
   /** Certificate messages that arrived before the claim was stored (an unsupported model says so at once). */
@@ -72,7 +73,7 @@ export class RunExecutor {
       );
       return;
     }
-    const spec = run.spec as unknown as RunSpec;
+    const spec = readRunSpec(run);
     const runId = run.id;
     const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
     const live: Live = {
@@ -85,11 +86,10 @@ export class RunExecutor {
       lastPublishAt: 0,
       steps: spec.options.steps ?? 0,
       claim: 'unstarted',
-      handle: undefined as unknown as JobHandle,
     };
     this.live.set(runId, live);
     const startedAt = Date.now();
-    live.handle = this.ctx.pool.submit(
+    const handle = this.ctx.pool.submit(
       {
         kind: 'optimize',
         jobId: runId,
@@ -104,14 +104,15 @@ export class RunExecutor {
           live.claiming = this.markRunning(runId, spec, live).catch((error) => {
             this.ctx.config.log(`run ${runId}: could not record its start: ${error}`);
             live.claim = 'abandoned';
-            live.handle.cancel();
+            live.handle?.cancel();
           });
         },
         onEvent: (event) =>
           this.onEvent(runId, spec, event as OptimizationEvent | CertificateMessage, startedAt),
       },
     );
-    await live.handle.done.then(
+    live.handle = handle;
+    await handle.done.then(
       () => this.settle(runId),
       (error: Error) => this.settle(runId, error),
     );
@@ -130,7 +131,7 @@ export class RunExecutor {
   /** Cancels a run executing (or waiting) here; false when this process does not have it. */
   cancel(runId: string): boolean {
     const live = this.live.get(runId);
-    live?.handle.cancel();
+    live?.handle?.cancel();
     return live !== undefined;
   }
 
@@ -161,7 +162,7 @@ export class RunExecutor {
     }
     // No longer QUEUED: cancelled while it waited, or claimed by another executor. Stop without a trace.
     live.claim = 'abandoned';
-    live.handle.cancel();
+    live.handle?.cancel();
   }
 
   private onEvent(

@@ -2,26 +2,27 @@ import type { ModelSummary } from '@argmax/db/repositories/models';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';
-import { defaultSnapshotPolicy } from '../jobs/snapshotSchedule.ts';
-import { parseInput } from '../schema/validation.ts';
-import type { RunSpec } from '../services/runService.ts';
+import { parseInput } from '../validation.ts';
+import { breaksRule, runInputDefaults, runInputRules } from './runInputRules.ts';
+import type { RunOptions, RunSpec } from './runSpec.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
+/** A number field checked by its rule in `runInputRules.ts`. */
+const ruled = (path: keyof typeof runInputRules) =>
+  z.number().superRefine((value, ctx) => {
+    const message = breaksRule(runInputRules[path], value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+
 const target = z.discriminatedUnion('kind', [
-  z.object({ kind: z.enum(['LOGIT', 'PROB', 'LOGPROB', 'MARGIN']), index: z.number().int().min(0) }),
-  z.object({ kind: z.literal('UNIT'), layer: z.string().min(1), index: z.number().int().min(0) }),
-  z.object({ kind: z.literal('CHANNEL'), layer: z.string().min(1), index: z.number().int().min(0) }),
+  z.object({ kind: z.enum(['LOGIT', 'PROB', 'LOGPROB', 'MARGIN']), index: ruled('target.index') }),
+  z.object({ kind: z.literal('UNIT'), layer: z.string().min(1), index: ruled('target.index') }),
+  z.object({ kind: z.literal('CHANNEL'), layer: z.string().min(1), index: ruled('target.index') }),
 ]);
 
-/**
- * Snapshot policy bounds: at most 1000 dense snapshots plus 100 per decade keeps a 100 000-step run under
- * 1,500 stored inputs (about 4.5 MB for a 28×28 image).
- */
-const MAX_DENSE = 1000;
-const MAX_PER_DECADE = 100;
-
-const ball = z.object({ reference: z.array(finite).min(1), epsilon: finite.min(0, 'must be ≥ 0') });
+const ball = (name: 'linf' | 'l2') =>
+  z.object({ reference: z.array(finite).min(1), epsilon: ruled(`constraints.${name}.epsilon`) });
 
 const runInput = z.object({
   target: z
@@ -40,19 +41,19 @@ const runInput = z.object({
       return parsed.data;
     }),
   method: z.enum(['TRAINABLE_INPUT_LAYER', 'NORMALIZED_GRADIENT_ASCENT', 'PROJECTED_ADAM']).nullish(),
-  steps: z.number().int().min(1, 'must be ≥ 1').nullish(),
-  restarts: z.number().int().min(1, 'must be ≥ 1').max(1024, 'must be ≤ 1024').nullish(),
-  seed: z.number().int().nullish(),
-  learningRate: finite.positive('must be > 0').nullish(),
+  steps: ruled('steps').nullish(),
+  restarts: ruled('restarts').nullish(),
+  seed: ruled('seed').nullish(),
+  learningRate: ruled('learningRate').nullish(),
   parameterization: z.enum(['PIXEL', 'SIGMOID', 'FOURIER']).nullish(),
   constraints: z
     .object({
       box: z
-        .object({ lo: finite, hi: finite })
+        .object({ lo: ruled('constraints.box.lo'), hi: ruled('constraints.box.hi') })
         .refine((b) => b.lo <= b.hi, { message: 'lo must be ≤ hi', path: ['lo'] })
         .nullish(),
-      linf: ball.nullish(),
-      l2: ball.nullish(),
+      linf: ball('linf').nullish(),
+      l2: ball('l2').nullish(),
       fixedMask: z
         .object({ indices: z.array(z.number().int().min(0)), reference: z.array(finite).min(1) })
         .nullish(),
@@ -67,28 +68,23 @@ const runInput = z.object({
         )
         .max(16)
         .nullish(),
-      quantizeLevels: z.number().int().min(2, 'must be ≥ 2').max(65536).nullish(),
+      quantizeLevels: ruled('constraints.quantizeLevels').nullish(),
     })
     .nullish(),
   regularizers: z
     .object({
-      l2: finite.min(0).nullish(),
-      tv: finite.min(0).nullish(),
-      blur: finite.min(0).nullish(),
-      blurEvery: z.number().int().min(1).nullish(),
-      jitter: z.number().int().min(0).max(8).nullish(),
+      l2: ruled('regularizers.l2').nullish(),
+      tv: ruled('regularizers.tv').nullish(),
+      blur: ruled('regularizers.blur').nullish(),
+      blurEvery: ruled('regularizers.blurEvery').nullish(),
+      jitter: ruled('regularizers.jitter').nullish(),
     })
     .nullish(),
-  certify: z.object({ timeLimitSeconds: finite.min(0, 'must be ≥ 0').nullish() }).nullish(),
+  certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
   snapshots: z
     .object({
-      dense: z.number().int().min(0, 'must be ≥ 0').max(MAX_DENSE, `must be ≤ ${MAX_DENSE}`).nullish(),
-      perDecade: z
-        .number()
-        .int()
-        .min(0, 'must be ≥ 0')
-        .max(MAX_PER_DECADE, `must be ≤ ${MAX_PER_DECADE}`)
-        .nullish(),
+      dense: ruled('snapshots.dense').nullish(),
+      perDecade: ruled('snapshots.perDecade').nullish(),
     })
     .nullish(),
 });
@@ -100,8 +96,6 @@ const methodNames = {
   NORMALIZED_GRADIENT_ASCENT: 'normalized-gradient-ascent',
   PROJECTED_ADAM: 'projected-adam',
 } as const;
-
-const defaults = { steps: 200, restarts: 16 };
 
 /**
  * Checks a run request against the model and the server's limits, and turns it into the core's options.
@@ -119,8 +113,8 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
       'target.index',
       `received ${t.index}; the model has ${model.outputCount} outputs (0..${model.outputCount - 1})`,
     );
-  const steps = input.steps ?? defaults.steps;
-  const restarts = input.restarts ?? defaults.restarts;
+  const steps = input.steps ?? runInputDefaults.steps;
+  const restarts = input.restarts ?? runInputDefaults.restarts;
   if (steps > config.limits.maxStepsPerRun)
     throw limitExceeded(
       'maxStepsPerRun',
@@ -142,7 +136,7 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
         `constraints.${name}.reference`,
         `has ${b.reference.length} values; the model input has ${inputSize}`,
       );
-  const box = c.box ?? { lo: 0, hi: 1 };
+  const box = c.box ?? runInputDefaults.box;
   const fixed = new Array<number>(inputSize).fill(0);
   for (const i of c.fixedMask?.indices ?? []) {
     if (i >= inputSize)
@@ -176,12 +170,12 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
     imageRange: [box.lo, box.hi],
     certify: { timeLimitSeconds },
     snapshots: {
-      dense: input.snapshots?.dense ?? defaultSnapshotPolicy.dense,
-      perDecade: input.snapshots?.perDecade ?? defaultSnapshotPolicy.perDecade,
+      dense: input.snapshots?.dense ?? runInputDefaults.snapshots.dense,
+      perDecade: input.snapshots?.perDecade ?? runInputDefaults.snapshots.perDecade,
     },
     options: {
       objective,
-      method: methodNames[input.method ?? 'PROJECTED_ADAM'],
+      method: methodNames[input.method ?? runInputDefaults.method],
       steps,
       restarts,
       ...(input.seed != null ? { seed: input.seed } : {}),
@@ -197,14 +191,21 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
         ...(linear.length > 0 ? { linear } : {}),
         ...(c.quantizeLevels ? { quantize: { levels: c.quantizeLevels } } : {}),
       },
-      ...(r
-        ? {
-            regularizers: Object.fromEntries(Object.entries(r).filter(([, v]) => v != null)) as Record<
-              string,
-              number
-            >,
-          }
-        : {}),
+      ...(r ? { regularizers: definedRegularizers(r) } : {}),
     },
   };
+}
+
+/** The regularizers given (null and absent alike left out). */
+function definedRegularizers(
+  r: {
+    [K in keyof NonNullable<RunOptions['regularizers']>]?: number | null;
+  },
+): NonNullable<RunOptions['regularizers']> {
+  const defined: NonNullable<RunOptions['regularizers']> = {};
+  for (const key of ['l2', 'tv', 'blur', 'blurEvery', 'jitter'] as const) {
+    const value = r[key];
+    if (value != null) defined[key] = value;
+  }
+  return defined;
 }

@@ -39,7 +39,17 @@ async function storedRun(stepCount: number, snapshotSteps: number[], status: 'IN
     teamId: session.teamId,
     modelId,
     creatorId: session.userId,
-    spec: { options: { steps: 100_000 }, inputShape: [28, 28, 1], imageRange: [0, 1] } as never,
+    spec: {
+      options: {
+        objective: { kind: 'logit', index: 1 },
+        method: 'projected-adam',
+        steps: 100_000,
+        restarts: 1,
+        constraints: { box: { lo: 0, hi: 1 } },
+      },
+      inputShape: [28, 28, 1],
+      imageRange: [0, 1],
+    },
   });
   await storage.runs.markRunning(run.id, { backend: 'wasm', method: 'projected-adam' });
   const steps = Array.from({ length: stepCount }, (_, step) => ({

@@ -2,14 +2,15 @@ import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { inputToPngDataUrl } from '../services/runImages.ts';
-import type { RunService, RunSpec } from '../services/runService.ts';
 import {
   boundPointEvent,
   certificateAsSeen,
   certificateEvent,
   isFinalCertificate,
-} from './certificateView.ts';
+} from './certificate/certificateView.ts';
+import { inputToPngDataUrl } from './runImages.ts';
+import type { RunService } from './runService.ts';
+import { readRunSpec } from './runSpec.ts';
 
 /** Late joiners get at most about this many stored steps (evenly spaced, always including the last). */
 const CATCH_UP_STEPS = 200;
@@ -27,7 +28,7 @@ export interface Replay {
  * sees the run stand), and the latest snapshot's step with its image.
  */
 export async function readReplay(run: Run, storage: Storage, runs: RunService): Promise<Replay> {
-  const spec = run.spec as unknown as RunSpec;
+  const spec = readRunSpec(run);
   await runs.flush(run.id);
   const current = (await storage.runs.get(run.id)) ?? run;
   const total = await storage.runSteps.count(run.id);

@@ -1,12 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { runInputDefaults, runInputRules } from '../runs/runInputRules.ts';
 import { buildSchema } from './index.ts';
 
-/** Writes schema.graphql (the contract the dashboard's types are generated from). */
+/** schema.graphql: the contract the dashboard's types are generated from. */
 export const printedSchema = () => `${printSchema(lexicographicSortSchema(buildSchema()))}\n`;
 
+/** The run form's field rules and defaults, as the dashboard reads them (`runs/runInputRules.ts`). */
+export const printedRunInputRules = () =>
+  `${JSON.stringify({ rules: runInputRules, defaults: runInputDefaults }, null, 2)}\n`;
+
+export const schemaFile = new URL('../../schema.graphql', import.meta.url);
+export const runInputRulesFile = new URL('../../../web/src/graphql/runInputRules.json', import.meta.url);
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const out = new URL('../../schema.graphql', import.meta.url);
-  writeFileSync(out, printedSchema());
-  console.log(`wrote ${out.pathname}`);
+  writeFileSync(schemaFile, printedSchema());
+  writeFileSync(runInputRulesFile, printedRunInputRules());
+  console.log(`wrote ${schemaFile.pathname} and ${runInputRulesFile.pathname}`);
 }

@@ -4,16 +4,18 @@ import type { Run } from '@argmax/db/repositories/runs';
 import { loadRun, requireTeamRole } from '../access.ts';
 import { notFound } from '../errors.ts';
 import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { certificateAsSeen } from '../runs/certificateView.ts';
+import { certificateAsSeen } from '../runs/certificate/certificateView.ts';
 import { runEvents } from '../runs/runEvents.ts';
+import { inputToPngDataUrl } from '../runs/runImages.ts';
 import { toRunSpec } from '../runs/runInput.ts';
-import { inputToPngDataUrl } from '../services/runImages.ts';
-import { isFinal, type RunSpec } from '../services/runService.ts';
+import { isFinal } from '../runs/runService.ts';
+import { type RunSpec, readRunSpec } from '../runs/runSpec.ts';
 import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { RunBoundEventRef, RunCertificateRef } from './certificate.ts';
 import { ModelRef } from './model.ts';
 import { StartRunInput } from './runInputTypes.ts';
+import { RunSpecRef } from './runSpecTypes.ts';
 import { UserRef } from './user.ts';
 
 export const JobStatusEnum = builder.enumType('JobStatus', { values: JOB_STATUSES });
@@ -41,7 +43,7 @@ const SnapshotRef = builder
     }),
   });
 
-const specOf = (run: Run) => run.spec as unknown as RunSpec;
+const specOf = readRunSpec;
 
 export const RunRef = builder.objectRef<Run>('Run').implement({
   fields: (t) => ({
@@ -63,7 +65,7 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.finishedAt }),
     spec: t.field({
-      type: 'JSON',
+      type: RunSpecRef,
       description: 'The validated request: objective, method, constraints, steps, restarts, seed.',
       resolve: (r) => specOf(r).options,
     }),

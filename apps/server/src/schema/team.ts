@@ -4,10 +4,10 @@ import type { User } from '@argmax/db/repositories/users';
 import { z } from 'zod';
 import { requireTeamRole, requireViewer } from '../access.ts';
 import { ApiError, badInput, notFound } from '../errors.ts';
+import { parseInput } from '../validation.ts';
 import { INVITEE, seenAs, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { UserRef } from './user.ts';
-import { parseInput } from './validation.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ROLES,

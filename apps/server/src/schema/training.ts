@@ -6,12 +6,12 @@ import type { ApiContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import type { TrainingEventMessage } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
-import { isFinal } from '../services/runService.ts';
+import { isFinal } from '../runs/runService.ts';
+import { parseInput } from '../validation.ts';
 import { seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { ModelRef } from './model.ts';
 import { JobStatusEnum } from './run.ts';
-import { parseInput } from './validation.ts';
 
 const TrainingJobRef = builder.objectRef<TrainingJob>('TrainingJob').implement({
   fields: (t) => ({

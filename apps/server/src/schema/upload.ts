@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { requireTeamRole } from '../access.ts';
-import { importUploadedModel } from '../services/modelUploads.ts';
+import { importUploadedModel } from '../models/modelUploads.ts';
+import { parseInput } from '../validation.ts';
 import { seenAs, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { ModelRef } from './model.ts';
-import { parseInput } from './validation.ts';
 
 builder.scalarType('File', {
   description:

@@ -1,12 +1,13 @@
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
-import type { TrainedModel, TrainingEventPayload, TrainJob } from '../jobs/jobMessages.ts';
+import type { TrainedModel, TrainingEventPayload, TrainJob } from '../jobs/thread/jobMessages.ts';
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
-import type { TrainingSpec } from '../services/trainingService.ts';
+import { readTrainingSpec, type TrainingSpec } from './trainingSpec.ts';
 
 interface Live {
-  handle: JobHandle;
+  /** Set once the pool has the job. */
+  handle?: JobHandle;
   seq: number;
   trained?: TrainedModel;
   lastDone?: TrainingEventPayload;
@@ -34,7 +35,7 @@ export class TrainingExecutor {
 
   /** Executes a stored job; resolves once its outcome is stored and published. */
   async execute(job: TrainingJob): Promise<void> {
-    const spec = job.spec as unknown as TrainingSpec;
+    const spec = readTrainingSpec(job);
     const message: TrainJob = {
       kind: 'train',
       jobId: job.id,
@@ -49,10 +50,9 @@ export class TrainingExecutor {
       pending: Promise.resolve(),
       abandoned: false,
       started: false,
-      handle: undefined as unknown as JobHandle,
     };
     this.live.set(job.id, live);
-    live.handle = this.ctx.pool.submit(message, {
+    const handle = this.ctx.pool.submit(message, {
       onStart: () => {
         live.started = true;
         void this.markRunning(job.id, live);
@@ -62,7 +62,8 @@ export class TrainingExecutor {
         live.trained = model;
       },
     });
-    await live.handle.done.then(
+    live.handle = handle;
+    await handle.done.then(
       () => this.settle(job, spec),
       (error: Error) => this.settle(job, spec, error),
     );
@@ -81,7 +82,7 @@ export class TrainingExecutor {
   /** Cancels a job executing (or waiting) here; false when this process does not have it. */
   cancel(jobId: string): boolean {
     const live = this.live.get(jobId);
-    live?.handle.cancel();
+    live?.handle?.cancel();
     return live !== undefined;
   }
 
@@ -93,7 +94,7 @@ export class TrainingExecutor {
     if (claimed) this.publishStatus(jobId, 'RUNNING', null);
     else {
       live.abandoned = true;
-      live.handle.cancel();
+      live.handle?.cancel();
     }
   }
 

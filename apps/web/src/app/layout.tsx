@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { ApiProvider } from '../api/ApiProvider.tsx';
-import { NavBar } from '../components/layout/NavBar.tsx';
+import { ApiProvider } from '../components/ApiProvider.tsx';
+import { NavBar } from '../features/layout/NavBar.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {

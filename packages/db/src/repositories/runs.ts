@@ -2,16 +2,10 @@ import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { bytesToFloat32, float32ToBytes } from '../float32Bytes.ts';
 import { isId, newId } from '../ids.ts';
-import {
-  ACTIVE_STATUSES,
-  assertFinalStatus,
-  type FinalStatus,
-  JOB_STATUSES,
-  type JobStatus,
-  statusList,
-} from '../jobStatus.ts';
+import { type FinalStatus, JOB_STATUSES, type JobStatus, statusList } from '../jobStatus.ts';
 import { type Json, jsonParam } from '../json.ts';
 import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
+import { jobLifecycle } from './jobLifecycle.ts';
 
 export interface Run {
   id: string;
@@ -133,6 +127,12 @@ const toRun = (row: RunRow): Run => ({
 const DEFAULT_INTERRUPTED = 'the server stopped while the run was running';
 
 export function createRunRepository(db: Executor): RunRepository {
+  const lifecycle = jobLifecycle(db, {
+    table: 'runs',
+    columns: COLUMNS,
+    toJob: toRun,
+    interruptedError: DEFAULT_INTERRUPTED,
+  });
   return {
     async create({ teamId, modelId, creatorId, spec }) {
       // The model must be visible to the team: an ID from another team is refused here too, not only in the API.
@@ -174,38 +174,24 @@ export function createRunRepository(db: Executor): RunRepository {
       return keysetPage(db, { select: `SELECT ${COLUMNS} FROM runs`, where, params }, page, toRun);
     },
 
-    async markRunning(id, { backend, method, workerId = null }) {
-      if (!isId(id)) return null;
-      const { rows } = await db.query<RunRow>(
-        `UPDATE runs SET status = 'RUNNING', started_at = now(), backend = $2, method = $3, worker_id = $4
-         WHERE id = $1 AND status = 'QUEUED' RETURNING ${COLUMNS}`,
-        [id, backend, method, workerId],
-      );
-      return rows[0] === undefined ? null : toRun(rows[0]);
-    },
+    markRunning: (id, { backend, method, workerId = null }) =>
+      lifecycle.claim(id, {
+        backend: { value: backend },
+        method: { value: method },
+        worker_id: { value: workerId },
+      }),
 
-    async finish(id, outcome) {
-      assertFinalStatus(outcome.status, outcome.error);
-      if (!isId(id)) return null;
+    finish(id, outcome) {
       const bytes = (input: Float32Array | null | undefined) =>
         input == null ? null : float32ToBytes(input);
-      const { rows } = await db.query<RunRow>(
-        `UPDATE runs SET status = $2, error = $3, finished_at = now(), final_input = $4, best_input = $5,
-           value = $6, violation = $7, outputs = $8, timings = $9::jsonb
-         WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING ${COLUMNS}`,
-        [
-          id,
-          outcome.status,
-          outcome.error ?? null,
-          bytes(outcome.finalInput),
-          bytes(outcome.bestInput),
-          outcome.value ?? null,
-          outcome.violation ?? null,
-          outcome.outputs ?? null,
-          jsonParam(outcome.timings ?? undefined),
-        ],
-      );
-      return rows[0] === undefined ? null : toRun(rows[0]);
+      return lifecycle.finish(id, outcome.status, outcome.error, {
+        final_input: { value: bytes(outcome.finalInput) },
+        best_input: { value: bytes(outcome.bestInput) },
+        value: { value: outcome.value ?? null },
+        violation: { value: outcome.violation ?? null },
+        outputs: { value: outcome.outputs ?? null },
+        timings: { value: jsonParam(outcome.timings ?? undefined), jsonb: true },
+      });
     },
 
     async getInputs(id) {
@@ -224,30 +210,9 @@ export function createRunRepository(db: Executor): RunRepository {
       };
     },
 
-    async listQueued() {
-      const { rows } = await db.query<RunRow>(
-        `SELECT ${COLUMNS} FROM runs WHERE status = 'QUEUED' ORDER BY created_at, id`,
-      );
-      return rows.map(toRun);
-    },
-
-    async interruptRunning({ workerId, error = DEFAULT_INTERRUPTED } = {}) {
-      const { rows } = await db.query<{ id: string }>(
-        `UPDATE runs SET status = 'INTERRUPTED', error = $1, finished_at = now()
-         WHERE status = 'RUNNING' AND ($2::text IS NULL OR worker_id = $2) RETURNING id`,
-        [error, workerId ?? null],
-      );
-      return rows.map((row) => row.id);
-    },
-
-    async countActiveByCreator(creatorId) {
-      if (!isId(creatorId)) return 0;
-      const { rows } = await db.query<{ count: number }>(
-        'SELECT count(*)::int AS count FROM runs WHERE creator_id = $1 AND status = ANY($2::text[])',
-        [creatorId, ACTIVE_STATUSES],
-      );
-      return rows[0]?.count ?? 0;
-    },
+    listQueued: () => lifecycle.listQueued(),
+    interruptRunning: (options) => lifecycle.interruptRunning(options),
+    countActiveByCreator: (creatorId) => lifecycle.countActiveByCreator(creatorId),
 
     async countByStatus() {
       const { rows } = await db.query<{ status: JobStatus; count: number }>(

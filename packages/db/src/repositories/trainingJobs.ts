@@ -1,14 +1,9 @@
 import { type Executor, referencing } from '../driver.ts';
 import { isId, newId } from '../ids.ts';
-import {
-  ACTIVE_STATUSES,
-  assertFinalStatus,
-  type FinalStatus,
-  type JobStatus,
-  statusList,
-} from '../jobStatus.ts';
+import { type FinalStatus, type JobStatus, statusList } from '../jobStatus.ts';
 import { type Json, jsonParam } from '../json.ts';
 import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
+import { jobLifecycle } from './jobLifecycle.ts';
 
 /** Training a new model as a job; its progress is in trainingEvents, its result in `modelId`. */
 export interface TrainingJob {
@@ -101,6 +96,12 @@ const toJob = (row: TrainingJobRow): TrainingJob => ({
 const DEFAULT_INTERRUPTED = 'the server stopped while the training job was running';
 
 export function createTrainingJobRepository(db: Executor): TrainingJobRepository {
+  const lifecycle = jobLifecycle(db, {
+    table: 'training_jobs',
+    columns: COLUMNS,
+    toJob,
+    interruptedError: DEFAULT_INTERRUPTED,
+  });
   return {
     async create({ teamId, creatorId, spec }) {
       const { rows } = await referencing(
@@ -131,60 +132,18 @@ export function createTrainingJobRepository(db: Executor): TrainingJobRepository
       return keysetPage(db, { select: `SELECT ${COLUMNS} FROM training_jobs`, where, params }, page, toJob);
     },
 
-    async markRunning(id, { backend, workerId = null }) {
-      if (!isId(id)) return null;
-      const { rows } = await db.query<TrainingJobRow>(
-        `UPDATE training_jobs SET status = 'RUNNING', started_at = now(), backend = $2, worker_id = $3
-         WHERE id = $1 AND status = 'QUEUED' RETURNING ${COLUMNS}`,
-        [id, backend, workerId],
-      );
-      return rows[0] === undefined ? null : toJob(rows[0]);
-    },
+    markRunning: (id, { backend, workerId = null }) =>
+      lifecycle.claim(id, { backend: { value: backend }, worker_id: { value: workerId } }),
 
-    async finish(id, outcome) {
-      assertFinalStatus(outcome.status, outcome.error);
-      if (!isId(id)) return null;
-      const { rows } = await referencing(
-        db.query<TrainingJobRow>(
-          `UPDATE training_jobs SET status = $2, error = $3, finished_at = now(), model_id = $4,
-           metrics = $5::jsonb, timings = $6::jsonb
-         WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING ${COLUMNS}`,
-          [
-            id,
-            outcome.status,
-            outcome.error ?? null,
-            outcome.modelId ?? null,
-            jsonParam(outcome.metrics ?? undefined),
-            jsonParam(outcome.timings ?? undefined),
-          ],
-        ),
-      );
-      return rows[0] === undefined ? null : toJob(rows[0]);
-    },
+    finish: (id, outcome) =>
+      lifecycle.finish(id, outcome.status, outcome.error, {
+        model_id: { value: outcome.modelId ?? null },
+        metrics: { value: jsonParam(outcome.metrics ?? undefined), jsonb: true },
+        timings: { value: jsonParam(outcome.timings ?? undefined), jsonb: true },
+      }),
 
-    async listQueued() {
-      const { rows } = await db.query<TrainingJobRow>(
-        `SELECT ${COLUMNS} FROM training_jobs WHERE status = 'QUEUED' ORDER BY created_at, id`,
-      );
-      return rows.map(toJob);
-    },
-
-    async interruptRunning({ workerId, error = DEFAULT_INTERRUPTED } = {}) {
-      const { rows } = await db.query<{ id: string }>(
-        `UPDATE training_jobs SET status = 'INTERRUPTED', error = $1, finished_at = now()
-         WHERE status = 'RUNNING' AND ($2::text IS NULL OR worker_id = $2) RETURNING id`,
-        [error, workerId ?? null],
-      );
-      return rows.map((row) => row.id);
-    },
-
-    async countActiveByCreator(creatorId) {
-      if (!isId(creatorId)) return 0;
-      const { rows } = await db.query<{ count: number }>(
-        'SELECT count(*)::int AS count FROM training_jobs WHERE creator_id = $1 AND status = ANY($2::text[])',
-        [creatorId, ACTIVE_STATUSES],
-      );
-      return rows[0]?.count ?? 0;
-    },
+    listQueued: () => lifecycle.listQueued(),
+    interruptRunning: (options) => lifecycle.interruptRunning(options),
+    countActiveByCreator: (creatorId) => lifecycle.countActiveByCreator(creatorId),
   };
 }

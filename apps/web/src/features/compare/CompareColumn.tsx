@@ -5,12 +5,12 @@ import { useQuery } from 'urql';
 import { LineChart } from '../../components/charts/LineChart.tsx';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
 import { Loading } from '../../components/common/Loading.tsx';
-import { describeRunSpec } from '../live/describeRunSpec.ts';
 import { formatNumber } from '../live/formatNumber.ts';
 import { LiveImage } from '../live/LiveImage.tsx';
 import { describeCertificate } from '../live/liveCertificate.ts';
 import { ProbabilityBars } from '../live/ProbabilityBars.tsx';
 import { RunCurveQuery, RunQuery } from '../live/runQueries.ts';
+import { constraintTexts, objectiveText, targetClass } from '../live/runSpecText.ts';
 import { StatusBadge } from '../live/StatusBadge.tsx';
 
 /** One run of a comparison: best image, curve, outputs and the numbers that matter. */
@@ -27,15 +27,16 @@ export function CompareColumn({ runId, color }: { runId: string; color: string }
       </div>
     );
   const run = data.run;
-  const spec = describeRunSpec(run.spec, run.model.classNames);
+  const { spec } = run;
+  const constraints = constraintTexts(spec);
   return (
     <section className="card stack" data-testid="compare-column">
       <h2 style={{ color }}>
-        <Link href={`/runs/${run.id}`}>{spec.objective}</Link>
+        <Link href={`/runs/${run.id}`}>{objectiveText(spec, run.model.classNames)}</Link>
       </h2>
       <p className="muted small">
         {run.model.name} · {spec.method} · {spec.steps} steps × {spec.restarts} restarts
-        {spec.constraints.length > 0 ? ` · ${spec.constraints.join(', ')}` : ''}
+        {constraints.length > 0 ? ` · ${constraints.join(', ')}` : ''}
       </p>
       <LiveImage image={run.bestImage} step={null} label="Best input" testId="compare-image" />
       <dl className="stats">
@@ -77,7 +78,7 @@ export function CompareColumn({ runId, color }: { runId: string; color: string }
       <ProbabilityBars
         outputs={run.outputs}
         classNames={run.model.classNames}
-        targetIndex={spec.targetIndex}
+        targetIndex={targetClass(spec)}
       />
     </section>
   );

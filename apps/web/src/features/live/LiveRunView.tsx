@@ -4,7 +4,6 @@ import { useEffect, useMemo } from 'react';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
 import { CancelRunButton } from './CancelRunButton.tsx';
 import { CertificatePanel } from './CertificatePanel.tsx';
-import { describeRunSpec } from './describeRunSpec.ts';
 import { FrameStrip } from './FrameStrip.tsx';
 import { GifDownloadButton } from './GifDownloadButton.tsx';
 import { LiveImage } from './LiveImage.tsx';
@@ -13,6 +12,7 @@ import { ObjectiveChart } from './ObjectiveChart.tsx';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
 import { RunStats } from './RunStats.tsx';
 import type { RunSource } from './runSource.ts';
+import { constraintTexts, objectiveText, targetClass } from './runSpecText.ts';
 import type { LiveRunFields } from './runTypes.ts';
 import { ShareLinkButton } from './ShareLinkButton.tsx';
 import { StepScrubber } from './StepScrubber.tsx';
@@ -40,7 +40,8 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
     if (finished && !loadedFinal) onFinished();
   }, [finished, loadedFinal, onFinished]);
 
-  const spec = describeRunSpec(run.spec, run.model.classNames);
+  const { spec } = run;
+  const constraints = constraintTexts(spec);
   const image = live.image ?? run.bestImage;
   // The stream replays the certificate's history on joining, so once it has spoken it is the fresher.
   const certificate = live.certificate ?? run.certificate;
@@ -49,11 +50,11 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
   return (
     <div className="stack">
       <header className="stack" style={{ gap: '0.25rem' }}>
-        <h1>Maximise {spec.objective}</h1>
+        <h1>Maximise {objectiveText(spec, run.model.classNames)}</h1>
         <p className="muted small">
-          {run.model.name} · {spec.method ?? run.method ?? 'method ?'} · {spec.steps ?? '?'} steps ×{' '}
-          {spec.restarts ?? '?'} restarts{spec.seed !== null ? ` · seed ${spec.seed}` : ''}
-          {spec.constraints.length > 0 ? ` · ${spec.constraints.join(', ')}` : ''}
+          {run.model.name} · {spec.method} · {spec.steps} steps × {spec.restarts} restarts
+          {spec.seed !== null ? ` · seed ${spec.seed}` : ''}
+          {constraints.length > 0 ? ` · ${constraints.join(', ')}` : ''}
           {creator ? ` · by ${creator}` : ''}
           {run.backend ? ` · ${run.backend} backend` : ''}
         </p>
@@ -103,7 +104,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
             <ProbabilityBars
               outputs={finished ? (run.outputs ?? live.outputs) : live.outputs}
               classNames={run.model.classNames}
-              targetIndex={spec.targetIndex}
+              targetIndex={targetClass(spec)}
             />
           </section>
           <CertificatePanel certificate={certificate} />

@@ -1,10 +1,12 @@
 import { graphql } from '../../graphql/graphql.ts';
+import { RunSpecFieldsFragment } from './runSpecText.ts';
 
 /**
  * What the run page shows that does not stream, as far as a share link may see it (the server's
  * visibility rules): no team, no model internals, the creator's display name only.
  */
-export const SharedRunFieldsFragment = graphql(`
+export const SharedRunFieldsFragment = graphql(
+  `
   fragment SharedRunFields on Run @_unmask {
     id
     status
@@ -13,7 +15,9 @@ export const SharedRunFieldsFragment = graphql(`
     createdAt
     startedAt
     finishedAt
-    spec
+    spec {
+      ...RunSpecFields
+    }
     inputShape
     value
     violation
@@ -48,7 +52,9 @@ export const SharedRunFieldsFragment = graphql(`
       displayName
     }
   }
-`);
+`,
+  [RunSpecFieldsFragment],
+);
 
 /** The same for a team member, who also sees the team, the backend and the creator's e-mail. */
 export const RunFieldsFragment = graphql(

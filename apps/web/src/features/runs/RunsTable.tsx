@@ -1,7 +1,7 @@
 import type { ResultOf } from 'gql.tada';
 import Link from 'next/link';
-import { describeRunSpec } from '../live/describeRunSpec.ts';
 import { formatNumber } from '../live/formatNumber.ts';
+import { objectiveText } from '../live/runSpecText.ts';
 import { StatusBadge } from '../live/StatusBadge.tsx';
 import type { RunsQuery } from './runsQuery.ts';
 
@@ -34,7 +34,6 @@ export function RunsTable({ runs, selected, onToggle }: Props) {
         </thead>
         <tbody>
           {runs.map((run) => {
-            const spec = describeRunSpec(run.spec, run.model.classNames);
             return (
               <tr key={run.id} data-run-id={run.id}>
                 <td>
@@ -54,7 +53,7 @@ export function RunsTable({ runs, selected, onToggle }: Props) {
                   )}
                 </td>
                 <td>
-                  <Link href={`/runs/${run.id}`}>{spec.objective}</Link>
+                  <Link href={`/runs/${run.id}`}>{objectiveText(run.spec, run.model.classNames)}</Link>
                 </td>
                 <td>{run.model.name}</td>
                 <td>

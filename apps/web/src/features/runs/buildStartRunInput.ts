@@ -1,9 +1,10 @@
 import { CLASS_TARGETS, type FormModel, type RunFormValues, type StartRunInput } from './runForm.ts';
+import { breaksRule, type RulePath } from './runInputRules.ts';
 
 export type FieldErrors = Record<string, string>;
 
 /**
- * Checks the form with the server's rules (same messages, errors keyed by the server's input paths, so a
+ * Checks the form with the server's rules (`runInputRules.ts`: same rules and messages, errors keyed by the server's input paths, so a
  * server BAD_USER_INPUT lands next to the same field) and builds the `StartRunInput`.
  */
 export function buildStartRunInput(
@@ -15,42 +16,42 @@ export function buildStartRunInput(
   if (!model) errors.modelId = 'choose a model';
   const inputSize = model ? model.inputShape.reduce((a, b) => a * b, 1) : 0;
 
-  const index = read.int('target.index', v.targetIndex, { required: true, min: 0 });
+  const index = read.num('target.index', v.targetIndex, { required: true });
   if (model && index !== undefined && CLASS_TARGETS.includes(v.targetKind) && index >= model.outputCount)
     errors['target.index'] =
       `received ${index}; the model has ${model.outputCount} outputs (0..${model.outputCount - 1})`;
   const layer = v.targetLayer.trim();
   if (!CLASS_TARGETS.includes(v.targetKind) && !layer) errors['target.layer'] = 'choose a layer';
 
-  const steps = read.int('steps', v.steps, { min: 1 });
-  const restarts = read.int('restarts', v.restarts, { min: 1, max: 1024 });
-  const seed = read.int('seed', v.seed, {});
-  const learningRate = read.num('learningRate', v.learningRate, { positive: true });
+  const steps = read.num('steps', v.steps);
+  const restarts = read.num('restarts', v.restarts);
+  const seed = read.num('seed', v.seed);
+  const learningRate = read.num('learningRate', v.learningRate);
   const lo = read.num('constraints.box.lo', v.boxLo, { required: true });
   const hi = read.num('constraints.box.hi', v.boxHi, { required: true });
   if (lo !== undefined && hi !== undefined && lo > hi) errors['constraints.box.lo'] = 'lo must be ≤ hi';
 
   const ballPath = `constraints.${v.ball}`;
   const epsilon =
-    v.ball === 'none' ? undefined : read.num(`${ballPath}.epsilon`, v.epsilon, { required: true, min: 0 });
+    v.ball === 'none' ? undefined : read.num(`constraints.${v.ball}.epsilon`, v.epsilon, { required: true });
   const needsReference = v.ball !== 'none' || v.maskPixels.length > 0;
   const referencePath = v.ball !== 'none' ? `${ballPath}.reference` : 'constraints.fixedMask.reference';
   if (needsReference && !v.reference) errors[referencePath] = 'choose a reference image';
   else if (needsReference && v.reference && model && v.reference.length !== inputSize)
     errors[referencePath] = `has ${v.reference.length} values; the model input has ${inputSize}`;
 
-  const quantizeLevels = read.int('constraints.quantizeLevels', v.quantizeLevels, { min: 2, max: 65536 });
+  const quantizeLevels = read.num('constraints.quantizeLevels', v.quantizeLevels);
   const regularizers = {
-    l2: read.num('regularizers.l2', v.regL2, { min: 0 }),
-    tv: read.num('regularizers.tv', v.regTv, { min: 0 }),
-    blur: read.num('regularizers.blur', v.regBlur, { min: 0 }),
-    blurEvery: read.int('regularizers.blurEvery', v.regBlurEvery, { min: 1 }),
-    jitter: read.int('regularizers.jitter', v.regJitter, { min: 0, max: 8 }),
+    l2: read.num('regularizers.l2', v.regL2),
+    tv: read.num('regularizers.tv', v.regTv),
+    blur: read.num('regularizers.blur', v.regBlur),
+    blurEvery: read.num('regularizers.blurEvery', v.regBlurEvery),
+    jitter: read.num('regularizers.jitter', v.regJitter),
   };
 
-  const certifySeconds = read.num('certify.timeLimitSeconds', v.certifySeconds, { min: 0 });
-  const dense = read.int('snapshots.dense', v.snapshotDense, { min: 0, max: 1000 });
-  const perDecade = read.int('snapshots.perDecade', v.snapshotPerDecade, { min: 0, max: 100 });
+  const certifySeconds = read.num('certify.timeLimitSeconds', v.certifySeconds);
+  const dense = read.num('snapshots.dense', v.snapshotDense);
+  const perDecade = read.num('snapshots.perDecade', v.snapshotPerDecade);
 
   if (Object.keys(errors).length > 0 || !model) return { input: null, errors };
   const channels = model.inputShape.length === 3 ? model.inputShape[2]! : 1;
@@ -99,38 +100,20 @@ function pixelsToIndices(pixels: readonly number[], channels: number): number[] 
     .flatMap((p) => Array.from({ length: channels }, (_, c) => p * channels + c));
 }
 
-interface NumberRules {
-  required?: boolean;
-  min?: number;
-  max?: number;
-  positive?: boolean;
-}
-
 /** Parses optional numeric fields, recording the server's message for the first rule broken. */
 class Reader {
   constructor(private readonly errors: FieldErrors) {}
 
-  num(path: string, raw: string, rules: NumberRules): number | undefined {
+  num(path: RulePath, raw: string, options: { required?: boolean } = {}): number | undefined {
     const text = raw.trim();
     if (text === '') {
-      if (rules.required) this.errors[path] = 'required';
+      if (options.required) this.errors[path] = 'required';
       return undefined;
     }
     const value = Number(text);
-    if (!Number.isFinite(value)) this.errors[path] = 'must be a finite number';
-    else if (rules.positive && value <= 0) this.errors[path] = 'must be > 0';
-    else if (rules.min !== undefined && value < rules.min) this.errors[path] = `must be ≥ ${rules.min}`;
-    else if (rules.max !== undefined && value > rules.max) this.errors[path] = `must be ≤ ${rules.max}`;
-    else return value;
+    const broken = breaksRule(path, value);
+    if (broken === null) return value;
+    this.errors[path] = broken;
     return undefined;
-  }
-
-  int(path: string, raw: string, rules: NumberRules): number | undefined {
-    const value = this.num(path, raw, rules);
-    if (value !== undefined && !Number.isInteger(value)) {
-      this.errors[path] = 'must be a whole number';
-      return undefined;
-    }
-    return value;
   }
 }

@@ -1,4 +1,5 @@
 import type { VariablesOf } from 'gql.tada';
+import { runInputDefaults } from './runInputRules.ts';
 import type { StartRunMutation } from './startRunMutation.ts';
 
 export type StartRunInput = VariablesOf<typeof StartRunMutation>['input'];
@@ -52,12 +53,12 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   targetLayer: '',
   method: 'PROJECTED_ADAM',
   parameterization: '',
-  steps: '200',
-  restarts: '16',
+  steps: String(runInputDefaults.steps),
+  restarts: String(runInputDefaults.restarts),
   seed: '1',
   learningRate: '',
-  boxLo: '0',
-  boxHi: '1',
+  boxLo: String(runInputDefaults.box.lo),
+  boxHi: String(runInputDefaults.box.hi),
   ball: 'none',
   epsilon: '0.1',
   reference: null,
@@ -69,8 +70,8 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   regBlurEvery: '',
   regJitter: '',
   certifySeconds: '10',
-  snapshotDense: '50',
-  snapshotPerDecade: '20',
+  snapshotDense: String(runInputDefaults.snapshots.dense),
+  snapshotPerDecade: String(runInputDefaults.snapshots.perDecade),
 });
 
 /** The model facts the form checks against. */

@@ -1,6 +1,8 @@
 import { graphql } from '../../graphql/graphql.ts';
+import { RunSpecFieldsFragment } from '../live/runSpecText.ts';
 
-export const RunsQuery = graphql(`
+export const RunsQuery = graphql(
+  `
   query Runs($teamId: ID!, $modelId: ID, $creatorId: ID, $status: [JobStatus!], $first: Int, $after: String) {
     runs(teamId: $teamId, modelId: $modelId, creatorId: $creatorId, status: $status, first: $first, after: $after) {
       items {
@@ -8,7 +10,9 @@ export const RunsQuery = graphql(`
         status
         createdAt
         value
-        spec
+        spec {
+          ...RunSpecFields
+        }
         bestImage
         model {
           id
@@ -24,7 +28,9 @@ export const RunsQuery = graphql(`
       nextCursor
     }
   }
-`);
+`,
+  [RunSpecFieldsFragment],
+);
 
 export const RunFiltersQuery = graphql(`
   query RunFilters($teamId: ID!) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Metrics } from '../observability/metrics.ts';
-import { withTimeout } from './withTimeout.ts';
+import { withTimeout } from '../withTimeout.ts';
 
 /** What a process (API server or worker) reports on its health routes. */
 export interface HealthSources {

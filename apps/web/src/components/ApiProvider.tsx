@@ -2,8 +2,8 @@
 
 import { type ReactNode, useSyncExternalStore } from 'react';
 import { type Client, Provider } from 'urql';
-import { Loading } from '../components/common/Loading.tsx';
-import { createApiClient } from './createApiClient.ts';
+import { createApiClient } from '../api/createApiClient.ts';
+import { Loading } from './common/Loading.tsx';
 
 let client: Client | undefined;
 const browserClient = () => {

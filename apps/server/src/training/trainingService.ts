@@ -3,15 +3,7 @@ import type { Storage } from '@argmax/db/storage';
 import { limitExceeded } from '../errors.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
-
-export interface TrainingSpec {
-  name: string;
-  dataset: 'fashion-mnist' | 'mnist';
-  arch: 'mlp' | 'cnn';
-  epochs: number;
-  seed: number;
-  batchesPerEpoch?: number;
-}
+import type { TrainingSpec } from './trainingSpec.ts';
 
 /**
  * The dispatch half of training jobs: a QUEUED job row handed to the dispatch (this server's pool or the

@@ -2,23 +2,11 @@ import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { ServerConfig } from '../config.ts';
 import { limitExceeded } from '../errors.ts';
-import type { CertifyRequest } from '../jobs/certificateMessages.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
-import type { SerializableOptimizeOptions, SnapshotPolicy } from '../jobs/jobMessages.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
-import { certificateStopReason, RunCertificates } from '../runs/runCertificate.ts';
-import { endRun, publishRunEnd, type RunEndContext } from '../runs/runEnd.ts';
-
-/** What a run request becomes once validated: the core's options plus how to draw its input. */
-export interface RunSpec {
-  options: SerializableOptimizeOptions;
-  /** Model input shape without the batch dim, and the box used to scale images. */
-  inputShape: number[];
-  imageRange: [number, number];
-  /** Absent in runs stored before certificates and snapshot policies were part of the request. */
-  certify?: CertifyRequest;
-  snapshots?: SnapshotPolicy;
-}
+import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
+import { endRun, publishRunEnd, type RunEndContext } from './runEnd.ts';
+import type { RunSpec } from './runSpec.ts';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED']);
 export const isFinal = (status: string) => FINAL.has(status);
@@ -54,7 +42,7 @@ export class RunService {
       teamId: request.teamId,
       modelId: request.modelId,
       creatorId: request.creatorId,
-      spec: request.spec as unknown as never,
+      spec: request.spec,
     });
     await this.certificates.open(run.id, request.spec.certify?.timeLimitSeconds ?? 0);
     await this.dispatch.run(run);

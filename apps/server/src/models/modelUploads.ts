@@ -1,7 +1,7 @@
 import type { ModelSummary } from '@argmax/db/repositories/models';
 import type { Storage } from '@argmax/db/storage';
 import { ApiError, badInput, limitExceeded } from '../errors.ts';
-import type { TrainedModel } from '../jobs/jobMessages.ts';
+import type { TrainedModel } from '../jobs/thread/jobMessages.ts';
 import { JobFailedError, type WorkerPool } from '../jobs/workerPool.ts';
 
 /**

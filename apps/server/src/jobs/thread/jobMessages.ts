@@ -1,5 +1,6 @@
 import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/spec/types';
 import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
+import type { SnapshotPolicy } from './snapshotSchedule.ts';
 
 /** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */
 export interface ModelPayload {
@@ -9,19 +10,12 @@ export interface ModelPayload {
   weights: Uint8Array;
 }
 
-/** When to keep a full input snapshot: every step up to `dense`, then `perDecade` log-spaced steps per decade. */
-export interface SnapshotPolicy {
-  dense: number;
-  perDecade: number;
-}
-
-export type SerializableOptimizeOptions = Omit<OptimizeOptions, 'signal' | 'snapshot'>;
-
 export interface OptimizeJob {
   kind: 'optimize';
   jobId: string;
   model: ModelPayload;
-  options: SerializableOptimizeOptions;
+  /** The core's options as plain data (a run's `RunSpec['options']`, which `runs/runSpec.ts` checks fits). */
+  options: Omit<OptimizeOptions, 'signal' | 'snapshot' | 'log'>;
   snapshots: SnapshotPolicy;
   /** Certify the result after the optimisation (absent or 0 seconds: no certificate). */
   certify?: CertifyRequest;

@@ -1,4 +1,8 @@
-import type { ApiContext } from '../context.ts';
+/** What of a request's context the cookie needs: its request (yoga's cookie store) and the server's setting. */
+interface CookieContext {
+  request?: Request;
+  services: { config: { secureCookies: boolean } };
+}
 
 interface CookieStore {
   set(cookie: {
@@ -14,12 +18,12 @@ interface CookieStore {
   delete(name: string): Promise<void>;
 }
 
-const cookieStore = (ctx: ApiContext) =>
+const cookieStore = (ctx: CookieContext) =>
   (ctx.request as (Request & { cookieStore?: CookieStore }) | undefined)?.cookieStore;
 
 /** HTTP-only so page scripts cannot read it; SameSite=Lax against cross-site form posts. */
 export async function setSessionCookie(
-  ctx: ApiContext,
+  ctx: CookieContext,
   name: string,
   value: string,
   expires: Date,
@@ -36,6 +40,6 @@ export async function setSessionCookie(
   });
 }
 
-export async function clearSessionCookie(ctx: ApiContext, name: string): Promise<void> {
+export async function clearSessionCookie(ctx: CookieContext, name: string): Promise<void> {
   await cookieStore(ctx)?.delete(name);
 }

@@ -1,9 +1,10 @@
+import { DatabaseUnavailableError } from '@argmax/db/errors';
 import type { Storage } from '@argmax/db/storage';
 import { DelayedError, type Job, Worker } from 'bullmq';
-import type { EventBus } from '../pubsub/eventBus.ts';
-import { endRun } from '../runs/runEnd.ts';
-import type { LocalExecutors } from './jobDispatch.ts';
-import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './redisQueue.ts';
+import type { LocalExecutors } from './jobs/jobDispatch.ts';
+import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './jobs/redisQueue.ts';
+import type { EventBus } from './pubsub/eventBus.ts';
+import { endRun } from './runs/runEnd.ts';
 
 export interface QueueWorkerOptions {
   redisUrl: string;
@@ -29,7 +30,7 @@ export interface QueueWorker {
   readonly running: boolean;
 }
 
-const isUnavailable = (error: unknown) => error instanceof Error && error.name === 'DatabaseUnavailableError';
+const isUnavailable = (error: unknown) => error instanceof DatabaseUnavailableError;
 
 /**
  * A worker process's side of the BullMQ queue: takes runs and training jobs and executes them through the

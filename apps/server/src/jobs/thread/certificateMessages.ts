@@ -1,10 +1,9 @@
 import type { ModelOutputs } from '@argmax/core/spec/types';
+import { z } from 'zod';
 
-/** What an optimisation job asks of its certificate. */
-export interface CertifyRequest {
-  /** Wall-clock budget after the optimisation; 0: no certificate. */
-  timeLimitSeconds: number;
-}
+/** What an optimisation asks of its certificate: wall-clock seconds after it; 0: none. */
+export const certifyRequestSchema = z.object({ timeLimitSeconds: z.number() });
+export type CertifyRequest = z.infer<typeof certifyRequestSchema>;
 
 /** The certifier's bound moved or its best value rose (the core's progress report, as it is). */
 export interface CertificateBoundMessage {

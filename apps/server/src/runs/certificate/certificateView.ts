@@ -1,6 +1,6 @@
 import { FINAL_STATUSES } from '@argmax/db/jobStatus';
 import type { CertificateBound, RunCertificate } from '@argmax/db/repositories/runCertificates';
-import type { RunBoundEvent } from '../pubsub/eventBus.ts';
+import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
 
 const FINAL_CERTIFICATE: ReadonlySet<string> = new Set(['DONE', 'UNSUPPORTED', 'OFF', 'STOPPED']);
 export const isFinalCertificate = (status: string) => FINAL_CERTIFICATE.has(status);

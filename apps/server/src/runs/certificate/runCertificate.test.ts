@@ -2,8 +2,8 @@ import { openDatabase } from '@argmax/db/openDatabase';
 import type { Storage } from '@argmax/db/storage';
 import { createTestModel, createTestTeam, createTestUser } from '@argmax/db/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CertificateBoundMessage } from '../jobs/certificateMessages.ts';
-import { createEventBus, type RunBoundEvent } from '../pubsub/eventBus.ts';
+import type { CertificateBoundMessage } from '../../jobs/thread/certificateMessages.ts';
+import { createEventBus, type RunBoundEvent } from '../../pubsub/eventBus.ts';
 import { RunCertificates } from './runCertificate.ts';
 
 let storage: Storage;

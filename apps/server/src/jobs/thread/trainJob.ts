@@ -29,7 +29,7 @@ export async function runTrainJob(
       log: () => {},
       ...(job.batchesPerEpoch ? { batchesPerEpoch: job.batchesPerEpoch } : {}),
     })) {
-      event(e as unknown as { type: string });
+      event({ ...e });
     }
     let bytes: ModelBytes | undefined;
     await model.save(

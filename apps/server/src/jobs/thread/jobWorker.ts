@@ -11,10 +11,10 @@ import { optimize } from '@argmax/core/optimize/optimize';
 import type { OptimizationResult } from '@argmax/core/spec/types';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { PUBLISH_INTERVAL_MS } from '../runs/liveFrameRate.ts';
 import { certificateTask } from './certifyJob.ts';
 import { runImportJob } from './importJob.ts';
 import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
+import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
 import { snapshotSchedule } from './snapshotSchedule.ts';
 import { runTrainJob } from './trainJob.ts';
 

@@ -2,10 +2,10 @@
 
 import Link from 'next/link';
 import { useQuery } from 'urql';
-import { SignOutButton } from '../../features/auth/SignOutButton.tsx';
-import { ViewerQuery } from '../../features/auth/viewerQuery.ts';
-import { TeamSwitcher } from '../../features/teams/TeamSwitcher.tsx';
-import { useCurrentTeam } from '../../features/teams/useCurrentTeam.ts';
+import { SignOutButton } from '../auth/SignOutButton.tsx';
+import { ViewerQuery } from '../auth/viewerQuery.ts';
+import { TeamSwitcher } from '../teams/TeamSwitcher.tsx';
+import { useCurrentTeam } from '../teams/useCurrentTeam.ts';
 
 export function NavBar() {
   const [{ data }] = useQuery({ query: ViewerQuery });

@@ -1,4 +1,8 @@
-import type { SnapshotPolicy } from './jobMessages.ts';
+import { z } from 'zod';
+
+/** When to keep a full input snapshot: every step up to `dense`, then `perDecade` log-spaced steps per decade. */
+export const snapshotPolicySchema = z.object({ dense: z.number().int(), perDecade: z.number().int() });
+export type SnapshotPolicy = z.infer<typeof snapshotPolicySchema>;
 
 export const defaultSnapshotPolicy: SnapshotPolicy = { dense: 50, perDecade: 20 };
 

@@ -1,8 +1,8 @@
 import type { ModelOutputs, OptimizationResult } from '@argmax/core/spec/types';
 import type { CertificateBound } from '@argmax/db/repositories/runCertificates';
 import type { Storage } from '@argmax/db/storage';
-import type { CertificateMessage, CertificateResultMessage } from '../jobs/certificateMessages.ts';
-import type { EventBus } from '../pubsub/eventBus.ts';
+import type { CertificateMessage, CertificateResultMessage } from '../../jobs/thread/certificateMessages.ts';
+import type { EventBus } from '../../pubsub/eventBus.ts';
 import { boundPointEvent, type CertificateFigures, certificateEvent } from './certificateView.ts';
 
 /** Every bound is kept while there are few; then one per 2 % of the elapsed time (log-spaced). */

@@ -1,0 +1,159 @@
+import type { ModelSummary } from '@argmax/db/repositories/models';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../config.ts';
+import { toRunSpec } from './runInput.ts';
+import { readRunSpec } from './runSpec.ts';
+
+const model: ModelSummary = {
+  id: 'm',
+  teamId: null,
+  name: 'mlp',
+  origin: 'uploaded',
+  inputShape: [2, 2, 1],
+  outputCount: 3,
+  classNames: null,
+  layerSummary: null,
+  parameterCount: 0,
+  createdBy: null,
+  createdAt: new Date(0),
+  weightsBytes: 0,
+};
+const config = configFromEnv({});
+const reference = [0.1, 0.2, 0.3, 0.4];
+
+/** The one path: a request is validated into a spec, stored as JSON, and read back through the same schema. */
+const throughStorage = (input: unknown) => {
+  const spec = toRunSpec(input, model, config);
+  return { spec, read: readRunSpec({ id: 'r', spec: JSON.parse(JSON.stringify(spec)) }) };
+};
+
+describe('run spec', () => {
+  it('a request with every part reads back from storage as it was written', () => {
+    const { spec, read } = throughStorage({
+      target: { kind: 'CHANNEL', index: 1, layer: 'conv' },
+      method: 'NORMALIZED_GRADIENT_ASCENT',
+      steps: 10,
+      restarts: 2,
+      seed: 7,
+      learningRate: 0.5,
+      parameterization: 'PIXEL',
+      constraints: {
+        box: { lo: -1, hi: 1 },
+        linf: { reference, epsilon: 0.1 },
+        l2: { reference, epsilon: 0.2 },
+        fixedMask: { indices: [0, 3], reference },
+        linear: [
+          { mean: true, sense: 'LE', bound: 0.5 },
+          { weights: [1, 0, 0, 1], sense: 'GE', bound: 0 },
+        ],
+        quantizeLevels: 256,
+      },
+      regularizers: { l2: 0.01, tv: null, jitter: 2 },
+      certify: { timeLimitSeconds: 0 },
+      snapshots: { dense: 5, perDecade: 3 },
+    });
+    expect(read).toEqual(spec);
+    expect(read).toEqual({
+      inputShape: [2, 2, 1],
+      imageRange: [-1, 1],
+      certify: { timeLimitSeconds: 0 },
+      snapshots: { dense: 5, perDecade: 3 },
+      options: {
+        objective: { kind: 'channel', layer: 'conv', channel: 1 },
+        method: 'normalized-gradient-ascent',
+        steps: 10,
+        restarts: 2,
+        seed: 7,
+        learningRate: 0.5,
+        parameterization: 'pixel',
+        constraints: {
+          box: { lo: -1, hi: 1 },
+          linf: { reference, epsilon: 0.1 },
+          l2: { reference, epsilon: 0.2 },
+          mask: { fixed: [1, 0, 0, 1], reference },
+          linear: [
+            { weights: 'mean', sense: '<=', bound: 0.5 },
+            { weights: [1, 0, 0, 1], sense: '>=', bound: 0 },
+          ],
+          quantize: { levels: 256 },
+        },
+        regularizers: { l2: 0.01, jitter: 2 },
+      },
+    });
+  });
+
+  it('fills the defaults: steps, restarts, method, box, certificate and snapshot policy', () => {
+    const { read } = throughStorage({ target: { kind: 'LOGIT', index: 2 } });
+    expect(read).toEqual({
+      inputShape: [2, 2, 1],
+      imageRange: [0, 1],
+      certify: { timeLimitSeconds: config.defaultCertifySeconds },
+      snapshots: { dense: 50, perDecade: 20 },
+      options: {
+        objective: { kind: 'logit', index: 2 },
+        method: 'projected-adam',
+        steps: 200,
+        restarts: 16,
+        constraints: { box: { lo: 0, hi: 1 } },
+      },
+    });
+  });
+
+  it('names the field and the rule a request breaks', () => {
+    const problem = (input: unknown) => {
+      try {
+        toRunSpec(input, model, config);
+        return null;
+      } catch (error) {
+        const { extensions, message } = error as { extensions: Record<string, unknown>; message: string };
+        return { field: extensions.field, message };
+      }
+    };
+    expect(problem({ target: { kind: 'LOGIT', index: 0 }, restarts: 2000 })).toMatchObject({
+      field: 'restarts',
+      message: expect.stringContaining('must be ≤ 1024'),
+    });
+    expect(problem({ target: { kind: 'LOGIT', index: 0 }, regularizers: { tv: -1 } })).toMatchObject({
+      field: 'regularizers.tv',
+      message: expect.stringContaining('must be ≥ 0'),
+    });
+    expect(problem({ target: { kind: 'LOGIT', index: 3 } })).toMatchObject({ field: 'target.index' });
+    expect(problem({ target: { kind: 'UNIT', index: 0 } })).toMatchObject({ field: 'target.layer' });
+  });
+
+  it('reads a run stored before certificates and snapshot policies were part of the request', () => {
+    const stored = {
+      inputShape: [28, 28, 1],
+      imageRange: [0, 1],
+      options: {
+        objective: { kind: 'prob', index: 4 },
+        method: 'projected-adam',
+        steps: 100,
+        restarts: 4,
+        seed: 1,
+        constraints: { box: { lo: 0, hi: 1 } },
+      },
+    };
+    const read = readRunSpec({ id: 'old', spec: stored });
+    expect(read.certify).toBeUndefined();
+    expect(read.snapshots).toBeUndefined();
+    expect(read.options.objective).toEqual({ kind: 'prob', index: 4 });
+  });
+
+  it('reads the core’s defaults into a stored spec without method or constraints', () => {
+    const read = readRunSpec({
+      id: 'minimal',
+      spec: {
+        options: { objective: { kind: 'logit', index: 3 }, steps: 10, restarts: 4 },
+        inputShape: [28, 28, 1],
+        imageRange: [0, 1],
+      },
+    });
+    expect(read.options.method).toBe('projected-adam');
+    expect(read.options.constraints).toEqual({ box: { lo: 0, hi: 1 } });
+  });
+
+  it('refuses a stored spec that is not one, naming the run', () => {
+    expect(() => readRunSpec({ id: 'bad', spec: { options: { steps: 1 } } })).toThrow(/run bad/);
+  });
+});

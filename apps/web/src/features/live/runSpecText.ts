@@ -1,0 +1,70 @@
+import type { ResultOf } from 'gql.tada';
+import { graphql } from '../../graphql/graphql.ts';
+
+/** What the pages say about a run's request (the server's typed `Run.spec`; no reference images). */
+export const RunSpecFieldsFragment = graphql(`
+  fragment RunSpecFields on RunSpec @_unmask {
+    objective {
+      kind
+      index
+      layer
+      channel
+    }
+    method
+    steps
+    restarts
+    seed
+    constraints {
+      box {
+        lo
+        hi
+      }
+      linf {
+        epsilon
+      }
+      l2 {
+        epsilon
+      }
+      mask {
+        __typename
+      }
+      linear {
+        bound
+      }
+      quantizeLevels
+    }
+  }
+`);
+
+export type RunSpecFields = ResultOf<typeof RunSpecFieldsFragment>;
+
+/** "logit “seven” (7)", "unit dense_1[3]": what the run maximises, in words. */
+export function objectiveText(spec: RunSpecFields, classNames: readonly string[] | null | undefined): string {
+  const { kind, index, layer, channel } = spec.objective;
+  const at = index ?? channel;
+  const name = at !== null && !layer ? classNames?.[at] : undefined;
+  const what = layer
+    ? `${layer}[${at ?? '?'}]`
+    : name
+      ? `“${name}” (${at})`
+      : at !== null
+        ? `output ${at}`
+        : '';
+  return `${kind} ${what}`.trim();
+}
+
+/** The class the run targets, when it targets one (not a layer's unit or channel). */
+export const targetClass = (spec: RunSpecFields): number | null =>
+  spec.objective.layer ? null : (spec.objective.index ?? spec.objective.channel);
+
+/** One phrase per constraint: "box [0, 1]", "L∞ ball ε=0.1", "fixed mask", "2 linear", "256 levels". */
+export function constraintTexts(spec: RunSpecFields): string[] {
+  const c = spec.constraints;
+  const texts = [`box [${c.box.lo}, ${c.box.hi}]`];
+  if (c.linf) texts.push(`L∞ ball ε=${c.linf.epsilon}`);
+  if (c.l2) texts.push(`L2 ball ε=${c.l2.epsilon}`);
+  if (c.mask) texts.push('fixed mask');
+  if (c.linear) texts.push(`${c.linear.length} linear`);
+  if (c.quantizeLevels !== null) texts.push(`${c.quantizeLevels} levels`);
+  return texts;
+}
