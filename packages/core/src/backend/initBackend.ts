@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { prepareWasmThreads, releaseWasmThreads, wantedWasmThreads } from './wasmThreads.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -18,7 +19,9 @@ let current: Promise<BackendInfo> | undefined;
 /**
  * Picks the fastest backend that works here: tfjs-node when it loads (an optional dependency that
  * needs libtensorflow, downloaded at its install), then wasm (SIMD), then plain cpu.
- * `ARGMAX_BACKEND=cpu|wasm|tensorflow` forces a choice. Idempotent: later calls return the first result.
+ * wasm runs its threaded build, one thread per core (`ARGMAX_WASM_THREADS`), falling back to one
+ * thread when that cannot start. `ARGMAX_BACKEND=cpu|wasm|tensorflow` forces a choice. Idempotent:
+ * later calls return the first result.
  */
 export function initBackend(
   preferred: BackendName | undefined = envPreference(),
@@ -49,7 +52,7 @@ async function choose(preferred: BackendName | undefined, log: (line: string) =>
   const fallbacks: string[] = [];
   for (const name of order) {
     try {
-      const info = await tryBackend(name);
+      const info = await tryBackend(name, fallbacks);
       if (info) {
         info.fallbacks = fallbacks;
         log(
@@ -65,20 +68,49 @@ async function choose(preferred: BackendName | undefined, log: (line: string) =>
   throw new Error(`no tfjs backend could start: ${fallbacks.join('; ')}`);
 }
 
-async function tryBackend(name: BackendName): Promise<BackendInfo | undefined> {
+async function tryBackend(name: BackendName, fallbacks: string[]): Promise<BackendInfo | undefined> {
   if (name === 'tensorflow') {
     // Optional dependency: absent (or without libtensorflow) on machines that could not download it.
     await import('@tensorflow/tfjs-node' as string);
   } else if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
+    return tryWasm(fallbacks);
   }
   if (!(await tf.setBackend(name))) return undefined;
   await tf.ready();
-  const wasm = name === 'wasm';
+  return { name, simd: false, threads: 1, fallbacks: [] };
+}
+
+async function tryWasm(fallbacks: string[]): Promise<BackendInfo | undefined> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = wantedWasmThreads();
+  if (threads > 1) {
+    const restore = prepareWasmThreads(wasm, threads);
+    try {
+      if (await tf.setBackend('wasm')) {
+        await tf.ready();
+        releaseWasmThreads(tf.backend());
+        return {
+          name: 'wasm',
+          simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
+          threads: wasm.getThreadsCount(),
+          fallbacks: [],
+        };
+      }
+      fallbacks.push('wasm threads: the threaded build did not start');
+    } catch (error) {
+      fallbacks.push(`wasm threads: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      restore();
+    }
+    // Start again without threads: the factory reads the flag on each start.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  if (!(await tf.setBackend('wasm'))) return undefined;
+  await tf.ready();
   return {
-    name,
-    simd: wasm && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
-    threads: wasm && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 2 : 1,
+    name: 'wasm',
+    simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
+    threads: 1,
     fallbacks: [],
   };
 }

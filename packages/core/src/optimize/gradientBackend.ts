@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { provideConv2dBackpropFilter } from '../backend/conv2dBackpropFilter.ts';
+import { fastConv2dBackpropInput } from '../backend/conv2dBackpropInput.ts';
+import { fastMaxPoolGrad } from '../backend/maxPoolGrad.ts';
 import { missingBackwardKernels } from '../backend/missingGradientKernels.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
 
@@ -32,6 +34,8 @@ export async function gradientBackend(
   const unchanged = { name: previous, restore: async () => {} };
   if (previous === 'cpu') return unchanged;
   provideConv2dBackpropFilter();
+  fastConv2dBackpropInput();
+  fastMaxPoolGrad();
   const known = missingByModel.get(model) ?? new Map<string, string[]>();
   missingByModel.set(model, known);
   let missing = known.get(previous);

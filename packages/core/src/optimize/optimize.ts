@@ -12,6 +12,7 @@ import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
 import type {
+  BudgetChoice,
   MethodName,
   OptimizationEvent,
   OptimizationResult,
@@ -22,6 +23,7 @@ import type {
 import { evaluateInputs } from './evaluateInputs.ts';
 import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
 import { resolveOptions } from './resolveOptions.ts';
+import { fitBudget, measureStepCost } from './timeBudget.ts';
 
 const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
   'projected-adam': projectedAdam,
@@ -62,7 +64,17 @@ export async function* optimize(
     for (const weight of model.weights)
       assertFinite(weight.read().dataSync() as Float32Array, `model weight ${weight.name}`);
     if (options.signal?.aborted) throw new CancelledError();
-    backend = await gradientBackend(model, objective, options.log ?? ((line) => console.error(line)));
+    const log = options.log ?? ((line: string) => console.error(line));
+    backend = await gradientBackend(model, objective, log);
+    let budget: BudgetChoice | undefined;
+    if (resolved.timeBudget !== undefined) {
+      const { steps, restarts } = resolved.settings;
+      budget = fitBudget(measureStepCost(objective, set), resolved.timeBudget, { steps, restarts });
+      resolved.settings = { ...resolved.settings, steps: budget.steps, restarts: budget.restarts };
+      log(
+        `argmax: time budget ${budget.seconds} s: ${budget.restarts} starts × ${budget.steps} steps (~${(budget.secondsPerStep * 1000).toPrecision(3)} ms a step)`,
+      );
+    }
     // The exact polish solves in its own thread: start it now, beside the gradient steps.
     if (resolved.polish) prewarmSolver();
 
@@ -135,6 +147,7 @@ export async function* optimize(
       steps: resolved.settings.steps,
       restarts: resolved.settings.restarts,
       seconds: (performance.now() - started) / 1000,
+      ...(budget ? { budget } : {}),
       ...(valueBeforeQuantize !== undefined ? { valueBeforeQuantize } : {}),
       ...(valueBeforePolish !== undefined ? { valueBeforePolish } : {}),
       ...(polishSkipped !== undefined ? { polishSkipped } : {}),

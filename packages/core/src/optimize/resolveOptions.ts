@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { imageShapeOf, requireImage } from '../methods/imageShape.ts';
 import type { MethodSettings } from '../methods/methodContext.ts';
 import type { MethodName, OptimizeOptions, RegularizerSpec } from '../spec/types.ts';
+import { defaultTimeBudget } from './timeBudget.ts';
 
 export const methodNames: MethodName[] = [
   'projected-adam',
@@ -36,6 +37,8 @@ export interface ResolvedOptions {
   settings: MethodSettings;
   snapshot: (step: number, steps: number) => boolean;
   polish: boolean;
+  /** Seconds the default run may take, when its steps and starts are left to fit a time budget. */
+  timeBudget?: number;
 }
 
 /** Every step for the first 50, then ~20 log-spaced steps per decade, and always the last one. */
@@ -90,6 +93,10 @@ export function resolveOptions(options: OptimizeOptions, input: InputDescription
   if (options.log !== undefined && typeof options.log !== 'function') {
     throw new InvalidArgumentError('log', options.log, 'a function (line) => void');
   }
+  const timeBudget = options.timeBudget ?? defaultTimeBudget;
+  if (typeof timeBudget !== 'number' || !Number.isFinite(timeBudget) || timeBudget <= 0) {
+    throw new InvalidArgumentError('timeBudget', timeBudget, 'a finite number of seconds > 0');
+  }
   for (const flag of ['returnAllStarts', 'polish'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new InvalidArgumentError(flag, options[flag], 'true or false');
@@ -108,6 +115,10 @@ export function resolveOptions(options: OptimizeOptions, input: InputDescription
     },
     snapshot: options.snapshot ?? defaultSnapshot,
     polish: method === 'projected-adam' && options.polish !== false,
+    // Only projected-adam's defaults are sized by measurement; counts that were asked for are kept.
+    ...(method === 'projected-adam' && options.steps === undefined && options.restarts === undefined
+      ? { timeBudget }
+      : {}),
   };
 }
 

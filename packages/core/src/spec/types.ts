@@ -60,6 +60,13 @@ export interface OptimizeOptions {
   steps?: number;
   /** Number of starts optimised together in one batch. */
   restarts?: number;
+  /**
+   * projected-adam with neither `steps` nor `restarts` given: seconds its gradient steps may take
+   * (default 3). One step's cost is measured on the model; the 128 starts are halved until 80 steps
+   * fit (at least 8 starts; then fewer steps, at least 20). Timing-dependent: give `steps` and
+   * `restarts` for runs that repeat exactly on any machine.
+   */
+  timeBudget?: number;
   seed?: number;
   /** Adam's learning rate; for normalized-gradient-ascent the step size (L2 length of each step). */
   learningRate?: number;
@@ -112,6 +119,16 @@ export interface StartResult {
   violation: number;
 }
 
+/** What a time budget chose for projected-adam's default run. */
+export interface BudgetChoice {
+  /** The budget, seconds. */
+  seconds: number;
+  steps: number;
+  restarts: number;
+  /** The predicted seconds per step at the chosen batch, from the measured cost. */
+  secondsPerStep: number;
+}
+
 export interface OptimizationResult {
   /** Flat, in the model's input order (a model with several inputs: each input's values in turn). */
   input: Float32Array;
@@ -127,6 +144,8 @@ export interface OptimizationResult {
   steps: number;
   restarts: number;
   seconds: number;
+  /** How `steps` and `restarts` were fitted to the time budget, when they were. */
+  budget?: BudgetChoice;
   /** Value before quantisation/polish, when those changed it. */
   valueBeforeQuantize?: number;
   valueBeforePolish?: number;

@@ -38,8 +38,11 @@ Options:
   --box LO,HI           bounds of every input value (default 0,1)
   --linf REF.json,EPS   stay within EPS (max-norm) of the reference input {"input": [numbers]}
   --l2 REF.json,EPS     stay within EPS (Euclidean norm) of the reference input
-  --steps N             optimisation steps (method default: 150, 50, 200)
-  --restarts B          starts optimised together (method default: 64, 1, 1)
+  --steps N             optimisation steps (method default: 80, 50, 200)
+  --restarts B          starts optimised together (method default: 128, 1, 1)
+  --time-budget SEC     projected-adam without --steps/--restarts: seconds for the gradient steps
+                        (default 3); the starts are halved from 128 (then the steps cut from 80)
+                        to fit the step cost measured on this model and machine
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
@@ -65,6 +68,7 @@ const spec = {
   l2: { kind: 'string', accepts: 'REF.json,EPS' },
   steps: { kind: 'integer', min: 1, max: maxSteps },
   restarts: { kind: 'integer', min: 1, max: maxRestarts },
+  'time-budget': { kind: 'number', min: 0.01, max: 86_400 },
   seed: { kind: 'integer', min: 0, max: 2 ** 32 - 1 },
   quantize: { kind: 'integer', min: 2, max: 65_536 },
   'no-polish': { kind: 'boolean' },
@@ -125,6 +129,7 @@ function imageShape(shape: number[], flag: string, path: string): number[] {
 const flagOf: Record<string, string> = {
   steps: '--steps',
   restarts: '--restarts',
+  timeBudget: '--time-budget',
   seed: '--seed',
   method: '--method',
   objective: '--target',
@@ -270,6 +275,7 @@ async function buildOptions(
     ...(args.method !== undefined ? { method: args.method as OptimizeOptions['method'] & string } : {}),
     ...(args.steps !== undefined ? { steps: args.steps } : {}),
     ...(args.restarts !== undefined ? { restarts: args.restarts } : {}),
+    ...(args['time-budget'] !== undefined ? { timeBudget: args['time-budget'] } : {}),
     seed: args.seed ?? 0,
     ...(args['no-polish'] ? { polish: false } : {}),
   };
@@ -289,6 +295,7 @@ function resultRecord(result: OptimizationResult, parsed: ReturnType<typeof pars
     method: result.method,
     steps: result.steps,
     restarts: result.restarts,
+    ...(result.budget ? { budget: result.budget } : {}),
     seconds: result.seconds,
     seed: args.seed ?? 0,
     target: args.target,
