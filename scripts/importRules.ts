@@ -86,7 +86,15 @@ export const importRules: PackageRules[] = [
     layers: [
       ['main.ts'],
       ['scaleOut.ts', 'join.ts', 'signIn.ts', 'prior.ts'],
-      ['certify.ts', 'import.ts', 'optimization.ts', 'polish.ts', 'server.ts', 'training.ts'],
+      [
+        'certify.ts',
+        'cnnOptimization.ts',
+        'import.ts',
+        'optimization.ts',
+        'polish.ts',
+        'server.ts',
+        'training.ts',
+      ],
       ['benchRow.ts'],
     ],
     mayImport: ['@argmax/core', '@argmax/db', '@argmax/server'],

@@ -19,8 +19,8 @@ let current: Promise<BackendInfo> | undefined;
 /**
  * Picks the fastest backend that works here: tfjs-node when it loads (an optional dependency that
  * needs libtensorflow, downloaded at its install), then wasm (SIMD), then plain cpu.
- * wasm runs its threaded build, one thread per core (`ARGMAX_WASM_THREADS`), falling back to one
- * thread when that cannot start. `ARGMAX_BACKEND=cpu|wasm|tensorflow` forces a choice. Idempotent:
+ * wasm runs its single-threaded SIMD build, or its threaded build with `ARGMAX_WASM_THREADS` > 1 (falling back to one
+ * thread when that cannot start). `ARGMAX_BACKEND=cpu|wasm|tensorflow` forces a choice. Idempotent:
  * later calls return the first result.
  */
 export function initBackend(

@@ -6,12 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 const workerScript = fileURLToPath(new URL('./wasmThreadWorker.cjs', import.meta.url));
 
 /**
- * The threads wanted for the wasm backend's XNNPACK pool: `ARGMAX_WASM_THREADS`, else one per core
- * the process may use. The pool never exceeds 8 (the build pre-creates 8 workers).
+ * The threads wanted for the wasm backend's XNNPACK pool: `ARGMAX_WASM_THREADS`, else 1 (the
+ * single-threaded build). Opt-in until a speed-up is measured on a quiet machine: on the shared 2-core
+ * machine 2 threads ran slower than 1, and the threaded build starts 8 workers per backend (per job thread
+ * in the server). The pool never exceeds 8.
  */
 export function wantedWasmThreads(): number {
   const value = process.env.ARGMAX_WASM_THREADS;
-  if (value === undefined || value === '') return Math.min(8, os.availableParallelism());
+  if (value === undefined || value === '') return 1;
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 1)
     throw new Error(`ARGMAX_WASM_THREADS: received ${JSON.stringify(value)}; expected an integer ≥ 1`);
