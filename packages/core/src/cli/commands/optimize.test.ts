@@ -178,11 +178,13 @@ interface ResultJson {
   backend: string;
   method: string;
   steps: number;
+  restarts: number;
   seconds: number;
 }
 
 describe('argmax optimize: results', () => {
   it('with its defaults reaches ≥ 0.999 of the exact (MILP) optimum on small ReLU MLPs', async () => {
+    const { help } = optimizeCommand;
     for (const [seed, k] of [
       [1, 0],
       [2, 3],
@@ -200,6 +202,9 @@ describe('argmax optimize: results', () => {
       expect(code, stderr).toBe(0);
       expect(JSON.parse(stdout)).toMatchObject({ out, violation: 0, method: 'projected-adam' });
       const result: ResultJson = JSON.parse(await readFile(out, 'utf8'));
+      // --help states the defaults a run without --steps/--restarts uses (projected-adam listed first).
+      expect(help).toContain(`--steps N             optimisation steps (method default: ${result.steps}, `);
+      expect(help).toContain(`starts optimised together (method default: ${result.restarts}, `);
       expect(result.shape).toEqual([inputs]);
       expect(result.input).toHaveLength(inputs);
       expect(Math.min(...result.input)).toBeGreaterThanOrEqual(0);

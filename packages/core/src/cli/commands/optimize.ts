@@ -6,7 +6,7 @@ import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
-import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
+import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
@@ -15,6 +15,9 @@ import { modelArgument, openModelArgument } from '../modelArgument.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
+
+/** Each method's default, in the order --method lists them. */
+const defaultsOf = (key: 'steps' | 'restarts') => methodNames.map((m) => methodDefaults[m][key]).join(', ');
 
 const help = `Usage: argmax optimize --model MODEL --target TARGET --out RESULT.json [options]
 
@@ -37,8 +40,8 @@ Options:
   --box LO,HI           bounds of every input value (default 0,1)
   --linf REF.json,EPS   stay within EPS (max-norm) of the reference input {"input": [numbers]}
   --l2 REF.json,EPS     stay within EPS (Euclidean norm) of the reference input
-  --steps N             optimisation steps (method default: 150, 50, 200)
-  --restarts B          starts optimised together (method default: 64, 1, 1)
+  --steps N             optimisation steps (method default: ${defaultsOf('steps')})
+  --restarts B          starts optimised together (method default: ${defaultsOf('restarts')})
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
