@@ -27,7 +27,7 @@ import {
 import { solveRegionLp } from './regionPolish.ts';
 import { relativeGap } from './relativeGap.ts';
 import { float32Allowance } from './roundoff.ts';
-import type { Certificate, CertifyMethod, CertifyOptions, CertifyResult } from './types.ts';
+import type { Certificate, CertifyMethod, CertifyOptions, CertifyResult, OpenSummary } from './types.ts';
 
 export { relativeGap } from './relativeGap.ts';
 
@@ -149,6 +149,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   const search = options.search ?? 'auto';
   let searchBound: number | undefined;
   let nodes: number | undefined;
+  let open: OpenSummary | undefined;
   const exactReason = milpSupport(graph);
   const polish = async () => {
     for (const c of cases) {
@@ -190,7 +191,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
     const caseDeadline = (k: number) =>
       performance.now() + (deadline - performance.now()) / (cases.length - k);
     for (const [k, c] of cases.entries()) {
-      const result: { bound: number; nodes?: number } =
+      const result: { bound: number; nodes?: number; open?: OpenSummary } =
         searchMethod === 'milp'
           ? await milpSearch(
               graph,
@@ -227,6 +228,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
                 ...searchOptions(caseDeadline(k)),
               });
       if (result.nodes !== undefined) nodes = (nodes ?? 0) + result.nodes;
+      if (result.open) open = result.open;
       bound = Math.max(bound, result.bound);
     }
     checkCancelled();
@@ -253,6 +255,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
     roundoff,
     bounds: { ibp, crown, ...(searchBound !== undefined ? { search: searchBound } : {}) },
     ...(nodes !== undefined ? { nodes } : {}),
+    ...(open && !closed() ? { open } : {}),
     ...(region.relaxed ? { relaxed: region.relaxed } : {}),
     ...(!closed() ? { stopped: 'time-limit' as const } : {}),
   };

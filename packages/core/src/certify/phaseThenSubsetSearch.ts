@@ -2,6 +2,7 @@ import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { type BranchAndBoundInput, branchAndBound } from './branchAndBound.ts';
 import { relativeGap } from './relativeGap.ts';
 import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
+import type { OpenSummary } from './types.ts';
 
 /**
  * Which branch and bound closes a problem fastest depends on it: the ReLU-phase search (α/β-CROWN
@@ -18,7 +19,7 @@ export const keepGap = 0.1;
 
 export async function phaseThenSubsetSearch(
   input: BranchAndBoundInput & { form: SingleLayerForm; threads?: number },
-): Promise<{ bound: number; nodes: number; searches: ('phase' | 'subsets')[] }> {
+): Promise<{ bound: number; nodes: number; searches: ('phase' | 'subsets')[]; open?: OpenSummary }> {
   const probeEnd = performance.now() + probeShare * (input.deadline - performance.now());
   let phaseBound = Number.POSITIVE_INFINITY;
   let incumbent = input.incumbent;
@@ -68,5 +69,6 @@ export async function phaseThenSubsetSearch(
     bound: Math.min(phase.bound, subsets.bound),
     nodes: phase.nodes + subsets.nodes,
     searches: ['phase', 'subsets'],
+    ...(subsets.complete ? {} : { open: subsets.open }),
   };
 }

@@ -9,6 +9,7 @@ import {
 } from './subsetDual.ts';
 import { type DualRunner, inProcessRunner, threadRunner } from './subsetDualRunner.ts';
 import { solveLeafLp } from './subsetLeafLp.ts';
+import type { OpenSummary } from './types.ts';
 
 /**
  * Anytime branch and bound over the ReLU phases of a one-hidden-layer network on a box, bounding
@@ -49,6 +50,8 @@ export interface SubsetSearchResult {
   incumbent: number;
   nodes: number;
   complete: boolean;
+  /** Where the search stood when it stopped: open nodes, their best bounds, the best one's depth. */
+  open: OpenSummary;
 }
 
 interface OpenNode extends SubsetNodeState {
@@ -108,7 +111,13 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
   );
   const runner: DualRunner =
     threads > 1 ? threadRunner(input.form, input.lo, input.hi, threads) : inProcessRunner(problem);
-  const abandoned = () => ({ bound: Number.POSITIVE_INFINITY, incumbent, nodes, complete: false });
+  const abandoned = () => ({
+    bound: Number.POSITIVE_INFINITY,
+    incumbent,
+    nodes,
+    complete: false,
+    open: summarize([]),
+  });
   const waitForTurn = async () => {
     const outcome = await input.after;
     if (outcome) incumbent = Math.max(incumbent, outcome.incumbent);
@@ -151,7 +160,7 @@ export async function subsetBranchAndBound(input: SubsetSearchInput): Promise<Su
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const bound = Math.max(globalBound(), incumbent);
-    return { bound, incumbent, nodes, complete: open.length === 0 };
+    return { bound, incumbent, nodes, complete: open.length === 0, open: summarize(open) };
 
     async function branch(node: OpenNode): Promise<void> {
       const unit = chooseUnit(problem, node);
@@ -275,6 +284,16 @@ function splitNode(node: OpenNode, unit: number, phase: 1 | -1, size: number, n:
   const childPhase = Int8Array.from(node.phase);
   childPhase[unit] = phase;
   return { phase: childPhase, groups, theta };
+}
+
+function summarize(open: OpenNode[]): OpenSummary {
+  const depth = (node: OpenNode) => node.phase.reduce((sum, p) => sum + (p !== 0 ? 1 : 0), 0);
+  return {
+    count: open.length,
+    bounds: open.slice(0, 5).map((node) => node.bound),
+    bestDepth: open.length > 0 ? depth(open[0]!) : 0,
+    maxDepth: open.reduce((most, node) => Math.max(most, depth(node)), 0),
+  };
 }
 
 function insertSorted(open: OpenNode[], node: OpenNode): void {

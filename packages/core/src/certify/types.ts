@@ -71,6 +71,8 @@ export interface Certificate {
   bounds: { ibp: number; crown: number; search?: number };
   /** Branch-and-bound nodes or none. */
   nodes?: number;
+  /** Where the unit-subset search stood when it stopped, when it ran and stopped open. */
+  open?: OpenSummary;
   /** Constraints replaced by a superset for the bound (L2 ball, quantisation), when there were any. */
   relaxed?: string;
   /** Why the search stopped before proving, when it did. */
@@ -78,3 +80,13 @@ export interface Certificate {
 }
 
 export type CertifyResult = Certificate | { supported: false; reason: string };
+
+/** The open nodes of a branch and bound that stopped: how many, their best bounds, how deep. */
+export interface OpenSummary {
+  count: number;
+  /** The largest open bounds, best first (at most 5; before the float32 allowance). */
+  bounds: number[];
+  /** Phases fixed at the best open node, and the most at any open node. */
+  bestDepth: number;
+  maxDepth: number;
+}

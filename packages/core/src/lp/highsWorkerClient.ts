@@ -3,14 +3,16 @@ import type { LinearProgram, LpSolution } from './linearProgram.ts';
 
 export interface WorkerSolveOptions {
   timeLimitSeconds?: number;
+  /** How long past its limit a solve may run before its thread is ended (default 25 ms). */
+  graceSeconds?: number;
   mipRelGap?: number;
   start?: Float64Array;
   integrality?: Int32Array;
   presolve?: boolean;
 }
 
-/** How long past its own time limit a solve may run before its thread is terminated. */
-const graceMs = 25;
+/** How long past its own time limit a solve may run before its thread is terminated, by default. */
+const defaultGraceMs = 25;
 
 type Reply = { id: number; solution: LpSolution } | { id: number; error: string };
 
@@ -45,6 +47,14 @@ function ensureWorker(): { thread: Worker; ready: Promise<void> } {
  */
 export function prewarmSolver(): void {
   ensureWorker();
+}
+
+/**
+ * Resolves once the solver thread has loaded HiGHS (starting it if need be): a caller with a time
+ * budget for its solves starts the clock after this one-time cost (1–3 s on a loaded machine).
+ */
+export async function solverReady(): Promise<void> {
+  await ensureWorker().ready;
 }
 
 /** Solves `lp` in the HiGHS worker thread; terminates the thread when the time limit is overrun. */
@@ -90,9 +100,12 @@ async function solveNow(lp: LinearProgram, options: WorkerSolveOptions): Promise
           settle();
           if (worker === current) worker = undefined;
           void thread.terminate();
+          // A replacement loads at once: under load that takes seconds, which the next solve (often
+          // the next run's polish, after its gradient steps) would otherwise wait for.
+          ensureWorker();
           resolve(stopped(lp));
         },
-        options.timeLimitSeconds * 1000 + graceMs,
+        options.timeLimitSeconds * 1000 + (options.graceSeconds ?? defaultGraceMs / 1000) * 1000,
       );
     }
     thread.postMessage({ id, lp, options });

@@ -3,6 +3,11 @@ import { integralityOf, type LinearProgram, type LpSolution } from './linearProg
 
 export interface SolveOptions {
   timeLimitSeconds?: number;
+  /**
+   * How long past `timeLimitSeconds` the solve may run before its thread is ended (default 25 ms). A
+   * MILP that stops at its own limit reports its incumbent; one that is ended reports nothing.
+   */
+  graceSeconds?: number;
   /** Column indices that must take integer values (turns the LP into a MILP). */
   integers?: ArrayLike<number>;
   /** MILP only: stop at this relative gap (HiGHS default 1e-4). */
@@ -26,6 +31,7 @@ export function solveLp(lp: LinearProgram, options: SolveOptions = {}): Promise<
   const limit = options.timeLimitSeconds;
   return solveInWorker(lp, {
     ...(limit !== undefined && Number.isFinite(limit) ? { timeLimitSeconds: Math.max(limit, 1e-3) } : {}),
+    ...(options.graceSeconds !== undefined ? { graceSeconds: options.graceSeconds } : {}),
     ...(options.mipRelGap !== undefined ? { mipRelGap: options.mipRelGap } : {}),
     ...(options.start ? { start: options.start } : {}),
     ...(options.presolve === false ? { presolve: false } : {}),

@@ -39,6 +39,12 @@ const feasibleWithin = 1e-6;
  * margin is for a loaded machine, where one LP can take 100–300 ms.
  */
 const polishTimeLimitMs = 400;
+/**
+ * Or this share of the time the run took so far, when that is more: the gradient steps measure the
+ * machine's speed at the moment (a loaded machine ran a deep MLP's region LPs 5–10× slower), so the
+ * polish keeps the same reach, adding at most this share to a run.
+ */
+const polishTimeShare = 0.5;
 
 /**
  * Finds the input of `model` that maximises `options.objective` under `options.constraints`.
@@ -102,7 +108,7 @@ export async function* optimize(
         options.constraints ?? {},
         outcome.input,
         {
-          timeLimitMs: polishTimeLimitMs,
+          timeLimitMs: Math.max(polishTimeLimitMs, polishTimeShare * (performance.now() - started)),
           ...(options.signal ? { signal: options.signal } : {}),
         },
       );

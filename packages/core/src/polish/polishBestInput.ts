@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
+import { solverReady } from '../lp/highsWorkerClient.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
@@ -21,9 +22,13 @@ import { singleLayerSearch } from './singleLayerSearch.ts';
  * 3–4 s, never ending within a polish budget of a few hundred ms, so it only used up the time left.
  */
 const maxSingleLayerMilpWeights = 20_000;
+/** Share of the budget for a deep net's walk from the start (the walk from the relaxation follows). */
+const startWalkShare = 0.6;
+/** Share of the time left that a neighbourhood MILP may use before stopping itself. */
+const milpTimeShare = 0.7;
 
 export interface PolishOptions {
-  /** Wall-clock budget for the whole polish, LP solves included (default 2000 ms). */
+  /** Wall-clock budget for the whole polish once the solver is loaded, LP solves included (default 2000 ms). */
   timeLimitMs?: number;
   /**
    * Most activation regions to solve an LP over, or LPs of the single-layer search (default unlimited
@@ -62,7 +67,8 @@ interface Region {
  * point, so their LPs can only do as well or better. Local search over those regions runs while the
  * value improves and time remains. A network with one ReLU layer and an objective without margins
  * gets a wider search instead (singleLayerSearch.ts: LPs that fix no phase, spanning many regions).
- * A large-neighbourhood MILP search uses the time left (not after the single-layer search of a large
+ * Deeper nets (objectives without negative-weight margins) also walk from the region of the MILP's
+ * LP relaxation maximiser, after 60 % of the budget, and keep the better end. A large-neighbourhood MILP search uses the time left (not after the single-layer search of a large
  * layer). Skips, with the reason, models that are not dense ReLU chains, objectives that are not
  * piecewise linear (prob, logprob) and non-linear constraints (L2 ball).
  */
@@ -73,8 +79,6 @@ export async function polishBestInput(
   input: Float32Array,
   options: PolishOptions = {},
 ): Promise<PolishResult> {
-  const started = performance.now();
-  const deadline = started + (options.timeLimitMs ?? 2000);
   const extraction = extractDenseRelu(model);
   if ('unsupported' in extraction) return { skipped: `model: ${extraction.unsupported}` };
   const { network } = extraction;
@@ -89,17 +93,34 @@ export async function polishBestInput(
   const domain = linearDomain(constraints, network.inputSize);
   if ('unsupported' in domain) return { skipped: `constraints: ${domain.unsupported}` };
 
+  // The budget is for solving: loading the solver (once per process, or after a solve was ended) is not.
+  await solverReady();
+  const started = performance.now();
+  const deadline = started + (options.timeLimitMs ?? 2000);
   const start = Float64Array.from(input);
   const startFeasible = satisfiesRows(domain, clipToDomain(start, domain));
   const startValue = evaluatePiecewiseLinear(network, compiled, clipToDomain(start, domain));
   const timeLeft = () => deadline - performance.now();
+  // A deep net's walk from the start leaves part of the budget to the walk from the LP relaxation.
+  const startWalkEnd = started + startWalkShare * (deadline - started);
+  const startWalkTimeLeft = () => startWalkEnd - performance.now();
   // One ReLU layer, no margin: a search that fixes no phases, else activation regions one by one.
   const form = singleLayerForm(network, compiled);
   const searched = form
     ? await searchSingleLayer(network, compiled, domain, form, start, startFeasible, timeLeft, options)
-    : await searchRegions(network, compiled, domain, start, timeLeft, options);
+    : await searchRegions(network, compiled, domain, start, startWalkTimeLeft, options);
   let current = searched.current;
-  const regions = searched.regions;
+  let regions = searched.regions;
+  if (!form && !options.signal?.aborted && compiled.margins.every((t) => t.weight > 0)) {
+    // Deeper nets: gradient starts can all settle in basins far from the optimum; the LP relaxation's
+    // maximiser points elsewhere, so its region is walked too and the better end kept.
+    const relaxed = await relaxationPoint(network, compiled, domain, timeLeft);
+    if (relaxed) {
+      const other = await searchRegions(network, compiled, domain, relaxed, timeLeft, options);
+      regions += other.regions;
+      if (other.current && !(current && current.value >= other.current.value)) current = other.current;
+    }
+  }
   const milpWithinReach = !form || form.A.length <= maxSingleLayerMilpWeights;
   if (current && milpWithinReach && !options.signal?.aborted && compiled.margins.every((t) => t.weight > 0)) {
     current = await neighbourhoodSearch(network, compiled, domain, current, timeLeft, options.signal);
@@ -253,11 +274,15 @@ async function neighbourhoodSearch(
     const milp = await buildReluMilp(network, objective, domain, {
       fixed: { pattern: current.pattern, free: (op, unit) => free.has(`${op}:${unit}`) },
     });
+    // HiGHS gets most of the time left and stops itself, keeping its incumbent; the rest is grace
+    // before its thread is ended (HiGHS checks its clock only now and then).
+    const seconds = timeLeft() / 1000;
     const solution = await solveLp(milp.lp, {
       integers: milp.integers,
       start: milp.startAt(current.x),
       mipRelGap: 1e-7,
-      timeLimitSeconds: timeLeft() / 1000,
+      timeLimitSeconds: milpTimeShare * seconds,
+      graceSeconds: (1 - milpTimeShare) * seconds,
     });
     if (solution.feasible) {
       const x = clipToDomain(solution.x.subarray(0, network.inputSize), domain);
@@ -271,6 +296,25 @@ async function neighbourhoodSearch(
     k = Math.min(2 * k, units);
   }
   return current;
+}
+
+/**
+ * The maximiser of the MILP's LP relaxation (big-M with interval bounds, every phase free), or
+ * undefined when it is not solved in time. Walking from its region reached 0.98 of the optimum on a
+ * 80-24-16 net where every one of 128 gradient starts ended in basins at ≤ 0.93 (and a dive that
+ * fixed the phases the relaxation decides, one LP at a time, at 0.90).
+ */
+async function relaxationPoint(
+  network: DenseReluNetwork,
+  objective: PiecewiseLinearObjective,
+  domain: LinearDomain,
+  timeLeft: () => number,
+): Promise<Float64Array | undefined> {
+  if (timeLeft() <= 0) return undefined;
+  const { lp } = await buildReluMilp(network, objective, domain);
+  const solution = await solveLp(lp, { timeLimitSeconds: timeLeft() / 1000 });
+  if (solution.status !== 'optimal') return undefined;
+  return clipToDomain(solution.x.subarray(0, network.inputSize), domain);
 }
 
 /** Interval width of every ReLU's input over the domain (indexed by op; empty for other ops). */

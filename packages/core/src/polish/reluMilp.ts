@@ -206,7 +206,12 @@ export async function maximizeExactly(
   network: DenseReluNetwork,
   objective: PiecewiseLinearObjective,
   domain: LinearDomain,
-  options: { timeLimitSeconds?: number; tightenBounds?: boolean } = {},
+  options: {
+    timeLimitSeconds?: number;
+    tightenBounds?: boolean;
+    /** A feasible input to start from: a good one lets HiGHS prune from the first node. */
+    start?: ArrayLike<number>;
+  } = {},
 ): Promise<ExactMaximum> {
   const started = performance.now();
   const milp = await buildReluMilp(network, objective, domain, {
@@ -214,6 +219,7 @@ export async function maximizeExactly(
   });
   const solution = await solveLp(milp.lp, {
     integers: milp.integers,
+    ...(options.start ? { start: milp.startAt(options.start) } : {}),
     mipRelGap: 1e-9,
     ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
   });

@@ -230,6 +230,7 @@ function certificateRecord(
     roundoff: result.roundoff,
     bounds: result.bounds,
     ...(result.nodes !== undefined ? { nodes: result.nodes } : {}),
+    ...(result.open ? { open: result.open } : {}),
     ...(result.stopped ? { stopped: result.stopped } : {}),
     target: args.target,
     model: resolve(args.model),

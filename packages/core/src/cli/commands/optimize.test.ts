@@ -178,11 +178,13 @@ interface ResultJson {
   backend: string;
   method: string;
   steps: number;
+  restarts: number;
   seconds: number;
 }
 
 describe('argmax optimize: results', () => {
   it('with its defaults reaches ≥ 0.999 of the exact (MILP) optimum on small ReLU MLPs', async () => {
+    const { help } = optimizeCommand;
     for (const [seed, k] of [
       [1, 0],
       [2, 3],
@@ -196,10 +198,17 @@ describe('argmax optimize: results', () => {
         `logit:${k}`,
         '--out',
         out,
+        // The default counts, whatever the machine's load: a budget this large never cuts them (the budget's
+        // own choice is tested in timeBudget.test.ts).
+        '--time-budget',
+        '1000',
       ]);
       expect(code, stderr).toBe(0);
       expect(JSON.parse(stdout)).toMatchObject({ out, violation: 0, method: 'projected-adam' });
       const result: ResultJson = JSON.parse(await readFile(out, 'utf8'));
+      // --help states the defaults a run without --steps/--restarts uses (projected-adam listed first).
+      expect(help).toContain(`--steps N             optimisation steps (method default: ${result.steps}, `);
+      expect(help).toContain(`starts optimised together (method default: ${result.restarts}, `);
       expect(result.shape).toEqual([inputs]);
       expect(result.input).toHaveLength(inputs);
       expect(Math.min(...result.input)).toBeGreaterThanOrEqual(0);

@@ -6,7 +6,7 @@ import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
-import { maxRestarts, maxSteps, methodNames } from '../../optimize/resolveOptions.ts';
+import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
@@ -16,6 +16,9 @@ import { openPrior, optimizeWithPrior, priorNames, priorRecord } from '../priorO
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
+
+/** Each method's default, in the order --method lists them. */
+const defaultsOf = (key: 'steps' | 'restarts') => methodNames.map((m) => methodDefaults[m][key]).join(', ');
 
 const help = `Usage: argmax optimize --model MODEL --target TARGET --out RESULT.json [options]
 
@@ -38,8 +41,8 @@ Options:
   --box LO,HI           bounds of every input value (default 0,1)
   --linf REF.json,EPS   stay within EPS (max-norm) of the reference input {"input": [numbers]}
   --l2 REF.json,EPS     stay within EPS (Euclidean norm) of the reference input
-  --steps N             optimisation steps (method default: 80, 50, 200)
-  --restarts B          starts optimised together (method default: 128, 1, 1)
+  --steps N             optimisation steps (method default: ${defaultsOf('steps')})
+  --restarts B          starts optimised together (method default: ${defaultsOf('restarts')})
   --time-budget SEC     projected-adam without --steps/--restarts: seconds for the gradient steps
                         (default 3); the starts are halved from 128 (then the steps cut from 80)
                         to fit the step cost measured on this model and machine
