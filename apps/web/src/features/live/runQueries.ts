@@ -5,8 +5,9 @@ import { RunSpecFieldsFragment } from './runSpecText.ts';
  * What the run page shows that does not stream, as far as a share link may see it (the server's
  * visibility rules): no team, no model internals, the creator's display name only.
  */
-export const SharedRunFieldsFragment = graphql(
-  `
+// The spec is selected beside these fragments, not inside them: a fragment in a fragment counts twice
+// against the server's query depth limit.
+export const SharedRunFieldsFragment = graphql(`
   fragment SharedRunFields on Run @_unmask {
     id
     status
@@ -15,9 +16,6 @@ export const SharedRunFieldsFragment = graphql(
     createdAt
     startedAt
     finishedAt
-    spec {
-      ...RunSpecFields
-    }
     inputShape
     value
     violation
@@ -52,9 +50,7 @@ export const SharedRunFieldsFragment = graphql(
       displayName
     }
   }
-`,
-  [RunSpecFieldsFragment],
-);
+`);
 
 /** The same for a team member, who also sees the team, the backend and the creator's e-mail. */
 export const RunFieldsFragment = graphql(
@@ -81,10 +77,13 @@ export const RunQuery = graphql(
   query Run($id: ID!) {
     run(id: $id) {
       ...RunFields
+      spec {
+        ...RunSpecFields
+      }
     }
   }
 `,
-  [RunFieldsFragment],
+  [RunFieldsFragment, RunSpecFieldsFragment],
 );
 
 export const SharedRunQuery = graphql(
@@ -92,10 +91,13 @@ export const SharedRunQuery = graphql(
   query SharedRun($token: String!) {
     sharedRun(token: $token) {
       ...SharedRunFields
+      spec {
+        ...RunSpecFields
+      }
     }
   }
 `,
-  [SharedRunFieldsFragment],
+  [SharedRunFieldsFragment, RunSpecFieldsFragment],
 );
 
 export const RunEventsSubscription = graphql(`

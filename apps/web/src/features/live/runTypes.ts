@@ -1,5 +1,6 @@
 import type { ResultOf } from 'gql.tada';
 import type { RunFieldsFragment, SharedRunFieldsFragment } from './runQueries.ts';
+import type { RunSpecFields } from './runSpecText.ts';
 
 export type RunFields = ResultOf<typeof RunFieldsFragment>;
 export type SharedRunFields = ResultOf<typeof SharedRunFieldsFragment>;
@@ -8,4 +9,6 @@ export type SharedRunFields = ResultOf<typeof SharedRunFieldsFragment>;
 export type LiveRunFields = Omit<SharedRunFields, 'creator'> & {
   creator: { displayName: string | null; email?: string } | null;
   backend?: string | null;
+  /** Queried beside the fragments (see runQueries.ts). */
+  spec: RunSpecFields;
 };
