@@ -9,15 +9,17 @@ import { initBackend } from '../backend/initBackend.ts';
 import { saveModel } from '../models/saveModel.ts';
 import { buildSeedMlp } from '../models/seedMlp.ts';
 import { datasetPrior } from '../prior/datasetPrior.ts';
+import { classSearch } from '../prior/optimizeForClass.ts';
 import type { Prior } from '../prior/prior.ts';
 import { priorCacheDir, priorDir } from '../prior/priorStore.ts';
+import { realismBounds } from '../realism/realismCriteria.ts';
 
 const bin = fileURLToPath(new URL('../../bin/argmax.js', import.meta.url));
 let dir: string;
 let prior: Prior;
 const model = buildSeedMlp({ seed: 5, units: 16 });
 
-// A tiny MNIST prior (3,000 examples, 8 components, one small judge), built into a temporary cache
+// A tiny MNIST prior (3,000 examples, 8 components, 6 per class, one small judge), built into a temporary cache
 // under the name the CLI looks for, so `--prior mnist` loads it instead of building the real one.
 beforeAll(async () => {
   await initBackend(undefined, () => {});
@@ -28,6 +30,7 @@ beforeAll(async () => {
     limit: { train: 3000, heldOut: 300 },
     settings: {
       subspace: { latent: 8, boundQuantile: 0.001, radiusQuantile: 0.95 },
+      classSubspace: { latent: 6, boundQuantile: 0.001, radiusQuantile: 0.95, examples: 300 },
       realismComponents: 12,
       heldOutExamples: 300,
       covarianceExamples: 3000,
@@ -54,7 +57,7 @@ async function cli(args: string[]) {
 }
 
 describe('argmax optimize --prior', () => {
-  it('answers inside the subspace and measures the answer against the data', async () => {
+  it("answers inside the class's subspace and measures the answer against the data", async () => {
     const out = join(dir, 'R.json');
     const { stderr } = await cli([
       '--model',
@@ -69,17 +72,28 @@ describe('argmax optimize --prior', () => {
     expect(stderr).not.toMatch(/building/);
     const record = JSON.parse(await readFile(out, 'utf8'));
     const latent = Float64Array.from(record.latent as number[]);
-    expect(latent.length).toBe(8);
-    const { decoder, lo, hi, radius } = prior.subspace;
-    expect(Math.hypot(...latent)).toBeLessThanOrEqual(radius * (1 + 1e-5));
+    expect(latent.length).toBe(6);
+    // Class 3's own subspace, its ball and bounds grown by the search's scale (one of the listed ones).
+    const { decoder, lo, hi, radius } = prior.classSubspaces![3]!;
+    expect(record.prior).toMatchObject({
+      name: 'mnist',
+      method: 'class-subspace',
+      classIndex: 3,
+      components: 6,
+    });
+    const scale = record.prior.radius / radius;
+    expect(classSearch.radiusScales.some((s) => Math.abs(s - scale) < 1e-6)).toBe(true);
+    expect(record.prior.rayFraction).toBeGreaterThanOrEqual(0);
+    expect(record.prior.rayFraction).toBeLessThanOrEqual(1);
+    expect(Math.hypot(...latent)).toBeLessThanOrEqual(record.prior.radius * (1 + 1e-5));
     latent.forEach((w, i) => {
-      expect(w).toBeGreaterThanOrEqual(lo[i]! - 1e-5);
-      expect(w).toBeLessThanOrEqual(hi[i]! + 1e-5);
+      expect(w).toBeGreaterThanOrEqual(lo[i]! * scale - 1e-5);
+      expect(w).toBeLessThanOrEqual(hi[i]! * scale + 1e-5);
     });
     // The answer is the decoded, clipped latent point...
     const x = Array.from(decoder.offset, (m, j) => {
       let v = m;
-      for (let i = 0; i < 8; i++) v += latent[i]! * decoder.basis[i * 784 + j]!;
+      for (let i = 0; i < 6; i++) v += latent[i]! * decoder.basis[i * 784 + j]!;
       return Math.min(1, Math.max(0, v));
     });
     for (const [j, v] of (record.input as number[]).entries()) expect(v).toBeCloseTo(x[j]!, 4);
@@ -111,11 +125,19 @@ describe('argmax optimize --prior', () => {
     expect(record.realism.nearestTraining.distance).toBeCloseTo(Math.sqrt(best), 3);
     expect(record.realism.nearestTraining.percentile).toBeGreaterThanOrEqual(0);
     expect(record.realism.nearestTraining.percentile).toBeLessThanOrEqual(100);
-    // Inside the 8-component subspace, off the 12 components by at most what the clip moved it.
+    // The manifold distance is measured against the 12 realism components.
     expect(record.realism.manifold.components).toBe(12);
     expect(record.realism.judges).toHaveLength(1);
     expect(record.realism.judges[0].name).toBe('mlp-32');
-    expect(record.prior).toMatchObject({ name: 'mnist', method: 'subspace', components: 8 });
+    // Realism as measured says whether the search met its criteria.
+    const bounds = realismBounds(prior.realism);
+    const nearest = record.realism.nearestTraining.distance;
+    const met =
+      nearest >= bounds.nearestLow &&
+      nearest <= bounds.nearestHigh &&
+      record.realism.manifold.distance <= bounds.manifoldHigh &&
+      record.realism.judgesAgreeing === 1;
+    expect(record.prior.realistic).toBe(met);
   }, 120_000);
 
   it('refuses other input constraints together with a prior, and a model of other inputs', async () => {

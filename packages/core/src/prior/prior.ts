@@ -3,7 +3,7 @@ import type { RealismReference } from '../realism/realismReference.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
 /** Bumped whenever the stored layout or the recipe changes: older cached priors are rebuilt. */
-export const priorFormatVersion = 1;
+export const priorFormatVersion = 2;
 
 /**
  * A prior: everything built once from a sample of real inputs and reused by every run on that data.
@@ -18,6 +18,8 @@ export interface Prior {
   box: [number, number];
   classNames?: string[];
   subspace: SubspacePrior;
+  /** One subspace per class (its own mean and components), when the sample has labels: see classSubspaces. */
+  classSubspaces?: SubspacePrior[];
   realism: RealismReference;
   judges: Judge[];
   build: PriorBuildInfo;
@@ -30,5 +32,7 @@ export interface PriorBuildInfo {
   /** Share of the sample's variance the subspace's components hold. */
   explainedVariance: number;
   seconds: number;
+  /** Process CPU time of the build (user + system): what a quiet machine would take, roughly. */
+  cpuSeconds?: number;
   date: string;
 }

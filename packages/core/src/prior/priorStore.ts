@@ -67,6 +67,16 @@ export async function savePrior(prior: Prior, dir: string): Promise<void> {
       heldOutResidual: put('f64', realism.heldOutResidual),
       ...(realism.trainLabels ? { trainLabels: put('u8', realism.trainLabels) } : {}),
     };
+    const classes = (prior.classSubspaces ?? []).map((s) => ({
+      latent: s.decoder.latent,
+      radius: s.radius,
+      arrays: {
+        offset: put('f32', s.decoder.offset),
+        basis: put('f32', s.decoder.basis),
+        lo: put('f32', s.lo),
+        hi: put('f32', s.hi),
+      },
+    }));
     await writeFile(join(temp, 'arrays.bin'), Buffer.concat(chunks));
     for (const judge of prior.judges) await saveModel(judge.model, join(temp, 'judges', judge.name));
     const manifest = {
@@ -76,6 +86,7 @@ export async function savePrior(prior: Prior, dir: string): Promise<void> {
       ...(prior.classNames ? { classNames: prior.classNames } : {}),
       latent: subspace.decoder.latent,
       radius: subspace.radius,
+      classes,
       trainCount: realism.train.count,
       realismComponents: realism.train.components,
       judges: prior.judges.map(({ name, testAccuracy }) => ({ name, testAccuracy })),
@@ -100,8 +111,8 @@ export async function loadPrior(dir: string): Promise<Prior | undefined> {
   }
   if (manifest?.build?.version !== priorFormatVersion) return undefined;
   const bytes = await readFile(join(dir, 'arrays.bin'));
-  const take = (name: string) => {
-    const stored = manifest.arrays[name] as Stored | undefined;
+  const take = (name: string, arrays = manifest.arrays) => {
+    const stored = arrays[name] as Stored | undefined;
     if (!stored) return undefined;
     const end = stored.offset + stored.length * (stored.kind === 'u8' ? 1 : stored.kind === 'f32' ? 4 : 8);
     if (end > bytes.byteLength)
@@ -113,7 +124,7 @@ export async function loadPrior(dir: string): Promise<Prior | undefined> {
         ? new Float32Array(copy)
         : new Float64Array(copy);
   };
-  const f32 = (name: string) => take(name) as Float32Array;
+  const f32 = (name: string, arrays = manifest.arrays) => take(name, arrays) as Float32Array;
   const [lo, hi] = manifest.box as [number, number];
   const trainBytes = take('train') as Uint8Array;
   const values = new Float32Array(trainBytes.length);
@@ -126,6 +137,17 @@ export async function loadPrior(dir: string): Promise<Prior | undefined> {
     judges.push({ name, model, ...(testAccuracy !== undefined ? { testAccuracy } : {}) });
   }
   const trainLabels = take('trainLabels') as Uint8Array | undefined;
+  const classes = (manifest.classes ?? []) as {
+    latent: number;
+    radius: number;
+    arrays: Record<string, Stored>;
+  }[];
+  const classSubspaces = classes.map(({ latent, radius, arrays }) => ({
+    decoder: { latent, size, offset: f32('offset', arrays), basis: f32('basis', arrays) },
+    lo: f32('lo', arrays),
+    hi: f32('hi', arrays),
+    radius,
+  }));
   return {
     name: manifest.name,
     shape: manifest.shape,
@@ -137,6 +159,7 @@ export async function loadPrior(dir: string): Promise<Prior | undefined> {
       hi: f32('hi'),
       radius: manifest.radius,
     },
+    ...(classSubspaces.length > 0 ? { classSubspaces } : {}),
     realism: {
       mean: f32('mean'),
       components: f32('components'),

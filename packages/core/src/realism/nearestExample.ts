@@ -50,12 +50,13 @@ export function nearestExample(
     const r = at.residual - residuals[i]!;
     bounds[i] = sum + r * r;
   }
-  const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => bounds[a]! - bounds[b]!);
+  // The exact distance to the reference of smallest bound caps the search: only references whose
+  // bound is below it can be nearer, usually a few hundred, so only those are sorted.
+  let first = 0;
+  for (let i = 1; i < count; i++) if (bounds[i]! < bounds[first]!) first = i;
   let best = { index: -1, squared: Number.POSITIVE_INFINITY };
-  for (const i of order) {
-    // A little slack for the float32 coordinates' round-off in the bound.
-    if (bounds[i]! > best.squared * (1 + 1e-5) + 1e-6) break;
-    if (skip?.(i)) continue;
+  const visit = (i: number) => {
+    if (skip?.(i)) return;
     let sum = 0;
     const row = i * size;
     for (let k = 0; k < size; k++) {
@@ -63,6 +64,17 @@ export function nearestExample(
       sum += d * d;
     }
     if (sum < best.squared) best = { index: i, squared: sum };
+  };
+  visit(first);
+  // A little slack for the float32 coordinates' round-off in the bound.
+  const slack = (squared: number) => squared * (1 + 1e-5) + 1e-6;
+  const candidates: number[] = [];
+  const cap = slack(best.squared);
+  for (let i = 0; i < count; i++) if (bounds[i]! <= cap && i !== first) candidates.push(i);
+  candidates.sort((a, b) => bounds[a]! - bounds[b]!);
+  for (const i of candidates) {
+    if (bounds[i]! > slack(best.squared)) break;
+    visit(i);
   }
   return { index: best.index, distance: Math.sqrt(best.squared) };
 }
