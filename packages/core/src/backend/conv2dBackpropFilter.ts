@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UnsupportedError } from '../errors.ts';
+import { type KernelBackend, makeFloat32 } from './kernelBackend.ts';
 
 interface Conv2DBackpropFilterAttrs {
   strides: [number, number] | number;
@@ -9,22 +10,8 @@ interface Conv2DBackpropFilterAttrs {
   filterShape: [number, number, number, number];
 }
 
-/** What this kernel needs from a backend: read its inputs, make tensors, free them. */
-interface KernelBackend {
-  readSync(dataId: object): tf.backend_util.BackendValues;
-  makeOutput?(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-  disposeData(dataId: object): void;
-}
-
 /** Most values of one im2col block (64 MiB): larger batches are done a few examples at a time. */
 const maxPatchValues = 2 ** 24;
-
-function makeInfo(backend: KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
-  return backend.makeOutput
-    ? backend.makeOutput(shape, 'float32', undefined, values)
-    : backend.makeTensorInfo(shape, 'float32', values);
-}
 
 /**
  * The filter gradient of a 2-D convolution (NHWC, no dilation) as one matrix product per block of
@@ -87,8 +74,8 @@ function conv2dBackpropFilter(
       first * rowsPerExample * outChannels,
       (first + examples) * rowsPerExample * outChannels,
     );
-    const a = makeInfo(b, [1, k, rows], patches);
-    const g = makeInfo(b, [1, rows, outChannels], Float32Array.from(dyBlock));
+    const a = makeFloat32(b, [1, k, rows], patches);
+    const g = makeFloat32(b, [1, rows, outChannels], Float32Array.from(dyBlock));
     const product = batchMatMul({
       inputs: { a, b: g },
       backend: backend as tf.KernelBackend,
@@ -98,7 +85,7 @@ function conv2dBackpropFilter(
     for (const t of [a, g, product]) b.disposeData(t.dataId);
     for (let i = 0; i < dw.length; i++) dw[i]! += part[i]!;
   }
-  return makeInfo(b, filterShape, dw);
+  return makeFloat32(b, filterShape, dw);
 }
 
 /**

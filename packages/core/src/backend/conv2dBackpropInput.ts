@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type KernelBackend, makeFloat32 } from './kernelBackend.ts';
 
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -6,13 +7,6 @@ interface Conv2DBackpropInputAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
-}
-
-/** What this kernel needs from a backend: read a tensor, make one, free it. */
-interface KernelBackend {
-  readSync(dataId: object): tf.backend_util.BackendValues;
-  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
-  disposeData(dataId: object): void;
 }
 
 /**
@@ -68,10 +62,9 @@ function conv2dBackpropInput(
   const right = inWidth - outWidth - left + filterWidth - 1;
   if (Math.min(top, left, bottom, right) < 0) return fallback();
   const b = backend as KernelBackend;
-  const flipped = b.makeOutput(
+  const flipped = makeFloat32(
+    b,
     [filterHeight, filterWidth, info.outChannels, info.inChannels],
-    'float32',
-    undefined,
     flippedTransposedFilter(b.readSync(filter.dataId) as Float32Array, filter.shape),
   );
   try {

@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type KernelBackend, makeFloat32 } from './kernelBackend.ts';
 
 interface MaxPoolGradAttrs {
   filterSize: [number, number] | number;
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-/** What this kernel needs from a backend: read a tensor, make one. */
-interface KernelBackend {
-  readSync(dataId: object): tf.backend_util.BackendValues;
-  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
 }
 
 /**
@@ -74,13 +69,13 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): 
     pad,
     dimRoundingMode,
   );
-  const b = backend as unknown as KernelBackend;
+  const b = backend as KernelBackend;
   const dx = maxPoolGradValues(
     b.readSync(input.dataId) as Float32Array,
     b.readSync(dy.dataId) as Float32Array,
     info,
   );
-  return b.makeOutput(input.shape, 'float32', undefined, dx);
+  return makeFloat32(b, input.shape, dx);
 }
 
 /** Replaces the wasm backend's MaxPoolGrad by the kernel above. Idempotent. */
