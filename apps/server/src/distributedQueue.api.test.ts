@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './testing/apiClient.ts';
 import { deleteRedisKeys, postgresAndRedisForTests, TEST_REDIS_URL } from './testing/redisForTests.ts';
 import { type ServiceProcess, startServiceProcess } from './testing/serviceProcess.ts';
-import { STACK_COMMANDS } from './testing/stackCommands.ts';
+import { distributedStackEnv, STACK_COMMANDS, STACK_READY } from './testing/stackCommands.ts';
 import { until } from './testing/until.ts';
 
 // The production shape as processes: 2 API servers (ARGMAX_QUEUE=redis) and 2 worker processes, started
@@ -19,33 +19,23 @@ let apiA: ServiceProcess;
 let apiB: ServiceProcess;
 const workers = new Map<string, ServiceProcess>();
 
-const API_READY = /argmax API on http:\/\/[^:]+:(\d+)\/graphql/;
-const WORKER_READY = /argmax worker \S+: .* health on :(\d+)/;
-
 beforeAll(async () => {
   if (!ready) return;
   database = await createTestDatabase();
   const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    ARGMAX_REDIS_PREFIX: prefix,
-    ARGMAX_QUEUE: 'redis',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ARGMAX_WORKER_PORT: '0',
-    // One job at a time per worker (2 cores here); a dead worker's job is found stalled within seconds.
-    ARGMAX_MAX_JOBS: '1',
+    ...distributedStackEnv(database.url, TEST_REDIS_URL, prefix),
+    // A dead worker's job is found stalled within seconds.
     ARGMAX_STALLED_SECONDS: '5',
     ARGMAX_CERTIFY_SECONDS: '0',
     ARGMAX_MAX_ACTIVE_RUNS_PER_USER: '100',
   };
   // The first API server migrates the new database; the others start together after it.
-  apiA = await startServiceProcess('api-a', STACK_COMMANDS.api, env, API_READY);
+  apiA = await startServiceProcess('api-a', STACK_COMMANDS.api, env, STACK_READY.api);
   processes.push(apiA);
   const started = await Promise.all([
-    startServiceProcess('api-b', STACK_COMMANDS.api, env, API_READY),
+    startServiceProcess('api-b', STACK_COMMANDS.api, env, STACK_READY.api),
     ...['worker-a', 'worker-b'].map((id) =>
-      startServiceProcess(id, STACK_COMMANDS.worker, { ...env, ARGMAX_WORKER_ID: id }, WORKER_READY),
+      startServiceProcess(id, STACK_COMMANDS.worker, { ...env, ARGMAX_WORKER_ID: id }, STACK_READY.worker),
     ),
   ]);
   apiB = started[0]!;

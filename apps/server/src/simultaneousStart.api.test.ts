@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRedisKeys, postgresAndRedisForTests, TEST_REDIS_URL } from './testing/redisForTests.ts';
 import { type ServiceProcess, startServiceProcess } from './testing/serviceProcess.ts';
-import { STACK_COMMANDS } from './testing/stackCommands.ts';
+import { distributedStackEnv, STACK_COMMANDS, STACK_READY } from './testing/stackCommands.ts';
 import { until } from './testing/until.ts';
 
 // `docker compose up` with 3 API servers and 2 workers on a fresh PostgreSQL database: every process runs
@@ -14,8 +14,6 @@ import { until } from './testing/until.ts';
 const ready = await postgresAndRedisForTests();
 
 const ROUNDS = 10;
-const API_READY = /argmax API on http:\/\/[^:]+:(\d+)\/graphql/;
-const WORKER_READY = /argmax worker \S+: .* health on :(\d+)/;
 const prefix = `argmax-test-${randomUUID()}:`;
 
 afterAll(async () => {
@@ -24,26 +22,17 @@ afterAll(async () => {
 
 /** Starts the five processes against `database`, all released from the migration lock together. */
 async function startTogether(database: TestDatabase): Promise<PromiseSettledResult<ServiceProcess>[]> {
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    ARGMAX_REDIS_PREFIX: prefix,
-    ARGMAX_QUEUE: 'redis',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ARGMAX_WORKER_PORT: '0',
-    ARGMAX_MAX_JOBS: '1',
-  };
+  const env = distributedStackEnv(database.url, TEST_REDIS_URL, prefix);
   const gate = new pg.Client({ connectionString: database.url });
   await gate.connect();
   try {
     await gate.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     const starting = Promise.allSettled([
       ...['api-1', 'api-2', 'api-3'].map((name) =>
-        startServiceProcess(name, STACK_COMMANDS.api, env, API_READY),
+        startServiceProcess(name, STACK_COMMANDS.api, env, STACK_READY.api),
       ),
       ...['worker-1', 'worker-2'].map((id) =>
-        startServiceProcess(id, STACK_COMMANDS.worker, { ...env, ARGMAX_WORKER_ID: id }, WORKER_READY),
+        startServiceProcess(id, STACK_COMMANDS.worker, { ...env, ARGMAX_WORKER_ID: id }, STACK_READY.worker),
       ),
     ]);
     let settled = false;
