@@ -53,16 +53,19 @@ export const importRules: PackageRules[] = [
       ['testing'],
       ['index.ts', 'worker.ts'],
       ['app.ts', 'workerProcess.ts', 'startWhenReachable.ts'],
-      // The GraphQL API: the builder, one file per domain, the schema.
+      // The GraphQL API: every domain's types in one schema, printed; and what describes the server itself.
       ['schema'],
-      ['access.ts'],
       ['context.ts'],
       // The composition roots: the API server's services, and the worker process's queue consumer.
       ['services.ts', 'queueWorker.ts'],
-      ['http'],
-      // The domains: each its service, executor and spec.
+      // The domains: each its GraphQL types, service, executor and spec.
       ['runs', 'training'],
-      ['models', 'auth', 'visibility'],
+      ['models', 'teams'],
+      ['auth'],
+      ['access.ts'],
+      // The one Pothos builder and what every domain's types share: the request context, scalars, JobStatus.
+      ['graphql'],
+      ['http', 'visibility'],
       // Shared machinery that knows no domain: dispatch, worker pool, queue; thread/ runs inside the threads.
       ['jobs'],
       ['pubsub', 'observability'],

@@ -1,7 +1,7 @@
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Role } from '@argmax/db/repositories/teams';
-import type { ApiContext, Viewer } from './context.ts';
 import { forbidden, notFound, unauthenticated } from './errors.ts';
+import type { ApiContext, Viewer } from './graphql/apiContext.ts';
 import { roleAtLeast } from './visibility/policy.ts';
 import { seenAs, teamAccess } from './visibility/seen.ts';
 

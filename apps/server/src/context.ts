@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { User } from '@argmax/db/repositories/users';
 import type { Storage } from '@argmax/db/storage';
 import { clientAddress, trustedProxyList } from './auth/clientAddress.ts';
+import type { ApiContext, Viewer } from './graphql/apiContext.ts';
+import { SESSION_COOKIE } from './http/sessionCookie.ts';
 import type { Services } from './services.ts';
-
-export const SESSION_COOKIE = 'argmax_session';
 
 /** What the transport gives us: an HTTP request (yoga) or a WebSocket upgrade request + connection params. */
 export interface TransportContext {
@@ -13,23 +12,6 @@ export interface TransportContext {
   req?: IncomingMessage;
   wsRequest?: IncomingMessage;
   connectionParams?: Record<string, unknown> | undefined;
-}
-
-export interface Viewer {
-  user: User;
-  via: 'session' | 'token';
-  /** The session secret, so sign-out can revoke exactly this session. */
-  sessionSecret?: string;
-}
-
-export interface ApiContext {
-  services: Services;
-  storage: Storage;
-  viewer: Viewer | null;
-  /** Present on HTTP requests: lets sign-in/sign-out set the session cookie. */
-  request?: Request;
-  /** Where the request came from (behind trusted proxies: see ServerConfig.trustedProxies). */
-  clientAddress: string;
 }
 
 export function createContextFactory(services: Services) {

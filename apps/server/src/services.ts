@@ -6,10 +6,11 @@ import type { Storage } from '@argmax/db/storage';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
 import { type AttemptLimiter, memoryAttemptLimiter } from './auth/attemptLimiter.ts';
-import { createPasswordHasher, type PasswordHasher } from './auth/passwords.ts';
+import { createPasswordHasher } from './auth/passwords.ts';
 import { redisAttemptLimiter } from './auth/redisAttemptLimiter.ts';
-import { type SignInGuard, signInGuard } from './auth/signInGuard.ts';
+import { signInGuard } from './auth/signInGuard.ts';
 import { assertQueueConfig, type ServerConfig } from './config.ts';
+import type { ApiServices } from './graphql/apiContext.ts';
 import { type HealthSources, handleHealth } from './http/health.ts';
 import { queryLimits } from './http/queryLimits.ts';
 import { refuseOversizedUpload } from './http/uploadLimit.ts';
@@ -20,7 +21,6 @@ import { redisQueueDispatch } from './jobs/redisQueueDispatch.ts';
 import { WorkerPool } from './jobs/workerPool.ts';
 import { defaultSeedModelDir, ensureSeedModel } from './models/seedModel.ts';
 import { Metrics } from './observability/metrics.ts';
-import type { EventBus } from './pubsub/eventBus.ts';
 import { openEventBus } from './pubsub/openEventBus.ts';
 import { runSubscriberCount } from './runs/runEvents.ts';
 import { RunExecutor } from './runs/runExecutor.ts';
@@ -28,22 +28,14 @@ import { RunService } from './runs/runService.ts';
 import { TrainingExecutor } from './training/trainingExecutor.ts';
 import { TrainingService } from './training/trainingService.ts';
 
-export interface Services {
-  config: ServerConfig;
+/**
+ * This process's services: what the resolvers reach (`ApiServices`, to which each domain adds its own
+ * service), and what only the server itself uses.
+ */
+export interface Services extends ApiServices {
   storage: Storage;
-  storageKind: 'embedded' | 'postgres';
   pubsubKind: 'memory' | 'redis';
-  backend: string;
-  bus: EventBus;
-  pool: WorkerPool;
   dispatch: JobDispatch;
-  runs: RunService;
-  training: TrainingService;
-  seedModelId: string;
-  /** Every argon2 hash and check of this process, bounded (ServerConfig.passwordHashes). */
-  passwords: PasswordHasher;
-  /** Failed sign-ins per account and client address: in Redis when configured, else in memory. */
-  signIn: SignInGuard;
   yogaPlugins: Plugin[];
   metrics: Metrics;
   /** Non-GraphQL routes (/healthz, /readyz, /metrics); returns false to let yoga answer. */

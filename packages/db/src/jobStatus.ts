@@ -7,6 +7,10 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
+/** Ended: nothing about the job changes any more. */
+export const isFinalStatus = (status: string): status is FinalStatus =>
+  (FINAL_STATUSES as readonly string[]).includes(status);
+
 /** Not finished: counts against per-user limits and is what a restart interrupts or re-queues. */
 export const ACTIVE_STATUSES = ['QUEUED', 'RUNNING'] as const;
 
@@ -24,8 +28,7 @@ export function assertFinalStatus(
   status: string,
   error: string | null | undefined,
 ): asserts status is FinalStatus {
-  if (!(FINAL_STATUSES as readonly string[]).includes(status))
-    throw new InvalidArgumentError('status', status, FINAL_STATUSES.join(' | '));
+  if (!isFinalStatus(status)) throw new InvalidArgumentError('status', status, FINAL_STATUSES.join(' | '));
   if ((status === 'FAILED' || status === 'INTERRUPTED') && (error == null || error.trim() === ''))
     throw new InvalidArgumentError('error', error, `a message saying why the job is ${status}`);
 }

@@ -11,6 +11,14 @@ export interface PasswordHasher {
   verify(stored: string, password: string): Promise<boolean>;
 }
 
+// The API's resolvers reach the hasher as `services.passwords` (see graphql/apiContext.ts).
+declare module '../graphql/apiContext.ts' {
+  interface ApiServices {
+    /** Every argon2 hash and check of this process, bounded (ServerConfig.passwordHashes). */
+    passwords: PasswordHasher;
+  }
+}
+
 /**
  * Every argon2 computation of the process goes through one bounded queue: each costs a core for ~30 ms and
  * 19 MiB, so a burst of sign-ins (or sign-ups) may take `concurrency` cores, never all of them, and a queue

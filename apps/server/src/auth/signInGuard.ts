@@ -11,6 +11,14 @@ export interface SignInGuard {
   attempt<T>(email: string, client: string, check: () => Promise<T | null>): Promise<T | null>;
 }
 
+// The API's resolvers reach the guard as `services.signIn` (see graphql/apiContext.ts).
+declare module '../graphql/apiContext.ts' {
+  interface ApiServices {
+    /** Failed sign-ins per account and client address: in Redis when configured, else in memory. */
+    signIn: SignInGuard;
+  }
+}
+
 // Counters are named by a digest: Redis never holds an email address, and every key has the same length.
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
 

@@ -2,12 +2,12 @@ import type { ApiToken } from '@argmax/db/repositories/apiTokens';
 import type { User } from '@argmax/db/repositories/users';
 import { z } from 'zod';
 import { requireViewer } from '../access.ts';
-import { type ApiContext, SESSION_COOKIE } from '../context.ts';
 import { ApiError, notFound, unauthenticated } from '../errors.ts';
-import { clearSessionCookie, setSessionCookie } from '../http/sessionCookie.ts';
+import type { ApiContext } from '../graphql/apiContext.ts';
+import { builder } from '../graphql/builder.ts';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/sessionCookie.ts';
 import { parseInput } from '../validation.ts';
 import { SELF, seenAs } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
 
 export const UserRef = builder.objectRef<User>('User').implement({
   fields: (t) => ({

@@ -1,11 +1,12 @@
 import SchemaBuilder from '@pothos/core';
-import type { ApiContext } from '../context.ts';
+import type { ApiContext } from './apiContext.ts';
 
 /**
- * The one Pothos builder. It defines no types: each domain file in this folder adds its own, and
- * `index.ts` imports them all and prints the schema. Authorization: every root resolver that returns team
- * data loads it through a check of the caller's role (`access.ts`) and tags it with how the caller reached
- * it; the fields below are then read as `visibility/policy.ts` allows that access.
+ * The one Pothos builder. It defines no types: each domain adds its own from its folder
+ * (`runs/runTypes.ts`, `teams/teamTypes.ts`, ...), and `schema/index.ts` imports them all and builds the
+ * schema. Authorization: every root resolver that returns team data loads it through a check of the
+ * caller's role (`access.ts`) and tags it with how the caller reached it; the fields below are then read as
+ * `visibility/policy.ts` allows that access.
  */
 export const builder = new SchemaBuilder<{
   Context: ApiContext;

@@ -1,3 +1,6 @@
+/** The session cookie's name: set at sign-in, read by the request context. */
+export const SESSION_COOKIE = 'argmax_session';
+
 /** What of a request's context the cookie needs: its request (yoga's cookie store) and the server's setting. */
 interface CookieContext {
   request?: Request;

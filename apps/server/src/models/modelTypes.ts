@@ -1,9 +1,9 @@
 import type { ModelSummary } from '@argmax/db/repositories/models';
 import { requireTeamRole, requireViewer } from '../access.ts';
-import type { ApiContext } from '../context.ts';
 import { forbidden, notFound } from '../errors.ts';
+import type { ApiContext } from '../graphql/apiContext.ts';
+import { builder } from '../graphql/builder.ts';
 import { seenAs, teamAccess } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
 
 const ModelArtifactsRef = builder
   .objectRef<{ modelJson: string; weights: Uint8Array }>('ModelArtifacts')

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { requireTeamRole } from '../access.ts';
-import { importUploadedModel } from '../models/modelUploads.ts';
+import { builder } from '../graphql/builder.ts';
 import { parseInput } from '../validation.ts';
 import { seenAs, teamAccess } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
-import { ModelRef } from './model.ts';
+import { ModelRef } from './modelTypes.ts';
+import { importUploadedModel } from './modelUploads.ts';
 
 builder.scalarType('File', {
   description:

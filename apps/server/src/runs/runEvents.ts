@@ -1,3 +1,4 @@
+import { isFinalStatus } from '@argmax/db/jobStatus';
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import { Repeater } from 'graphql-yoga';
@@ -6,7 +7,7 @@ import type { EventBus, RunEvent } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
 import { replayTurn } from './replayPacing.ts';
 import { readReplay, sharedReplay } from './runReplay.ts';
-import { isFinal, type RunService } from './runService.ts';
+import type { RunService } from './runService.ts';
 
 /** Replayed events one subscriber hands on at a time (see replayTurn). */
 const REPLAY_SLICE = 20;
@@ -60,7 +61,7 @@ export function runEvents(
         lastBound = event.index;
       }
       void push(event);
-      if (event.type === 'status' && isFinal(event.status)) {
+      if (event.type === 'status' && isFinalStatus(event.status)) {
         ended = true;
         stop();
       }
@@ -75,14 +76,14 @@ export function runEvents(
 
     const { run: current, history } = await sharedReplay(run.id, () => readReplay(run, storage, runs));
     const status: RunEvent = { type: 'status', runId: run.id, status: current.status, error: current.error };
-    if (!isFinal(current.status)) emit(status);
+    if (!isFinalStatus(current.status)) emit(status);
     // In slices, paced across all joiners: replays must not hold up the live frames of those watching.
     for (let i = 0; i < history.length && !ended; i += REPLAY_SLICE) {
       const slice = history.slice(i, i + REPLAY_SLICE);
       await replayTurn(slice.length);
       for (const event of slice) emit(event);
     }
-    if (isFinal(current.status)) emit(status);
+    if (isFinalStatus(current.status)) emit(status);
     catchingUp = false;
     for (const event of buffered.splice(0)) emit(event);
     await stop;

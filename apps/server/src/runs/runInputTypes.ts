@@ -1,4 +1,4 @@
-import { builder } from './builder.ts';
+import { builder } from '../graphql/builder.ts';
 
 const TargetKind = builder.enumType('TargetKind', {
   values: {

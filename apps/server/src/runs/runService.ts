@@ -1,3 +1,4 @@
+import { isFinalStatus } from '@argmax/db/jobStatus';
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { ServerConfig } from '../config.ts';
@@ -8,11 +9,15 @@ import { certificateStopReason, RunCertificates } from './certificate/runCertifi
 import { endRun, publishRunEnd, type RunEndContext } from './runEnd.ts';
 import type { RunSpec } from './runSpec.ts';
 
-const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED']);
-export const isFinal = (status: string) => FINAL.has(status);
-
 /** How long a cancel waits for the process executing the run to record it before recording it itself. */
 const CANCEL_GRACE_MS = 3000;
+
+// The API's resolvers reach this service as `services.runs` (see graphql/apiContext.ts).
+declare module '../graphql/apiContext.ts' {
+  interface ApiServices {
+    runs: RunService;
+  }
+}
 
 /**
  * The dispatch half of runs: checks limits, persists a QUEUED run and hands it to the dispatch (this
@@ -59,7 +64,7 @@ export class RunService {
       await new Promise((resolve) => setTimeout(resolve, 100));
       run = await this.storage.runs.get(runId);
     }
-    if (!run || isFinal(run.status)) return;
+    if (!run || isFinalStatus(run.status)) return;
     // Not started anywhere yet, or its executor is gone: recorded here.
     await endRun(this.ending, runId, { status: 'CANCELLED' }, certificateStopReason('CANCELLED'));
   }

@@ -1,5 +1,5 @@
-import type { RunOptions } from '../runs/runSpec.ts';
-import { builder } from './builder.ts';
+import { builder } from '../graphql/builder.ts';
+import type { RunOptions } from './runSpec.ts';
 
 /** `Run.spec` as typed objects: the stored spec's options, field for field (see `runs/runSpec.ts`). */
 

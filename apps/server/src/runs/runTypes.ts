@@ -1,24 +1,22 @@
-import { JOB_STATUSES } from '@argmax/db/jobStatus';
+import { isFinalStatus, type JOB_STATUSES } from '@argmax/db/jobStatus';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run } from '@argmax/db/repositories/runs';
 import { loadRun, requireTeamRole } from '../access.ts';
+import { UserRef } from '../auth/userTypes.ts';
 import { notFound } from '../errors.ts';
+import { builder } from '../graphql/builder.ts';
+import { JobStatusEnum } from '../graphql/jobStatus.ts';
+import { ModelRef } from '../models/modelTypes.ts';
 import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { certificateAsSeen } from '../runs/certificate/certificateView.ts';
-import { runEvents } from '../runs/runEvents.ts';
-import { inputToPngDataUrl } from '../runs/runImages.ts';
-import { toRunSpec } from '../runs/runInput.ts';
-import { isFinal } from '../runs/runService.ts';
-import { type RunSpec, readRunSpec } from '../runs/runSpec.ts';
 import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
-import { RunBoundEventRef, RunCertificateRef } from './certificate.ts';
-import { ModelRef } from './model.ts';
+import { RunBoundEventRef, RunCertificateRef } from './certificate/certificateTypes.ts';
+import { certificateAsSeen } from './certificate/certificateView.ts';
+import { runEvents } from './runEvents.ts';
+import { inputToPngDataUrl } from './runImages.ts';
+import { toRunSpec } from './runInput.ts';
 import { StartRunInput } from './runInputTypes.ts';
+import { type RunSpec, readRunSpec } from './runSpec.ts';
 import { RunSpecRef } from './runSpecTypes.ts';
-import { UserRef } from './user.ts';
-
-export const JobStatusEnum = builder.enumType('JobStatus', { values: JOB_STATUSES });
 
 const RunStepRef = builder.objectRef<RunStep>('RunStep').implement({
   fields: (t) => ({
@@ -85,7 +83,7 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
         const certificate = await ctx.storage.runCertificates.get(r.id);
         if (!certificate) return null;
         // The run as stored now: the parent may be older than the certificate (e.g. startRun's result).
-        const status = isFinal(r.status)
+        const status = isFinalStatus(r.status)
           ? r.status
           : ((await ctx.storage.runs.get(r.id))?.status ?? r.status);
         return certificateAsSeen(certificate, status);
@@ -234,7 +232,7 @@ builder.mutationField('cancelRun', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.id), 'MEMBER');
-      if (!isFinal(run.status)) await ctx.services.runs.cancel(run.id);
+      if (!isFinalStatus(run.status)) await ctx.services.runs.cancel(run.id);
       return seenLike(run, (await ctx.storage.runs.get(run.id)) ?? run);
     },
   }),

@@ -1,9 +1,9 @@
 import type { ShareLink } from '@argmax/db/repositories/shareLinks';
 import { loadRun } from '../access.ts';
 import { notFound } from '../errors.ts';
+import { builder } from '../graphql/builder.ts';
 import { SHARE_LINK, seenAs, seenLike } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
-import { RunRef } from './run.ts';
+import { RunRef } from './runTypes.ts';
 
 const ShareLinkRef = builder.objectRef<ShareLink>('ShareLink').implement({
   fields: (t) => ({

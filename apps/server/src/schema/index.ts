@@ -1,14 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 import { enforceVisibility } from '../visibility/enforceVisibility.ts';
-import { builder } from './builder.ts';
-import './scalars.ts';
-import './user.ts';
-import './team.ts';
-import './model.ts';
-import './run.ts';
-import './share.ts';
-import './training.ts';
-import './upload.ts';
+import '../auth/userTypes.ts';
+import { builder } from '../graphql/builder.ts';
+import '../graphql/scalars.ts';
+import '../models/modelTypes.ts';
+import '../models/uploadTypes.ts';
+import '../runs/runTypes.ts';
+import '../runs/shareTypes.ts';
+import '../teams/teamTypes.ts';
+import '../training/trainingTypes.ts';
 import './system.ts';
 
 let schema: GraphQLSchema | undefined;

@@ -1,5 +1,5 @@
+import { builder } from '../graphql/builder.ts';
 import { ANYONE, seenAs } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
 
 const SystemInfo = builder
   .objectRef<{ backend: string; storage: string; version: string }>('SystemInfo')

@@ -3,11 +3,11 @@ import { type Membership, ROLES, type Role, type Team } from '@argmax/db/reposit
 import type { User } from '@argmax/db/repositories/users';
 import { z } from 'zod';
 import { requireTeamRole, requireViewer } from '../access.ts';
+import { UserRef } from '../auth/userTypes.ts';
 import { ApiError, badInput, notFound } from '../errors.ts';
+import { builder } from '../graphql/builder.ts';
 import { parseInput } from '../validation.ts';
 import { INVITEE, seenAs, teamAccess } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
-import { UserRef } from './user.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ROLES,

@@ -5,6 +5,13 @@ import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import type { TrainingSpec } from './trainingSpec.ts';
 
+// The API's resolvers reach this service as `services.training` (see graphql/apiContext.ts).
+declare module '../graphql/apiContext.ts' {
+  interface ApiServices {
+    training: TrainingService;
+  }
+}
+
 /**
  * The dispatch half of training jobs: a QUEUED job row handed to the dispatch (this server's pool or the
  * distributed queue). TrainingExecutor trains it wherever it runs.

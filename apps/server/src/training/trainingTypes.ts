@@ -1,17 +1,17 @@
+import { isFinalStatus } from '@argmax/db/jobStatus';
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
 import { Repeater } from 'graphql-yoga';
 import { z } from 'zod';
 import { requireTeamRole, requireViewer } from '../access.ts';
-import type { ApiContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import type { ApiContext } from '../graphql/apiContext.ts';
+import { builder } from '../graphql/builder.ts';
+import { JobStatusEnum } from '../graphql/jobStatus.ts';
+import { ModelRef } from '../models/modelTypes.ts';
 import type { TrainingEventMessage } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
-import { isFinal } from '../runs/runService.ts';
 import { parseInput } from '../validation.ts';
 import { seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
-import { builder } from './builder.ts';
-import { ModelRef } from './model.ts';
-import { JobStatusEnum } from './run.ts';
 
 const TrainingJobRef = builder.objectRef<TrainingJob>('TrainingJob').implement({
   fields: (t) => ({
@@ -99,7 +99,7 @@ builder.mutationField('cancelTraining', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const job = await loadJob(ctx, String(args.id), 'MEMBER');
-      if (!isFinal(job.status)) await ctx.services.training.cancel(job.id);
+      if (!isFinalStatus(job.status)) await ctx.services.training.cancel(job.id);
       return seenLike(job, (await ctx.storage.trainingJobs.get(job.id)) ?? job);
     },
   }),
@@ -141,13 +141,13 @@ builder.subscriptionField('trainingEvents', (t) =>
           seq: -1,
           payload: { status: current.status, error: current.error },
         });
-        if (isFinal(current.status)) {
+        if (isFinalStatus(current.status)) {
           stop();
           return;
         }
         for await (const event of live) {
           await push(event);
-          if (event.kind === 'status' && isFinal(String(event.payload.status))) break;
+          if (event.kind === 'status' && isFinalStatus(String(event.payload.status))) break;
         }
         stop();
       });

@@ -3,10 +3,10 @@ import type {
   CertificateBound,
   RunCertificate,
 } from '@argmax/db/repositories/runCertificates';
-import type { RunBoundEvent } from '../pubsub/eventBus.ts';
-import { builder } from './builder.ts';
+import { builder } from '../../graphql/builder.ts';
+import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
 
-/** Types of a run's certificate; `run.ts` puts them on `Run.certificate` and in the `RunEvent` union. */
+/** Types of a run's certificate; `runTypes.ts` puts them on `Run.certificate` and in the `RunEvent` union. */
 export const CertificateStatusEnum = builder.enumType('CertificateStatus', {
   values: {
     PENDING: { description: 'Waiting for the optimisation to finish.' },

@@ -1,4 +1,4 @@
-import { FINAL_STATUSES } from '@argmax/db/jobStatus';
+import { isFinalStatus } from '@argmax/db/jobStatus';
 import type { CertificateBound, RunCertificate } from '@argmax/db/repositories/runCertificates';
 import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
 
@@ -10,8 +10,7 @@ export const isFinalCertificate = (status: string) => FINAL_CERTIFICATE.has(stat
  * STOPPED, with the bound it had reached, instead of waiting forever.
  */
 export function certificateAsSeen(certificate: RunCertificate, runStatus: string): RunCertificate {
-  if (isFinalCertificate(certificate.status) || !(FINAL_STATUSES as readonly string[]).includes(runStatus))
-    return certificate;
+  if (isFinalCertificate(certificate.status) || !isFinalStatus(runStatus)) return certificate;
   return {
     ...certificate,
     status: 'STOPPED',

@@ -1,0 +1,5 @@
+import { JOB_STATUSES } from '@argmax/db/jobStatus';
+import { builder } from './builder.ts';
+
+/** The status of a run or a training job: one lifecycle, one enum. */
+export const JobStatusEnum = builder.enumType('JobStatus', { values: JOB_STATUSES });
