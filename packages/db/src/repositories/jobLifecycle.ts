@@ -17,10 +17,33 @@ export interface JobTable<Row, Job> {
   interruptedError: string;
 }
 
+/** How a job ended, as every kind records it; each kind's outcome adds its own results. */
+export interface JobOutcome {
+  status: FinalStatus;
+  error?: string | null;
+}
+
+/** What every job repository offers of the shared lifecycle, whatever its kind's columns. */
+export interface JobRepository<Job, Outcome extends JobOutcome> {
+  get(id: string): Promise<Job | null>;
+  /** QUEUED | RUNNING → a final status. Null when the job had already finished: final states never change. */
+  finish(id: string, outcome: Outcome): Promise<Job | null>;
+  /**
+   * At start-up: RUNNING jobs (of this worker, when given) become INTERRUPTED, keeping what they recorded.
+   * Returns their IDs.
+   */
+  interruptRunning(options?: { workerId?: string; error?: string }): Promise<string[]>;
+  /** Every QUEUED job, oldest first: at start-up (and with a distributed queue) they are handed out again. */
+  listQueued(): Promise<Job[]>;
+  /** QUEUED + RUNNING jobs of a user, for the per-user limit. */
+  countActiveByCreator(creatorId: string): Promise<number>;
+}
+
 /** Extra columns a step sets, by name; `jsonb` marks a column whose value goes in as JSON text. */
 export type JobColumns = Record<string, { value: unknown; jsonb?: boolean }>;
 
 export interface JobLifecycle<Job> {
+  get(id: string): Promise<Job | null>;
   /** QUEUED → RUNNING; null when the job is not QUEUED (cancelled meanwhile, or taken by another worker). */
   claim(id: string, columns: JobColumns): Promise<Job | null>;
   /** QUEUED | RUNNING → a final status; null when the job had already finished. */
@@ -50,6 +73,11 @@ function assignments(columns: JobColumns, first: number): { sql: string; values:
 export function jobLifecycle<Row, Job>(db: Executor, t: JobTable<Row, Job>): JobLifecycle<Job> {
   const one = (rows: Row[]) => (rows[0] === undefined ? null : t.toJob(rows[0]));
   return {
+    async get(id) {
+      if (!isId(id)) return null;
+      return one((await db.query<Row>(`SELECT ${t.columns} FROM ${t.table} WHERE id = $1`, [id])).rows);
+    },
+
     async claim(id, columns) {
       if (!isId(id)) return null;
       const set = assignments(columns, 2);

@@ -2,10 +2,10 @@ import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { bytesToFloat32, float32ToBytes } from '../float32Bytes.ts';
 import { isId, newId } from '../ids.ts';
-import { type FinalStatus, JOB_STATUSES, type JobStatus, statusList } from '../jobStatus.ts';
+import { JOB_STATUSES, type JobStatus, statusList } from '../jobStatus.ts';
 import { type Json, jsonParam } from '../json.ts';
 import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
-import { jobLifecycle } from './jobLifecycle.ts';
+import { type JobOutcome, type JobRepository, jobLifecycle } from './jobLifecycle.ts';
 
 export interface Run {
   id: string;
@@ -36,9 +36,7 @@ export interface RunInputs {
 }
 
 /** What a finished run keeps. FAILED and INTERRUPTED need `error`; partial results may be kept with any status. */
-export interface RunOutcome extends Partial<RunInputs> {
-  status: FinalStatus;
-  error?: string | null;
+export interface RunOutcome extends Partial<RunInputs>, JobOutcome {
   value?: number | null;
   violation?: number | null;
   outputs?: number[] | null;
@@ -52,10 +50,9 @@ export interface RunFilter {
   status?: JobStatus | readonly JobStatus[];
 }
 
-export interface RunRepository {
+export interface RunRepository extends JobRepository<Run, RunOutcome> {
   /** A QUEUED run. Throws InvalidArgumentError when the model is neither the team's own nor built-in. */
   create(run: { teamId: string; modelId: string; creatorId: string; spec: Json }): Promise<Run>;
-  get(id: string): Promise<Run | null>;
   /** Newest first, keyset-paginated (see pagination.ts). */
   list(filter: RunFilter, page?: PageRequest): Promise<Page<Run>>;
   /** QUEUED → RUNNING. Null when the run is not QUEUED (cancelled meanwhile, or taken by another worker). */
@@ -63,18 +60,7 @@ export interface RunRepository {
     id: string,
     start: { backend: string; method: string; workerId?: string | null },
   ): Promise<Run | null>;
-  /** QUEUED | RUNNING → a final status. Null when the run had already finished: final states never change. */
-  finish(id: string, outcome: RunOutcome): Promise<Run | null>;
   getInputs(id: string): Promise<RunInputs | null>;
-  /**
-   * At start-up: RUNNING runs (of this worker, when given) become INTERRUPTED, keeping their recorded steps.
-   * Returns their IDs.
-   */
-  interruptRunning(options?: { workerId?: string; error?: string }): Promise<string[]>;
-  /** Every QUEUED run, oldest first: at start-up they are handed to the executor again. */
-  listQueued(): Promise<Run[]>;
-  /** QUEUED + RUNNING runs of a user, for the per-user limit. */
-  countActiveByCreator(creatorId: string): Promise<number>;
   /** How many runs are in each status, across all teams (for metrics); every status is present. */
   countByStatus(): Promise<Record<JobStatus, number>>;
   /** With its steps, snapshots and share links. */
@@ -155,11 +141,7 @@ export function createRunRepository(db: Executor): RunRepository {
       return toRun(rows[0]);
     },
 
-    async get(id) {
-      if (!isId(id)) return null;
-      const { rows } = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs WHERE id = $1`, [id]);
-      return rows[0] === undefined ? null : toRun(rows[0]);
-    },
+    get: (id) => lifecycle.get(id),
 
     async list(filter, page = {}) {
       const empty = { items: [], nextCursor: null };

@@ -1,9 +1,9 @@
 import { type Executor, referencing } from '../driver.ts';
 import { isId, newId } from '../ids.ts';
-import { type FinalStatus, type JobStatus, statusList } from '../jobStatus.ts';
+import { type JobStatus, statusList } from '../jobStatus.ts';
 import { type Json, jsonParam } from '../json.ts';
 import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
-import { jobLifecycle } from './jobLifecycle.ts';
+import { type JobOutcome, type JobRepository, jobLifecycle } from './jobLifecycle.ts';
 
 /** Training a new model as a job; its progress is in trainingEvents, its result in `modelId`. */
 export interface TrainingJob {
@@ -26,9 +26,7 @@ export interface TrainingJob {
   finishedAt: Date | null;
 }
 
-export interface TrainingOutcome {
-  status: FinalStatus;
-  error?: string | null;
+export interface TrainingOutcome extends JobOutcome {
   modelId?: string | null;
   metrics?: Json | null;
   timings?: Json | null;
@@ -40,20 +38,12 @@ export interface TrainingJobFilter {
   status?: JobStatus | readonly JobStatus[];
 }
 
-export interface TrainingJobRepository {
+export interface TrainingJobRepository extends JobRepository<TrainingJob, TrainingOutcome> {
   create(job: { teamId: string; creatorId: string; spec: Json }): Promise<TrainingJob>;
-  get(id: string): Promise<TrainingJob | null>;
   /** Newest first, keyset-paginated like runs. */
   list(filter: TrainingJobFilter, page?: PageRequest): Promise<Page<TrainingJob>>;
   /** QUEUED → RUNNING; null when the job is not QUEUED. */
   markRunning(id: string, start: { backend: string; workerId?: string | null }): Promise<TrainingJob | null>;
-  /** QUEUED | RUNNING → a final status; null when it had already finished. */
-  finish(id: string, outcome: TrainingOutcome): Promise<TrainingJob | null>;
-  /** At start-up: RUNNING jobs (of this worker, when given) become INTERRUPTED. Returns their IDs. */
-  interruptRunning(options?: { workerId?: string; error?: string }): Promise<string[]>;
-  /** Every QUEUED job, oldest first: at start-up (and with a distributed queue) they are handed out again. */
-  listQueued(): Promise<TrainingJob[]>;
-  countActiveByCreator(creatorId: string): Promise<number>;
 }
 
 interface TrainingJobRow {
@@ -113,13 +103,7 @@ export function createTrainingJobRepository(db: Executor): TrainingJobRepository
       return toJob(rows[0]!);
     },
 
-    async get(id) {
-      if (!isId(id)) return null;
-      const { rows } = await db.query<TrainingJobRow>(`SELECT ${COLUMNS} FROM training_jobs WHERE id = $1`, [
-        id,
-      ]);
-      return rows[0] === undefined ? null : toJob(rows[0]);
-    },
+    get: (id) => lifecycle.get(id),
 
     async list(filter, page = {}) {
       const ids = [filter.teamId, filter.creatorId].filter((id) => id !== undefined);
