@@ -58,6 +58,8 @@ export const importRules: PackageRules[] = [
       ['context.ts'],
       // The composition roots: the API server's services, and the worker process's queue consumer.
       ['services.ts', 'queueWorker.ts'],
+      // This process's executor of each kind of job, for both roots.
+      ['jobExecutors.ts'],
       // The domains: each its GraphQL types, service, executor and spec.
       ['runs', 'training'],
       ['models', 'teams'],

@@ -111,7 +111,7 @@ describe.skipIf(!ready)('PostgreSQL and Redis going away', () => {
     await storage.runCertificates.create(second.id, { timeLimitSeconds: 0, status: 'OFF', reason: 'test' });
 
     await pgProxy!.cut();
-    await dispatch.run(second);
+    await dispatch.submit('run', second.id);
     const down = await readiness();
     expect(down.status).toBe(503);
     expect(Object.keys(down.body.failures ?? {})).toEqual(['storage']);

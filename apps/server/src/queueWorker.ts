@@ -3,8 +3,6 @@ import type { Storage } from '@argmax/db/storage';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { LocalExecutors } from './jobs/jobDispatch.ts';
 import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './jobs/redisQueue.ts';
-import type { EventBus } from './pubsub/eventBus.ts';
-import { endRun } from './runs/runEnd.ts';
 
 export interface QueueWorkerOptions {
   redisUrl: string;
@@ -17,7 +15,6 @@ export interface QueueWorkerOptions {
    */
   stalledSeconds: number;
   storage: Storage;
-  bus: EventBus;
   executors: LocalExecutors;
   workerId: string;
   log: (line: string) => void;
@@ -48,7 +45,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     concurrency: options.concurrency,
     lockDuration: lockMs,
     stalledInterval: Math.max(500, lockMs / 2),
-    // A stalled job comes back once: processJob then sees its run RUNNING and marks it INTERRUPTED.
+    // A stalled job comes back once: its executor then sees it RUNNING and marks it INTERRUPTED.
     maxStalledCount: 1,
     // After a Redis connection error, fetch (and report completions) again within a second of its return.
     runRetryDelay: 1000,
@@ -57,7 +54,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
 
   async function processJob(job: Job<QueueJobData>, token?: string): Promise<string> {
     try {
-      return job.data.kind === 'run' ? await processRun(job.data.id) : await processTraining(job.data.id);
+      const executor = executors.get(job.data.kind);
+      if (!executor) throw new Error(`no executor for ${job.data.kind} jobs`);
+      return await executor.take(job.data.id);
     } catch (error) {
       if (!isUnavailable(error)) throw error; // BullMQ retries it after a back-off (attempts, set when queued)
       // PostgreSQL away is no fault of the job: it waits (using up no attempt) while this worker pauses.
@@ -65,48 +64,6 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       await job.moveToDelayed(Date.now() + 3000, token);
       throw new DelayedError();
     }
-  }
-
-  async function processRun(runId: string): Promise<string> {
-    if (executors.runs.has(runId)) return 'already executing here';
-    const run = await storage.runs.get(runId);
-    if (!run) return 'deleted';
-    if (run.status === 'RUNNING') {
-      // The job came back after its worker stopped renewing its lock (killed, or cut off): it cannot
-      // resume, and its recorded steps stay as they are.
-      const reason = `the worker executing it (${run.workerId ?? 'unknown'}) stopped; the steps it recorded are kept`;
-      await endRun(
-        { storage, bus: options.bus, log },
-        runId,
-        { status: 'INTERRUPTED', error: reason },
-        'the worker stopped while certifying',
-      );
-      log(`run ${runId}: ${reason}`);
-      return 'interrupted';
-    }
-    if (run.status !== 'QUEUED') return `already ${run.status}`;
-    await executors.runs.execute(run);
-    return 'executed';
-  }
-
-  async function processTraining(jobId: string): Promise<string> {
-    if (executors.training.has(jobId)) return 'already executing here';
-    const job = await storage.trainingJobs.get(jobId);
-    if (!job) return 'deleted';
-    if (job.status === 'RUNNING') {
-      const reason = `the worker executing it (${job.workerId ?? 'unknown'}) stopped`;
-      if (await storage.trainingJobs.finish(jobId, { status: 'INTERRUPTED', error: reason }))
-        options.bus.publish('training', jobId, {
-          jobId,
-          kind: 'status',
-          seq: -1,
-          payload: { status: 'INTERRUPTED', error: reason },
-        });
-      return 'interrupted';
-    }
-    if (job.status !== 'QUEUED') return `already ${job.status}`;
-    await executors.training.execute(job);
-    return 'executed';
   }
 
   /** No new jobs while PostgreSQL is away (they would only fail); resumes once it answers. */

@@ -14,6 +14,7 @@ import type { ApiServices } from './graphql/apiContext.ts';
 import { type HealthSources, handleHealth } from './http/health.ts';
 import { queryLimits } from './http/queryLimits.ts';
 import { refuseOversizedUpload } from './http/uploadLimit.ts';
+import { jobExecutors } from './jobExecutors.ts';
 import { followCancellations } from './jobs/followCancellations.ts';
 import { inProcessDispatch } from './jobs/inProcessDispatch.ts';
 import type { JobDispatch } from './jobs/jobDispatch.ts';
@@ -23,9 +24,7 @@ import { defaultSeedModelDir, ensureSeedModel } from './models/seedModel.ts';
 import { Metrics } from './observability/metrics.ts';
 import { openEventBus } from './pubsub/openEventBus.ts';
 import { runSubscriberCount } from './runs/runEvents.ts';
-import { RunExecutor } from './runs/runExecutor.ts';
 import { RunService } from './runs/runService.ts';
-import { TrainingExecutor } from './training/trainingExecutor.ts';
 import { TrainingService } from './training/trainingService.ts';
 
 /**
@@ -90,7 +89,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
       workerId: config.workerId,
       onStep: () => metrics.countStep(),
     };
-    const local = { runs: new RunExecutor(execution), training: new TrainingExecutor(execution) };
+    const local = jobExecutors(execution);
     dispatch = inProcessDispatch(local, pool, config.log);
     stopFollowing = followCancellations(bus, local);
   }
@@ -159,8 +158,7 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     close: async () => {
       clearInterval(resubmitTimer);
       await resubmitting;
-      dispatch.local?.runs.stop();
-      dispatch.local?.training.stop();
+      for (const executor of dispatch.local?.values() ?? []) executor.stop();
       await stopFollowing();
       await dispatch.close();
       await pool.stop();

@@ -4,13 +4,12 @@ import { initBackend } from '@argmax/core/backend/initBackend';
 import { openDatabase } from '@argmax/db/openDatabase';
 import { assertQueueConfig, type ServerConfig } from './config.ts';
 import { handleHealth } from './http/health.ts';
+import { jobExecutors } from './jobExecutors.ts';
 import { followCancellations } from './jobs/followCancellations.ts';
 import { WorkerPool } from './jobs/workerPool.ts';
 import { Metrics } from './observability/metrics.ts';
 import { openEventBus } from './pubsub/openEventBus.ts';
 import { startQueueWorker } from './queueWorker.ts';
-import { RunExecutor } from './runs/runExecutor.ts';
-import { TrainingExecutor } from './training/trainingExecutor.ts';
 
 export interface WorkerProcess {
   workerId: string;
@@ -53,7 +52,7 @@ export async function startWorkerProcess(config: ServerConfig): Promise<WorkerPr
     workerId: config.workerId,
     onStep: () => metrics.countStep(),
   };
-  const executors = { runs: new RunExecutor(execution), training: new TrainingExecutor(execution) };
+  const executors = jobExecutors(execution);
   const stopFollowing = followCancellations(events.bus, executors);
   const queue = startQueueWorker({
     redisUrl: config.redisUrl!,
@@ -61,7 +60,6 @@ export async function startWorkerProcess(config: ServerConfig): Promise<WorkerPr
     concurrency: config.maxConcurrentJobs,
     stalledSeconds: config.stalledSeconds,
     storage,
-    bus: events.bus,
     executors,
     workerId: config.workerId,
     log: config.log,
@@ -97,8 +95,7 @@ export async function startWorkerProcess(config: ServerConfig): Promise<WorkerPr
     port,
     async stop() {
       await queue.close(config.workerGraceSeconds * 1000);
-      executors.runs.stop();
-      executors.training.stop();
+      for (const executor of executors.values()) executor.stop();
       await stopFollowing();
       await pool.stop();
       await events.close();

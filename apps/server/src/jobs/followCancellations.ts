@@ -8,10 +8,7 @@ import type { LocalExecutors } from './jobDispatch.ts';
 export function followCancellations(bus: EventBus, executors: LocalExecutors): () => Promise<void> {
   const messages = bus.subscribe('cancel');
   const following = (async () => {
-    for await (const message of messages) {
-      if (message.kind === 'run') executors.runs.cancel(message.id);
-      else executors.training.cancel(message.id);
-    }
+    for await (const message of messages) executors.get(message.kind)?.cancel(message.id);
   })();
   return async () => {
     await messages.return?.();

@@ -10,11 +10,10 @@ export function inProcessDispatch(
   return {
     kind: 'in-process',
     local,
-    run: async (run) => {
-      local.runs.execute(run).catch((error) => log(`run ${run.id}: ${error}`));
-    },
-    training: async (job) => {
-      local.training.execute(job).catch((error) => log(`training ${job.id}: ${error}`));
+    submit: async (kind, id) => {
+      const executor = local.get(kind);
+      if (!executor) throw new Error(`no executor for ${kind} jobs`);
+      executor.take(id).catch((error) => log(`${kind} ${id}: ${error}`));
     },
     depth: async () => ({ waiting: pool.queued, active: pool.running }),
     ping: async () => {},

@@ -8,7 +8,8 @@ import type { RedisOptions } from 'ioredis';
 export const QUEUE_NAME = 'jobs';
 
 export interface QueueJobData {
-  kind: 'run' | 'training';
+  /** The kind of job (`JobKind.name`: run, training). */
+  kind: string;
   id: string;
 }
 

@@ -46,8 +46,7 @@ export function redisQueueDispatch(options: RedisQueueOptions): JobDispatch {
   return {
     kind: 'redis',
     local: null,
-    run: (run) => enqueue({ kind: 'run', id: run.id }),
-    training: (job) => enqueue({ kind: 'training', id: job.id }),
+    submit: (kind, id) => enqueue({ kind, id }),
     depth: async () => {
       const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'paused', 'active');
       const waiting = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);

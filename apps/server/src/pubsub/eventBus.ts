@@ -55,7 +55,8 @@ export interface TrainingEventMessage {
 
 /** Stop a job wherever it executes: every executing process listens (a worker process, another server). */
 export interface CancelMessage {
-  kind: 'run' | 'training';
+  /** The kind of job (run, training). */
+  kind: string;
   id: string;
 }
 

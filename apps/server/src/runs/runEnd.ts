@@ -1,14 +1,14 @@
-import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
+import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
+import type { JobKind } from '../jobs/jobKind.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import { certificateAsSeen, certificateEvent, isFinalCertificate } from './certificate/certificateView.ts';
+import { certificateStopReason } from './certificate/runCertificate.ts';
 
 export interface RunEndContext {
   storage: Storage;
   bus: EventBus;
   log: (line: string) => void;
-  /** How storage writes are made (an executor waits out a database outage); default: directly. */
-  stored?: <T>(what: string, write: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -39,23 +39,20 @@ export async function publishRunEnd(
 }
 
 /**
- * Records a run's outcome (QUEUED | RUNNING → final), stops its certificate if unfinished (the bound so far
- * still holds) and publishes the ending. Null, with nothing published, when the run had already ended.
+ * Runs as the job machinery knows them (`jobs/jobKind.ts`): their rows, the RUNNING event, and the end:
+ * an unfinished certificate stops (the bound so far still holds), then the ending is published.
  */
-export async function endRun(
-  ctx: RunEndContext,
-  runId: string,
-  outcome: RunOutcome,
-  certificateReason: string,
-): Promise<Run | null> {
-  const stored = ctx.stored ?? ((_what, write) => write());
-  const run = await stored(`run ${runId}: recording its outcome`, () =>
-    ctx.storage.runs.finish(runId, outcome),
-  );
-  if (!run) return null;
-  await stored(`run ${runId}: stopping its certificate`, () =>
-    ctx.storage.runCertificates.stopUnfinished([runId], certificateReason),
-  );
-  await publishRunEnd(ctx, run);
-  return run;
+export function runKind(ctx: RunEndContext): JobKind<Run> {
+  return {
+    name: 'run',
+    rows: ctx.storage.runs,
+    publishStarted: (id) =>
+      ctx.bus.publish('run', id, { type: 'status', runId: id, status: 'RUNNING', error: null }),
+    async ended(run, write) {
+      await write(`run ${run.id}: stopping its certificate`, () =>
+        ctx.storage.runCertificates.stopUnfinished([run.id], certificateStopReason(run.status, run.error)),
+      );
+      await publishRunEnd(ctx, run);
+    },
+  };
 }

@@ -1,21 +1,24 @@
 import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/spec/types';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
-import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
+import type { Run } from '@argmax/db/repositories/runs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
+import { type JobSteps, PoolExecutor } from '../jobs/poolExecutor.ts';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
-import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
-import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
-import { endRun, type RunEndContext } from './runEnd.ts';
+import type { RunStepEvent } from '../pubsub/eventBus.ts';
+import { RunCertificates } from './certificate/runCertificate.ts';
+import { runKind } from './runEnd.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 
-interface Live {
-  /** Set once the pool has the job. */
-  handle?: JobHandle;
+/** What a run's events build while it executes here. */
+interface RunState {
+  spec: RunSpec;
+  startedAt: number;
+  /** Set once its claim is stored: only then are its steps stored. */
+  claimed: boolean;
   pendingSteps: RunStep[];
   pendingSnapshots: { step: number; input: Float32Array }[];
   /** Certificate messages that arrived before the claim was stored (an unsupported model says so at once). */
@@ -24,264 +27,149 @@ interface Live {
   schedule: (step: number, steps: number) => boolean;
   flushing: Promise<void>;
   lastPublishAt: number;
-  steps: number;
   finalResult?: OptimizationResult;
   seconds?: number;
-  /**
-   * Whether this executor owns the run's row. `unstarted` until the pool starts the job, then `claiming`
-   * (QUEUED → RUNNING in storage); steps are stored once `claimed`. `abandoned` when another executor
-   * claimed it first, or it was cancelled while waiting: its row is then left alone.
-   */
-  claim: 'unstarted' | 'claiming' | 'claimed' | 'abandoned';
-  claiming?: Promise<void>;
 }
 
-/** What the executor needs of a stored run. */
-export type RunToExecute = Pick<Run, 'id' | 'modelId' | 'spec'>;
-
 /**
- * The execution half of runs: takes a stored QUEUED run, executes it on this process's worker pool,
- * stores every step (batched) and the scheduled snapshots, publishes live events, and records the outcome.
- * The same code runs inside an API server (in-process pool) and inside a worker process (distributed queue).
+ * The execution half of runs: executes a stored QUEUED run on this process's worker pool, stores every
+ * step (batched) and the scheduled snapshots, publishes live events, and records the outcome with the best
+ * input the optimiser or the certifier found. The claim, cancellation, failures and the end are the job
+ * machinery's (`jobs/poolExecutor.ts`).
  */
-export class RunExecutor {
-  private readonly live = new Map<string, Live>();
-  private readonly certificates: RunCertificates;
-  private stopping = false;
+export function runExecutor(ctx: ExecutionContext): PoolExecutor<Run, RunState> {
+  return new PoolExecutor(ctx, runSteps(ctx));
+}
 
-  constructor(private readonly ctx: ExecutionContext) {
-    this.certificates = new RunCertificates(ctx.storage, ctx.bus, ctx.config.log);
-  }
+function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
+  const log = ctx.config.log;
+  const certificates = new RunCertificates(ctx.storage, ctx.bus, log);
+  /** Storage writes of a run wait out a database outage (its steps and outcome are not lost). */
+  const stored = <T>(what: string, write: () => Promise<T>) => untilStorageAnswers(write, what, log);
 
-  /** Runs executing (or waiting for a pool slot) in this process. */
-  get activeCount(): number {
-    return this.live.size;
-  }
-
-  /**
-   * Executes a stored run and resolves once its outcome is stored and published (never rejects: a run that
-   * cannot execute ends FAILED with the reason).
-   */
-  async execute(run: RunToExecute): Promise<void> {
-    const artifacts = await this.ctx.storage.models.getArtifacts(run.modelId);
-    if (!artifacts) {
-      await endRun(
-        this.ending,
-        run.id,
-        { status: 'FAILED', error: 'its model was deleted' },
-        certificateStopReason('FAILED'),
-      );
-      return;
-    }
-    const spec = readRunSpec(run);
-    const runId = run.id;
-    const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
-    const live: Live = {
-      pendingSteps: [],
-      pendingSnapshots: [],
-      pendingCertificate: [],
-      lastInput: null,
-      schedule: snapshotSchedule(snapshots),
-      flushing: Promise.resolve(),
-      lastPublishAt: 0,
-      steps: spec.options.steps ?? 0,
-      claim: 'unstarted',
-    };
-    this.live.set(runId, live);
-    const startedAt = Date.now();
-    const handle = this.ctx.pool.submit(
-      {
-        kind: 'optimize',
-        jobId: runId,
-        model: { cacheKey: run.modelId, modelJson: artifacts.modelJson, weights: artifacts.weights },
-        options: spec.options,
-        snapshots,
-        ...(spec.certify ? { certify: spec.certify } : {}),
-      },
-      {
-        onStart: () => {
-          live.claim = 'claiming';
-          live.claiming = this.markRunning(runId, spec, live).catch((error) => {
-            this.ctx.config.log(`run ${runId}: could not record its start: ${error}`);
-            live.claim = 'abandoned';
-            live.handle?.cancel();
-          });
-        },
-        onEvent: (event) =>
-          this.onEvent(runId, spec, event as OptimizationEvent | CertificateMessage, startedAt),
-      },
-    );
-    live.handle = handle;
-    await handle.done.then(
-      () => this.settle(runId),
-      (error: Error) => this.settle(runId, error),
-    );
-  }
-
-  /** Before the pool stops: runs still waiting for a slot stay QUEUED instead of becoming CANCELLED. */
-  stop(): void {
-    this.stopping = true;
-  }
-
-  /** Whether this process is executing (or about to execute) the run. */
-  has(runId: string): boolean {
-    return this.live.has(runId);
-  }
-
-  /** Cancels a run executing (or waiting) here; false when this process does not have it. */
-  cancel(runId: string): boolean {
-    const live = this.live.get(runId);
-    live?.handle?.cancel();
-    return live !== undefined;
-  }
-
-  /** Flushes buffered steps so a late joiner reading storage sees everything published so far. */
-  async flush(runId: string): Promise<void> {
-    const live = this.live.get(runId);
-    if (live) await this.persist(runId, live);
-    await this.certificates.flush(runId);
-  }
-
-  /** Claims the run (QUEUED → RUNNING, with this worker's id) as its job starts. */
-  private async markRunning(runId: string, spec: RunSpec, live: Live): Promise<void> {
-    const run = await this.stored(`run ${runId}: recording its start`, () =>
-      this.ctx.storage.runs.markRunning(runId, {
-        backend: this.ctx.backend(),
-        method: spec.options.method ?? 'projected-adam',
-        workerId: this.ctx.workerId,
-      }),
-    );
-    if (run) {
-      live.claim = 'claimed';
-      // Bounds arrive after the optimisation's steps, long after this.
-      this.certificates.follow(runId, spec.certify?.timeLimitSeconds ?? 0);
-      for (const message of live.pendingCertificate.splice(0)) this.certificates.onMessage(runId, message);
-      void this.persist(runId, live);
-      this.publish(runId, { type: 'status', runId, status: 'RUNNING', error: null });
-      return;
-    }
-    // No longer QUEUED: cancelled while it waited, or claimed by another executor. Stop without a trace.
-    live.claim = 'abandoned';
-    live.handle?.cancel();
-  }
-
-  private onEvent(
-    runId: string,
-    spec: RunSpec,
-    event: OptimizationEvent | CertificateMessage,
-    startedAt: number,
-  ): void {
-    const live = this.live.get(runId);
-    if (!live || live.claim === 'abandoned') return;
-    if (isCertificateMessage(event)) {
-      if (live.claim === 'claimed') this.certificates.onMessage(runId, event);
-      else live.pendingCertificate.push(event);
-      return;
-    }
-    if (event.type === 'done') {
-      live.finalResult = event.result;
-      live.seconds = (Date.now() - startedAt) / 1000;
-      return;
-    }
-    live.steps = event.steps;
-    live.pendingSteps.push(toStoredStep(event));
-    this.ctx.onStep?.();
-    if (event.input) {
-      live.lastInput = event.input;
-      if (live.schedule(event.step, event.steps))
-        live.pendingSnapshots.push({ step: event.step, input: event.input });
-    }
-    const now = Date.now();
-    const last = event.step === event.steps - 1;
-    // Publishing is already coalesced here (~30/s per run); each subscriber throttles again for itself.
-    // The worker spaces live frames by the interval; messages arrive with jitter, hence the 3/4.
-    if (event.input && (last || now - live.lastPublishAt >= 0.75 * PUBLISH_INTERVAL_MS)) {
-      live.lastPublishAt = now;
-      this.publish(runId, toStepEvent(runId, event, spec));
-    }
-    if (live.pendingSteps.length >= 500 || last) void this.persist(runId, live);
-    else if (live.pendingSteps.length === 1) setTimeout(() => void this.persist(runId, live), 250);
-  }
-
-  private persist(runId: string, live: Live): Promise<void> {
-    if (live.claim !== 'claimed') return Promise.resolve();
-    live.flushing = live.flushing.then(async () => {
-      const steps = live.pendingSteps.splice(0);
-      const snapshots = live.pendingSnapshots.splice(0);
+  const persist = (runId: string, state: RunState): Promise<void> => {
+    if (!state.claimed) return Promise.resolve();
+    state.flushing = state.flushing.then(async () => {
+      const steps = state.pendingSteps.splice(0);
+      const snapshots = state.pendingSnapshots.splice(0);
       const what = `run ${runId}: storing steps`;
-      if (steps.length > 0) await this.stored(what, () => this.ctx.storage.runSteps.append(runId, steps));
-      if (snapshots.length > 0)
-        await this.stored(what, () => this.ctx.storage.runSnapshots.append(runId, snapshots));
+      if (steps.length > 0) await stored(what, () => ctx.storage.runSteps.append(runId, steps));
+      if (snapshots.length > 0) await stored(what, () => ctx.storage.runSnapshots.append(runId, snapshots));
     });
-    return live.flushing.catch((error) =>
-      this.ctx.config.log(`run ${runId}: storing steps failed: ${error}`),
-    );
-  }
+    return state.flushing.catch((error) => log(`run ${runId}: storing steps failed: ${error}`));
+  };
 
-  private async settle(runId: string, error?: Error): Promise<void> {
-    const live = this.live.get(runId);
-    if (!live) return;
-    await live.claiming;
-    if (live.claim === 'abandoned' || (live.claim === 'unstarted' && this.stopping)) {
-      // Not this executor's row (or, shutting down, a run that never started stays QUEUED for the next start).
-      this.live.delete(runId);
-      return;
-    }
-    await this.persist(runId, live);
-    const result = live.finalResult;
-    let outcome: RunOutcome;
-    if (!error && result) {
-      const best = this.certificates.bestOf(runId, result);
-      outcome = {
+  return {
+    kind: runKind({ storage: ctx.storage, bus: ctx.bus, log }),
+
+    async prepare(run) {
+      const artifacts = await ctx.storage.models.getArtifacts(run.modelId);
+      if (!artifacts) return { outcome: { status: 'FAILED', error: 'its model was deleted' } };
+      const spec = readRunSpec(run);
+      const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
+      return {
+        job: {
+          kind: 'optimize',
+          jobId: run.id,
+          model: { cacheKey: run.modelId, modelJson: artifacts.modelJson, weights: artifacts.weights },
+          options: spec.options,
+          snapshots,
+          ...(spec.certify ? { certify: spec.certify } : {}),
+        },
+        state: {
+          spec,
+          startedAt: Date.now(),
+          claimed: false,
+          pendingSteps: [],
+          pendingSnapshots: [],
+          pendingCertificate: [],
+          lastInput: null,
+          schedule: snapshotSchedule(snapshots),
+          flushing: Promise.resolve(),
+          lastPublishAt: 0,
+        },
+      };
+    },
+
+    claim: (run, { spec }, write) =>
+      write(`run ${run.id}: recording its start`, () =>
+        ctx.storage.runs.markRunning(run.id, {
+          backend: ctx.backend(),
+          method: spec.options.method ?? 'projected-adam',
+          workerId: ctx.workerId,
+        }),
+      ),
+
+    claimed(run, state) {
+      state.claimed = true;
+      // Bounds arrive after the optimisation's steps, long after this.
+      certificates.follow(run.id, state.spec.certify?.timeLimitSeconds ?? 0);
+      for (const message of state.pendingCertificate.splice(0)) certificates.onMessage(run.id, message);
+      void persist(run.id, state);
+    },
+
+    onEvent(run, state, jobEvent) {
+      const event = jobEvent as OptimizationEvent | CertificateMessage;
+      if (isCertificateMessage(event)) {
+        if (state.claimed) certificates.onMessage(run.id, event);
+        else state.pendingCertificate.push(event);
+        return;
+      }
+      if (event.type === 'done') {
+        state.finalResult = event.result;
+        state.seconds = (Date.now() - state.startedAt) / 1000;
+        return;
+      }
+      state.pendingSteps.push(toStoredStep(event));
+      ctx.onStep?.();
+      if (event.input) {
+        state.lastInput = event.input;
+        if (state.schedule(event.step, event.steps))
+          state.pendingSnapshots.push({ step: event.step, input: event.input });
+      }
+      const now = Date.now();
+      const last = event.step === event.steps - 1;
+      // Publishing is already coalesced here (~30/s per run); each subscriber throttles again for itself.
+      // The worker spaces live frames by the interval; messages arrive with jitter, hence the 3/4.
+      if (event.input && (last || now - state.lastPublishAt >= 0.75 * PUBLISH_INTERVAL_MS)) {
+        state.lastPublishAt = now;
+        ctx.bus.publish('run', run.id, toStepEvent(run.id, event, state.spec));
+      }
+      if (state.pendingSteps.length >= 500 || last) void persist(run.id, state);
+      else if (state.pendingSteps.length === 1) setTimeout(() => void persist(run.id, state), 250);
+    },
+
+    async flush(runId, state) {
+      if (state) await persist(runId, state);
+      await certificates.flush(runId);
+    },
+
+    async succeeded(run, state) {
+      const result = state.finalResult;
+      if (!result) return null;
+      const best = certificates.bestOf(run.id, result);
+      return {
         status: 'SUCCEEDED',
         value: best.value,
         violation: best.violation,
         outputs: best.outputs,
         bestInput: best.input,
-        finalInput: live.lastInput ?? result.input,
+        finalInput: state.lastInput ?? result.input,
         timings: {
-          seconds: live.seconds ?? result.seconds,
+          seconds: state.seconds ?? result.seconds,
           optimizeSeconds: result.seconds,
           steps: result.steps,
           restarts: result.restarts,
         },
       };
-    } else {
-      const cancelled = error instanceof JobFailedError && error.errorName === 'CancelledError';
-      outcome = {
-        status: cancelled ? 'CANCELLED' : 'FAILED',
-        error: cancelled ? null : describeFailure(error, this.ctx.config.log, runId),
-        ...(live.lastInput ? { finalInput: live.lastInput } : {}),
-      };
-    }
+    },
+
+    failed: (state, failure) => ({ ...failure, ...(state.lastInput ? { finalInput: state.lastInput } : {}) }),
+
     // A certificate followed here ends with its last bound; one never started (a run cancelled while it
-    // waited) is stopped by endRun. Either way endRun publishes its final word, then the run's status.
-    await this.certificates.settle(runId, outcome.status);
-    try {
-      await endRun(this.ending, runId, outcome, certificateStopReason(outcome.status));
-    } finally {
-      // Only now: until its row is final, a duplicate of its queue job must find it executing here.
-      this.live.delete(runId);
-    }
-  }
-
-  /** Storage writes of a run wait out a database outage (its steps and outcome are not lost). */
-  private stored<T>(what: string, write: () => Promise<T>): Promise<T> {
-    return untilStorageAnswers(write, what, this.ctx.config.log);
-  }
-
-  private publish(runId: string, event: RunEvent): void {
-    this.ctx.bus.publish('run', runId, event);
-  }
-
-  private get ending(): RunEndContext {
-    return {
-      storage: this.ctx.storage,
-      bus: this.ctx.bus,
-      log: this.ctx.config.log,
-      stored: (what, write) => this.stored(what, write),
-    };
-  }
+    // waited) is stopped with the run's end. Either way the end publishes its final word, then the status.
+    ending: (runId, outcome) => certificates.settle(runId, outcome.status),
+  };
 }
 
 function toStoredStep(event: StepEvent): RunStep {
@@ -306,11 +194,4 @@ function toStepEvent(runId: string, event: StepEvent, spec: RunSpec): RunStepEve
     image: event.input ? inputToPngDataUrl(event.input, spec.inputShape, spec.imageRange) : null,
     publishedAt: Date.now(),
   };
-}
-
-function describeFailure(error: Error | undefined, log: (line: string) => void, runId: string): string {
-  if (error instanceof JobFailedError && error.expected) return error.message;
-  const id = crypto.randomUUID();
-  log(`run ${runId} failed unexpectedly (${id}): ${error?.stack ?? 'the job ended without a result'}`);
-  return `internal error while running the optimisation (reference ${id})`;
 }

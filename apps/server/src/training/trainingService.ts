@@ -1,8 +1,9 @@
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
 import type { Storage } from '@argmax/db/storage';
-import { limitExceeded } from '../errors.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
+import { JobService } from '../jobs/jobService.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
+import { trainingKind } from './trainingKind.ts';
 import type { TrainingSpec } from './trainingSpec.ts';
 
 // The API's resolvers reach this service as `services.training` (see graphql/apiContext.ts).
@@ -12,61 +13,39 @@ declare module '../graphql/apiContext.ts' {
   }
 }
 
+/** Active training jobs a user may have at once. */
+const MAX_ACTIVE_TRAINING_JOBS = 2;
+
 /**
- * The dispatch half of training jobs: a QUEUED job row handed to the dispatch (this server's pool or the
- * distributed queue). TrainingExecutor trains it wherever it runs.
+ * The dispatch half of training jobs (limits, dispatch, cancel, recovery: `jobs/jobService.ts`). The
+ * training executor trains each wherever it runs.
  */
-export class TrainingService {
+export class TrainingService extends JobService<TrainingJob> {
   constructor(
     private readonly storage: Storage,
-    private readonly dispatch: JobDispatch,
-    private readonly bus: EventBus,
-  ) {}
-
-  async start(request: { teamId: string; creatorId: string; spec: TrainingSpec }): Promise<TrainingJob> {
-    const active = await this.storage.trainingJobs.countActiveByCreator(request.creatorId);
-    if (active >= 2)
-      throw limitExceeded(
-        'maxActiveTrainingJobsPerUser',
-        `you already have ${active} training jobs active; the limit is 2`,
-      );
-    const job = await this.storage.trainingJobs.create({
-      teamId: request.teamId,
-      creatorId: request.creatorId,
-      spec: request.spec as never,
-    });
-    await this.dispatch.training(job);
-    return job;
+    dispatch: JobDispatch,
+    bus: EventBus,
+  ) {
+    super(
+      trainingKind(storage, bus),
+      dispatch,
+      bus,
+      {
+        name: 'maxActiveTrainingJobsPerUser',
+        max: MAX_ACTIVE_TRAINING_JOBS,
+        explain: (active, max) => `you already have ${active} training jobs active; the limit is ${max}`,
+      },
+      'the server restarted while the job was active',
+    );
   }
 
-  async cancel(jobId: string): Promise<void> {
-    if (this.dispatch.local?.training.cancel(jobId)) return;
-    // Executing elsewhere: whoever has it stops and records it. Not started yet: recorded here.
-    this.bus.publish('cancel', { kind: 'training', id: jobId });
-    const job = await this.storage.trainingJobs.get(jobId);
-    if (job?.status !== 'QUEUED') return;
-    if (await this.storage.trainingJobs.finish(jobId, { status: 'CANCELLED' }))
-      this.bus.publish('training', jobId, {
-        jobId,
-        kind: 'status',
-        seq: -1,
-        payload: { status: 'CANCELLED', error: null },
-      });
-  }
-
-  /** At start-up on the embedded database: RUNNING jobs become INTERRUPTED, QUEUED ones are handed out again. */
-  async recover(): Promise<string[]> {
-    const interrupted = await this.storage.trainingJobs.interruptRunning({
-      error: 'the server restarted while the job was active',
-    });
-    await this.resubmitQueued();
-    return interrupted;
-  }
-
-  /** Hands every QUEUED job to the dispatch again, oldest first (a distributed queue ignores duplicates). */
-  async resubmitQueued(): Promise<number> {
-    const queued = await this.storage.trainingJobs.listQueued();
-    for (const job of queued) await this.dispatch.training(job);
-    return queued.length;
+  start(request: { teamId: string; creatorId: string; spec: TrainingSpec }): Promise<TrainingJob> {
+    return this.submit(request.creatorId, () =>
+      this.storage.trainingJobs.create({
+        teamId: request.teamId,
+        creatorId: request.creatorId,
+        spec: request.spec as never,
+      }),
+    );
   }
 }

@@ -175,10 +175,12 @@ export class RunCertificates {
   }
 }
 
-/** Why a certificate its run left unfinished is STOPPED. */
-export function certificateStopReason(runStatus: string): string {
+/** Why a certificate its run left unfinished is STOPPED (`runError`: why the run was interrupted). */
+export function certificateStopReason(runStatus: string, runError?: string | null): string {
   if (runStatus === 'CANCELLED') return 'the run was cancelled before its certificate was finished';
   if (runStatus === 'SUCCEEDED') return 'the run ended without a certificate';
+  if (runStatus === 'INTERRUPTED')
+    return `the run was interrupted before its certificate was finished${runError ? `: ${runError}` : ''}`;
   return 'the run failed before its certificate was finished';
 }
 
