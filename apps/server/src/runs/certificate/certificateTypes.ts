@@ -3,8 +3,9 @@ import type {
   CertificateBound,
   RunCertificate,
 } from '@argmax/db/repositories/runCertificates';
-import { builder } from '../../graphql/builder.ts';
+import { type ApiTypes, builder } from '../../graphql/builder.ts';
 import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
+import type { CertificateFigures } from './certificateView.ts';
 
 /** Types of a run's certificate; `runTypes.ts` puts them on `Run.certificate` and in the `RunEvent` union. */
 export const CertificateStatusEnum = builder.enumType('CertificateStatus', {
@@ -31,38 +32,52 @@ export const CertificateBoundRef = builder.objectRef<CertificateBound>('Certific
   }),
 });
 
+/** The figures a certificate states, and each of its bound events with it. */
+type Figures = Omit<CertificateFigures, 'status'>;
+
+/** The fields of the figures, declared once for `RunCertificate` and `RunBoundEvent`. */
+const figureFields = <Shape extends Figures>(t: PothosSchemaTypes.ObjectFieldBuilder<ApiTypes, Shape>) => ({
+  bestValue: t.float({
+    nullable: true,
+    description: 'Best objective value the certifier vouches for (float64 forward pass).',
+    resolve: (c) => c.bestValue,
+  }),
+  upperBound: t.float({
+    nullable: true,
+    description: 'Sound upper bound on the objective over the constraints (float32 round-off included).',
+    resolve: (c) => c.upperBound,
+  }),
+  gap: t.float({
+    nullable: true,
+    description: '(upperBound − bestValue) / |upperBound|; null while no feasible value is known.',
+    resolve: (c) => c.gap,
+  }),
+  proven: t.boolean({
+    nullable: true,
+    description:
+      'bestValue is the optimum (exact arithmetic, relative 1e-4). upperBound also covers float32 round-off, so a proven optimum can keep a small gap.',
+    resolve: (c) => c.proven,
+  }),
+  method: t.string({
+    nullable: true,
+    description: 'What produced the bound: ibp, crown (α-CROWN), bab (branch and bound) or milp.',
+    resolve: (c) => c.method,
+  }),
+  reason: t.string({
+    nullable: true,
+    description: 'Why there is no certificate (UNSUPPORTED, OFF) or why it is incomplete (STOPPED).',
+    resolve: (c) => c.reason,
+  }),
+  seconds: t.float({ nullable: true, description: 'Certification time so far.', resolve: (c) => c.seconds }),
+});
+
 export const RunCertificateRef = builder.objectRef<RunCertificate>('RunCertificate').implement({
   description:
     'How close the run got: no input within its constraints scores above upperBound, and bestValue is reached by an input (the run’s best input, unless the constraints had to be relaxed to bound them).',
   fields: (t) => ({
     status: t.field({ type: CertificateStatusEnum, resolve: (c) => c.status }),
     timeLimitSeconds: t.exposeFloat('timeLimitSeconds'),
-    bestValue: t.exposeFloat('bestValue', {
-      nullable: true,
-      description: 'Best objective value the certifier vouches for (float64 forward pass).',
-    }),
-    upperBound: t.exposeFloat('upperBound', {
-      nullable: true,
-      description: 'Sound upper bound on the objective over the constraints (float32 round-off included).',
-    }),
-    gap: t.exposeFloat('gap', {
-      nullable: true,
-      description: '(upperBound − bestValue) / |upperBound|; null while no feasible value is known.',
-    }),
-    proven: t.exposeBoolean('proven', {
-      nullable: true,
-      description:
-        'bestValue is the optimum (exact arithmetic, relative 1e-4). upperBound also covers float32 round-off, so a proven optimum can keep a small gap.',
-    }),
-    method: t.exposeString('method', {
-      nullable: true,
-      description: 'What produced the bound: ibp, crown (α-CROWN), bab (branch and bound) or milp.',
-    }),
-    reason: t.exposeString('reason', {
-      nullable: true,
-      description: 'Why there is no certificate (UNSUPPORTED, OFF) or why it is incomplete (STOPPED).',
-    }),
-    seconds: t.exposeFloat('seconds', { nullable: true, description: 'Certification time so far.' }),
+    ...figureFields(t),
     history: t.field({
       type: [CertificateBoundRef],
       description: 'Every bound point, oldest first (thinned to log-spaced times on long certificates).',
@@ -84,13 +99,7 @@ export const RunBoundEventRef = builder.objectRef<RunBoundEvent>('RunBoundEvent'
       description: 'Named apart from RunStatusEvent.status so one selection can ask for both.',
       resolve: (e) => statusOf(e.status),
     }),
-    upperBound: t.exposeFloat('upperBound', { nullable: true }),
-    bestValue: t.exposeFloat('bestValue', { nullable: true }),
-    gap: t.exposeFloat('gap', { nullable: true }),
-    method: t.exposeString('method', { nullable: true }),
-    seconds: t.exposeFloat('seconds', { nullable: true }),
-    proven: t.exposeBoolean('proven', { nullable: true }),
-    reason: t.exposeString('reason', { nullable: true }),
+    ...figureFields(t),
     publishedAt: t.exposeFloat('publishedAt', {
       nullable: true,
       description: 'Server time (ms since the epoch) it was published; null when replayed from storage.',
