@@ -2,12 +2,7 @@ import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
-import {
-  boundPointEvent,
-  certificateAsSeen,
-  certificateEvent,
-  isFinalCertificate,
-} from './certificate/certificateView.ts';
+import { boundPointEvent, certificateAsSeen, finalWordEvent } from './certificate/certificateView.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import type { RunService } from './runService.ts';
 import { readRunSpec } from './runSpec.ts';
@@ -51,8 +46,8 @@ export async function readReplay(run: Run, storage: Storage, runs: RunService): 
     certificate.history.forEach((point, index) => {
       history.push(boundPointEvent(run.id, index, point, null));
     });
-    if (isFinalCertificate(certificate.status))
-      history.push(certificateEvent(run.id, certificate.history.length, certificate, null));
+    const word = finalWordEvent(run.id, certificate, null);
+    if (word) history.push(word);
   }
   return { run: current, history };
 }

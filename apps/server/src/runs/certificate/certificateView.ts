@@ -46,6 +46,17 @@ export function certificateEvent(
   };
 }
 
+/** The certificate's final word as a run event (`index`: the history's length); null while it is not final. */
+export function finalWordEvent(
+  runId: string,
+  certificate: RunCertificate,
+  publishedAt: number | null,
+): RunBoundEvent | null {
+  return isFinalCertificate(certificate.status)
+    ? certificateEvent(runId, certificate.history.length, certificate, publishedAt)
+    : null;
+}
+
 /** Point `index` of the bound history, as a run event. */
 export function boundPointEvent(
   runId: string,

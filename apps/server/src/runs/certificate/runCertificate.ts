@@ -97,7 +97,7 @@ export class RunCertificates {
 
   /**
    * Before the run's outcome is stored: a certificate still unfinished becomes STOPPED, and why. Stored
-   * only: the run's ending (`publishRunEnd`) publishes it with the run's final status.
+   * only: the run's ending (`endCertificate`) publishes it with the run's final status.
    */
   async settle(runId: string, runStatus: string): Promise<void> {
     const live = this.live.get(runId);
