@@ -9,8 +9,8 @@ import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshot
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import type { RunStepEvent } from '../pubsub/eventBus.ts';
 import { RunCertificates } from './certificate/runCertificate.ts';
-import { runKind } from './runEnd.ts';
 import { inputToPngDataUrl } from './runImages.ts';
+import { runKind } from './runKind.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 
 /** What a run's events build while it executes here. */

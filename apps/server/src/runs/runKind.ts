@@ -4,7 +4,7 @@ import type { JobKind } from '../jobs/jobKind.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import { endCertificate } from './certificate/certificateEnd.ts';
 
-export interface RunEndContext {
+export interface RunKindContext {
   storage: Storage;
   bus: EventBus;
   log: (line: string) => void;
@@ -13,7 +13,7 @@ export interface RunEndContext {
 /**
  * Runs as the job machinery knows them (`jobs/jobKind.ts`): their rows, the RUNNING event, and the end.
  */
-export function runKind(ctx: RunEndContext): JobKind<Run> {
+export function runKind(ctx: RunKindContext): JobKind<Run> {
   return {
     name: 'run',
     rows: ctx.storage.runs,

@@ -5,7 +5,7 @@ import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import { JobService } from '../jobs/jobService.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import { RunCertificates } from './certificate/runCertificate.ts';
-import { runKind } from './runEnd.ts';
+import { runKind } from './runKind.ts';
 import type { RunSpec } from './runSpec.ts';
 
 // The API's resolvers reach this service as `services.runs` (see graphql/apiContext.ts).
