@@ -30,16 +30,28 @@ export async function requireTeamRole(
   return role;
 }
 
-/** The run, seen with the caller's role in its team. */
-export async function loadRun(ctx: ApiContext, runId: string, atLeast: Role): Promise<Run> {
+/**
+ * A team's item (a run, a training job) by ID, seen with the caller's role in its team. Outsiders learn
+ * nothing about it, not even that the team exists: NOT_FOUND names the item.
+ */
+export async function loadTeamItem<Item extends { teamId: string }>(
+  ctx: ApiContext,
+  what: string,
+  id: string,
+  load: (id: string) => Promise<Item | null>,
+  atLeast: Role,
+): Promise<Item> {
   requireViewer(ctx);
-  const run = await ctx.storage.runs.get(runId).catch(() => null);
-  if (!run) throw notFound('run', runId);
-  const role = await requireTeamRole(ctx, run.teamId, atLeast, 'run').catch((error) => {
-    // Outsiders learn nothing about the run, not even that the team exists.
+  const item = await load(id).catch(() => null);
+  if (!item) throw notFound(what, id);
+  const role = await requireTeamRole(ctx, item.teamId, atLeast, what).catch((error) => {
     if ((error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND')
-      throw notFound('run', runId);
+      throw notFound(what, id);
     throw error;
   });
-  return seenAs(teamAccess(role), run);
+  return seenAs(teamAccess(role), item);
 }
+
+/** The run, seen with the caller's role in its team. */
+export const loadRun = (ctx: ApiContext, runId: string, atLeast: Role): Promise<Run> =>
+  loadTeamItem(ctx, 'run', runId, (id) => ctx.storage.runs.get(id), atLeast);

@@ -2,8 +2,7 @@ import { isFinalStatus } from '@argmax/db/jobStatus';
 import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
 import { Repeater } from 'graphql-yoga';
 import { z } from 'zod';
-import { requireTeamRole, requireViewer } from '../access.ts';
-import { notFound } from '../errors.ts';
+import { loadTeamItem, requireTeamRole } from '../access.ts';
 import type { ApiContext } from '../graphql/apiContext.ts';
 import { builder } from '../graphql/builder.ts';
 import { JobStatusEnum } from '../graphql/jobStatus.ts';
@@ -45,17 +44,8 @@ const TrainingEventRef = builder.objectRef<TrainingEventMessage>('TrainingEvent'
   }),
 });
 
-async function loadJob(ctx: ApiContext, id: string, atLeast: 'VIEWER' | 'MEMBER'): Promise<TrainingJob> {
-  requireViewer(ctx);
-  const job = await ctx.storage.trainingJobs.get(id).catch(() => null);
-  if (!job) throw notFound('training job', id);
-  const role = await requireTeamRole(ctx, job.teamId, atLeast).catch((error) => {
-    throw (error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND'
-      ? notFound('training job', id)
-      : error;
-  });
-  return seenAs(teamAccess(role), job);
-}
+const loadJob = (ctx: ApiContext, id: string, atLeast: 'VIEWER' | 'MEMBER'): Promise<TrainingJob> =>
+  loadTeamItem(ctx, 'training job', id, (jobId) => ctx.storage.trainingJobs.get(jobId), atLeast);
 
 const trainInput = z.object({
   name: z.string().trim().min(1).max(100),
