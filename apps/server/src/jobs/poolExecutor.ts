@@ -3,7 +3,7 @@ import type { ExecutionContext } from './executionContext.ts';
 import type { JobExecutor } from './jobDispatch.ts';
 import { endJob, type JobKind, type StorageWrite, type StoredJob } from './jobKind.ts';
 import type { Job, TrainedModel } from './thread/jobMessages.ts';
-import { untilStorageAnswers } from './untilStorageAnswers.ts';
+import { waitingWrites } from './untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle, type JobHandlers } from './workerPool.ts';
 
 /** An event a job's thread sends (see jobs/thread/jobMessages.ts). */
@@ -55,11 +55,15 @@ interface Live<State> {
 export class PoolExecutor<Stored extends StoredJob, State> implements JobExecutor {
   private readonly live = new Map<string, Live<State>>();
   private stopping = false;
+  /** Storage writes of an executing job wait out a database outage. */
+  private readonly write: StorageWrite;
 
   constructor(
     private readonly ctx: ExecutionContext,
     private readonly steps: JobSteps<Stored, State>,
-  ) {}
+  ) {
+    this.write = waitingWrites(ctx.config.log);
+  }
 
   get kind(): string {
     return this.steps.kind.name;
@@ -194,8 +198,4 @@ export class PoolExecutor<Stored extends StoredJob, State> implements JobExecuto
       error: `internal error while executing the ${this.kind} (reference ${reference})`,
     };
   }
-
-  /** Storage writes of an executing job wait out a database outage (what it recorded is not lost). */
-  private readonly write: StorageWrite = (what, write) =>
-    untilStorageAnswers(write, what, this.ctx.config.log);
 }

@@ -1,4 +1,5 @@
 import { DatabaseUnavailableError } from '@argmax/db/errors';
+import type { StorageWrite } from './jobKind.ts';
 
 const isUnavailable = (error: unknown) => error instanceof DatabaseUnavailableError;
 
@@ -26,3 +27,9 @@ export async function untilStorageAnswers<T>(
     }
   }
 }
+
+/** Storage writes of an executing job: each waits out a database outage (what the job recorded is kept). */
+export const waitingWrites =
+  (log: (line: string) => void): StorageWrite =>
+  (what, write) =>
+    untilStorageAnswers(write, what, log);

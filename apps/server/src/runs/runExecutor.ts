@@ -6,7 +6,7 @@ import { type JobSteps, PoolExecutor } from '../jobs/poolExecutor.ts';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
-import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
+import { waitingWrites } from '../jobs/untilStorageAnswers.ts';
 import type { RunStepEvent } from '../pubsub/eventBus.ts';
 import { RunCertificates } from './certificate/runCertificate.ts';
 import { inputToPngDataUrl } from './runImages.ts';
@@ -44,8 +44,7 @@ export function runExecutor(ctx: ExecutionContext): PoolExecutor<Run, RunState> 
 function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
   const log = ctx.config.log;
   const certificates = new RunCertificates(ctx.storage, ctx.bus, log);
-  /** Storage writes of a run wait out a database outage (its steps and outcome are not lost). */
-  const stored = <T>(what: string, write: () => Promise<T>) => untilStorageAnswers(write, what, log);
+  const stored = waitingWrites(log);
 
   const persist = (runId: string, state: RunState): Promise<void> => {
     if (!state.claimed) return Promise.resolve();
