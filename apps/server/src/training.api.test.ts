@@ -50,4 +50,28 @@ describe('training jobs', () => {
     );
     expect(models.map((m) => m.id)).toContain(trainingJob.model.id);
   });
+
+  it('cancels a running training job: it ends CANCELLED, its stream with it, and adds no model', async () => {
+    const { client, teamId } = await server.signUp('canceller');
+    const { trainModel } = await client.data<{ trainModel: { id: string } }>(
+      'mutation($t: ID!) { trainModel(teamId: $t, name: "never finished", epochs: 50, seed: 7) { id } }',
+      { t: teamId },
+    );
+    let cancelled = false;
+    const events = await client.subscribe<{
+      trainingEvents: { kind: string; payload: Record<string, unknown> };
+    }>('subscription($j: ID!) { trainingEvents(jobId: $j) { kind payload } }', { j: trainModel.id }, (e) => {
+      if (!cancelled && e.trainingEvents.kind === 'batch') {
+        cancelled = true;
+        void client.data('mutation($id: ID!) { cancelTraining(id: $id) { id } }', { id: trainModel.id });
+      }
+    }).events;
+    expect(cancelled).toBe(true);
+    expect(events.at(-1)?.trainingEvents).toMatchObject({ kind: 'status', payload: { status: 'CANCELLED' } });
+    const { trainingJob } = await client.data<{ trainingJob: { status: string; model: unknown } }>(
+      'query($j: ID!) { trainingJob(id: $j) { status model { id } } }',
+      { j: trainModel.id },
+    );
+    expect(trainingJob).toEqual({ status: 'CANCELLED', model: null });
+  });
 });
