@@ -1,6 +1,13 @@
 import { type Executor, referencing } from '../driver.ts';
 import { isId } from '../ids.ts';
-import { ACTIVE_STATUSES, assertFinalStatus, type FinalStatus } from '../jobStatus.ts';
+import {
+  ACTIVE_STATUSES,
+  assertFinalStatus,
+  type FinalStatus,
+  type JobStatus,
+  statusList,
+} from '../jobStatus.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
 /**
  * The lifecycle every job table shares (runs, training jobs), written once: QUEUED → RUNNING (the claim,
@@ -42,8 +49,17 @@ export interface JobRepository<Job, Outcome extends JobOutcome> {
 /** Extra columns a step sets, by name; `jsonb` marks a column whose value goes in as JSON text. */
 export type JobColumns = Record<string, { value: unknown; jsonb?: boolean }>;
 
+/** Which of a team's jobs to list: by ID columns (`creator_id`, `model_id`) and statuses, when given. */
+export interface JobListFilter {
+  teamId: string;
+  ids?: Record<string, string | undefined>;
+  status?: JobStatus | readonly JobStatus[] | undefined;
+}
+
 export interface JobLifecycle<Job> {
   get(id: string): Promise<Job | null>;
+  /** Newest first, keyset-paginated (see pagination.ts). */
+  list(filter: JobListFilter, page: PageRequest): Promise<Page<Job>>;
   /** QUEUED → RUNNING; null when the job is not QUEUED (cancelled meanwhile, or taken by another worker). */
   claim(id: string, columns: JobColumns): Promise<Job | null>;
   /** QUEUED | RUNNING → a final status; null when the job had already finished. */
@@ -70,12 +86,27 @@ function assignments(columns: JobColumns, first: number): { sql: string; values:
   };
 }
 
-export function jobLifecycle<Row, Job>(db: Executor, t: JobTable<Row, Job>): JobLifecycle<Job> {
+export function jobLifecycle<Row extends { created_at: Date; id: string }, Job>(
+  db: Executor,
+  t: JobTable<Row, Job>,
+): JobLifecycle<Job> {
   const one = (rows: Row[]) => (rows[0] === undefined ? null : t.toJob(rows[0]));
   return {
     async get(id) {
       if (!isId(id)) return null;
       return one((await db.query<Row>(`SELECT ${t.columns} FROM ${t.table} WHERE id = $1`, [id])).rows);
+    },
+
+    async list({ teamId, ids = {}, status }, page) {
+      const narrowing = Object.entries(ids).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      );
+      if (!isId(teamId) || !narrowing.every(([, id]) => isId(id))) return { items: [], nextCursor: null };
+      const where = ['team_id = $1'];
+      const params: unknown[] = [teamId];
+      for (const [column, id] of narrowing) where.push(`${column} = $${params.push(id)}`);
+      if (status !== undefined) where.push(`status = ANY($${params.push(statusList(status))}::text[])`);
+      return keysetPage(db, { select: `SELECT ${t.columns} FROM ${t.table}`, where, params }, page, t.toJob);
     },
 
     async claim(id, columns) {

@@ -2,9 +2,9 @@ import { type Executor, referencing } from '../driver.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { bytesToFloat32, float32ToBytes } from '../float32Bytes.ts';
 import { isId, newId } from '../ids.ts';
-import { JOB_STATUSES, type JobStatus, statusList } from '../jobStatus.ts';
+import { JOB_STATUSES, type JobStatus } from '../jobStatus.ts';
 import { type Json, jsonParam } from '../json.ts';
-import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
+import type { Page, PageRequest } from '../pagination.ts';
 import { type JobOutcome, type JobRepository, jobLifecycle } from './jobLifecycle.ts';
 
 export interface Run {
@@ -143,18 +143,15 @@ export function createRunRepository(db: Executor): RunRepository {
 
     get: (id) => lifecycle.get(id),
 
-    async list(filter, page = {}) {
-      const empty = { items: [], nextCursor: null };
-      const ids = [filter.teamId, filter.modelId, filter.creatorId].filter((id) => id !== undefined);
-      if (!ids.every(isId)) return empty;
-      const where = ['team_id = $1'];
-      const params: unknown[] = [filter.teamId];
-      if (filter.modelId !== undefined) where.push(`model_id = $${params.push(filter.modelId)}`);
-      if (filter.creatorId !== undefined) where.push(`creator_id = $${params.push(filter.creatorId)}`);
-      if (filter.status !== undefined)
-        where.push(`status = ANY($${params.push(statusList(filter.status))}::text[])`);
-      return keysetPage(db, { select: `SELECT ${COLUMNS} FROM runs`, where, params }, page, toRun);
-    },
+    list: (filter, page = {}) =>
+      lifecycle.list(
+        {
+          teamId: filter.teamId,
+          ids: { model_id: filter.modelId, creator_id: filter.creatorId },
+          status: filter.status,
+        },
+        page,
+      ),
 
     markRunning: (id, { backend, method, workerId = null }) =>
       lifecycle.claim(id, {

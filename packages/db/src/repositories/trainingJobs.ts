@@ -1,8 +1,8 @@
 import { type Executor, referencing } from '../driver.ts';
-import { isId, newId } from '../ids.ts';
-import { type JobStatus, statusList } from '../jobStatus.ts';
+import { newId } from '../ids.ts';
+import type { JobStatus } from '../jobStatus.ts';
 import { type Json, jsonParam } from '../json.ts';
-import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
+import type { Page, PageRequest } from '../pagination.ts';
 import { type JobOutcome, type JobRepository, jobLifecycle } from './jobLifecycle.ts';
 
 /** Training a new model as a job; its progress is in trainingEvents, its result in `modelId`. */
@@ -105,16 +105,11 @@ export function createTrainingJobRepository(db: Executor): TrainingJobRepository
 
     get: (id) => lifecycle.get(id),
 
-    async list(filter, page = {}) {
-      const ids = [filter.teamId, filter.creatorId].filter((id) => id !== undefined);
-      if (!ids.every(isId)) return { items: [], nextCursor: null };
-      const where = ['team_id = $1'];
-      const params: unknown[] = [filter.teamId];
-      if (filter.creatorId !== undefined) where.push(`creator_id = $${params.push(filter.creatorId)}`);
-      if (filter.status !== undefined)
-        where.push(`status = ANY($${params.push(statusList(filter.status))}::text[])`);
-      return keysetPage(db, { select: `SELECT ${COLUMNS} FROM training_jobs`, where, params }, page, toJob);
-    },
+    list: (filter, page = {}) =>
+      lifecycle.list(
+        { teamId: filter.teamId, ids: { creator_id: filter.creatorId }, status: filter.status },
+        page,
+      ),
 
     markRunning: (id, { backend, workerId = null }) =>
       lifecycle.claim(id, { backend: { value: backend }, worker_id: { value: workerId } }),
