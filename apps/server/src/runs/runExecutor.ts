@@ -1,4 +1,4 @@
-import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/spec/types';
+import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';

@@ -1,4 +1,4 @@
-import type { OptimizeOptions } from '@argmax/core/spec/types';
+import type { OptimizeOptions } from '@argmax/core';
 import { z } from 'zod';
 import { certifyRequestSchema } from '../jobs/thread/certificateMessages.ts';
 import type { OptimizeJob } from '../jobs/thread/jobMessages.ts';

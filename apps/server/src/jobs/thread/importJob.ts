@@ -1,6 +1,4 @@
-import { importModel } from '@argmax/core/import/importModel';
-import { type ModelBytes, memorySaveHandler } from '@argmax/core/models/memoryIo';
-import { jointInputShape } from '@argmax/core/network/jointInputShape';
+import { importModel, jointInputShape, type ModelBytes, memorySaveHandler } from '@argmax/core';
 import type { FromWorker, ImportJob } from './jobMessages.ts';
 
 /** Worker side of an upload: parse and verify with the core importer, hand back TF.js layers bytes. */

@@ -1,9 +1,12 @@
-import { loadDataset } from '@argmax/core/data/loadDataset';
-import { describeModel } from '@argmax/core/models/describeModel';
-import { type ModelBytes, memorySaveHandler } from '@argmax/core/models/memoryIo';
-import { buildSeedMlp } from '@argmax/core/models/seedMlp';
-import { buildSmallCnn } from '@argmax/core/models/smallCnn';
-import { train } from '@argmax/core/training/train';
+import {
+  buildSeedMlp,
+  buildSmallCnn,
+  describeModel,
+  loadDataset,
+  type ModelBytes,
+  memorySaveHandler,
+  train,
+} from '@argmax/core';
 import type { FromWorker, TrainJob } from './jobMessages.ts';
 
 /** Worker side of a training job: load the data (with progress), build, train, serialise. */
