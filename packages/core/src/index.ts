@@ -38,7 +38,7 @@ export { runHighs } from './lp/highsSolve.ts';
 export { linearDomain } from './lp/linearDomain.ts';
 export { describeModel, type ModelDescription } from './models/describeModel.ts';
 export { loadModel } from './models/loadModel.ts';
-export { type ModelBytes, memoryLoadHandler, memorySaveHandler } from './models/memoryIo.ts';
+export { type ModelBytes, memoryLoadHandler, saveToBytes } from './models/memoryIo.ts';
 export { buildSeedMlp } from './models/seedMlp.ts';
 export { buildSmallCnn } from './models/smallCnn.ts';
 export { extractDenseRelu } from './network/denseRelu.ts';

@@ -1,12 +1,4 @@
-import {
-  buildSeedMlp,
-  buildSmallCnn,
-  describeModel,
-  loadDataset,
-  type ModelBytes,
-  memorySaveHandler,
-  train,
-} from '@argmax/core';
+import { buildSeedMlp, buildSmallCnn, describeModel, loadDataset, saveToBytes, train } from '@argmax/core';
 import type { FromWorker, TrainJob } from './jobMessages.ts';
 
 /** Worker side of a training job: load the data (with progress), build, train, serialise. */
@@ -34,19 +26,14 @@ export async function runTrainJob(
     })) {
       event({ ...e });
     }
-    let bytes: ModelBytes | undefined;
-    await model.save(
-      memorySaveHandler((b) => {
-        bytes = b;
-      }),
-    );
+    const bytes = await saveToBytes(model);
     const description = describeModel(model);
     send({
       type: 'trained',
       jobId: job.jobId,
       model: {
-        modelJson: bytes!.modelJson,
-        weights: bytes!.weights,
+        modelJson: bytes.modelJson,
+        weights: bytes.weights,
         inputShape: description.inputShape.map((d) => d ?? 1),
         outputCount: description.outputCount,
         classNames: [...data.classNames],
