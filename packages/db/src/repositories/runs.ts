@@ -63,6 +63,11 @@ export interface RunRepository {
     id: string,
     start: { backend: string; method: string; workerId?: string | null },
   ): Promise<Run | null>;
+  /**
+   * While RUNNING: timings known before the end (the steps and starts a time budget chose); `finish`
+   * replaces them. False when the run is not RUNNING.
+   */
+  recordTimings(id: string, timings: Json): Promise<boolean>;
   /** QUEUED | RUNNING → a final status. Null when the run had already finished: final states never change. */
   finish(id: string, outcome: RunOutcome): Promise<Run | null>;
   getInputs(id: string): Promise<RunInputs | null>;
@@ -180,6 +185,15 @@ export function createRunRepository(db: Executor): RunRepository {
         method: { value: method },
         worker_id: { value: workerId },
       }),
+
+    async recordTimings(id, timings) {
+      if (!isId(id)) return false;
+      const { rowCount } = await db.query(
+        `UPDATE runs SET timings = $2::jsonb WHERE id = $1 AND status = 'RUNNING'`,
+        [id, jsonParam(timings)],
+      );
+      return rowCount === 1;
+    },
 
     finish(id, outcome) {
       const bytes = (input: Float32Array | null | undefined) =>
