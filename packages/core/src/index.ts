@@ -47,6 +47,7 @@ export { extractLayerGraph, type LayerGraph } from './network/layerGraph.ts';
 export { evaluateObjective } from './optimize/evaluateObjective.ts';
 export { optimize, runOptimization } from './optimize/optimize.ts';
 export { methodDefaults, methodNames } from './optimize/resolveOptions.ts';
+export { defaultTimeBudget } from './optimize/timeBudget.ts';
 export { compilePiecewiseLinear } from './polish/piecewiseLinearObjective.ts';
 export { maximizeExactly } from './polish/reluMilp.ts';
 export { type DatasetPriorOptions, datasetPrior } from './prior/datasetPrior.ts';

@@ -9,6 +9,7 @@ import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
+import type { RunBudget } from './runBudget.ts';
 import { endRun, type RunEndContext } from './runEnd.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
@@ -25,6 +26,8 @@ interface Live {
   flushing: Promise<void>;
   lastPublishAt: number;
   steps: number;
+  /** What the time budget chose, from the first step; `recorded` once storage has it. */
+  budget?: { choice: RunBudget; recorded: boolean };
   finalResult?: OptimizationResult;
   seconds?: number;
   /**
@@ -157,6 +160,7 @@ export class RunExecutor {
       this.certificates.follow(runId, spec.certify?.timeLimitSeconds ?? 0);
       for (const message of live.pendingCertificate.splice(0)) this.certificates.onMessage(runId, message);
       void this.persist(runId, live);
+      this.recordBudget(runId, live);
       this.publish(runId, { type: 'status', runId, status: 'RUNNING', error: null });
       return;
     }
@@ -184,6 +188,15 @@ export class RunExecutor {
       return;
     }
     live.steps = event.steps;
+    if (spec.options.timeBudget !== undefined && !live.budget) {
+      const choice = {
+        seconds: spec.options.timeBudget,
+        steps: event.steps,
+        restarts: event.objectives.length,
+      };
+      live.budget = { choice, recorded: false };
+      this.recordBudget(runId, live);
+    }
     live.pendingSteps.push(toStoredStep(event));
     this.ctx.onStep?.();
     if (event.input) {
@@ -201,6 +214,16 @@ export class RunExecutor {
     }
     if (live.pendingSteps.length >= 500 || last) void this.persist(runId, live);
     else if (live.pendingSteps.length === 1) setTimeout(() => void this.persist(runId, live), 250);
+  }
+
+  /** Stores what the time budget chose as soon as the run is claimed and its first step has come. */
+  private recordBudget(runId: string, live: Live): void {
+    const budget = live.budget;
+    if (live.claim !== 'claimed' || !budget || budget.recorded) return;
+    budget.recorded = true;
+    void this.stored(`run ${runId}: recording its budget`, () =>
+      this.ctx.storage.runs.recordTimings(runId, { budget: budget.choice }),
+    ).catch((error) => this.ctx.config.log(`run ${runId}: recording its budget failed: ${error}`));
   }
 
   private persist(runId: string, live: Live): Promise<void> {
@@ -244,6 +267,7 @@ export class RunExecutor {
           optimizeSeconds: result.seconds,
           steps: result.steps,
           restarts: result.restarts,
+          ...(result.budget ? { budget: { ...result.budget } } : {}),
         },
       };
     } else {
@@ -252,6 +276,8 @@ export class RunExecutor {
         status: cancelled ? 'CANCELLED' : 'FAILED',
         error: cancelled ? null : describeFailure(error, this.ctx.config.log, runId),
         ...(live.lastInput ? { finalInput: live.lastInput } : {}),
+        // What its budget chose stays with a run that did not finish (its steps and events need it).
+        ...(live.budget ? { timings: { budget: live.budget.choice } } : {}),
       };
     }
     // A certificate followed here ends with its last bound; one never started (a run cancelled while it
@@ -300,6 +326,7 @@ function toStepEvent(runId: string, event: StepEvent, spec: RunSpec): RunStepEve
     runId,
     step: event.step,
     steps: event.steps,
+    restarts: event.objectives.length,
     objective: event.objective,
     violation: event.violation,
     outputs: event.outputs.probabilities ?? event.outputs.raw,

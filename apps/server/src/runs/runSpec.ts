@@ -57,8 +57,11 @@ export const runOptionsSchema = z.object({
   method: z
     .enum(['trainable-input-layer', 'normalized-gradient-ascent', 'projected-adam'])
     .default('projected-adam'),
-  steps: int,
-  restarts: int,
+  /** Absent when `timeBudget` chose them (the run's `timings.budget` records the choice). */
+  steps: int.optional(),
+  restarts: int.optional(),
+  /** Seconds for projected-adam's gradient steps, when they and the starts were left to fit it. */
+  timeBudget: z.number().optional(),
   seed: int.optional(),
   learningRate: z.number().optional(),
   parameterization: z.enum(['pixel', 'sigmoid', 'fourier']).optional(),
