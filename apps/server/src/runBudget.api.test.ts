@@ -102,6 +102,52 @@ describe('time-budgeted runs over HTTP and WebSocket', () => {
     expect(one.live.at(-1)).toMatchObject({ step: 24, steps: 25, restarts: 16 });
   });
 
+  it('reports the choice from its first step: a running run, and one that stopped before its end', async () => {
+    // Written straight into storage as the executor leaves it: claimed, the choice recorded, steps stored.
+    const storage = server.app.services.storage;
+    const { client, teamId, userId } = await server.signUp('budget-running');
+    const run = await storage.runs.create({
+      teamId,
+      modelId: seedModelId,
+      creatorId: userId,
+      spec: {
+        options: {
+          objective: { kind: 'logit', index: 1 },
+          method: 'projected-adam',
+          timeBudget: 3,
+          constraints: { box: { lo: 0, hi: 1 } },
+        },
+        inputShape: [28, 28, 1],
+        imageRange: [0, 1],
+      },
+    });
+    await storage.runs.markRunning(run.id, { backend: 'wasm', method: 'projected-adam' });
+    const choice = { seconds: 3, steps: 40, restarts: 32 };
+    await storage.runs.recordTimings(run.id, { budget: choice });
+    const steps = Array.from({ length: 5 }, (_, step) => ({
+      step,
+      objective: step,
+      violation: 0,
+      outputs: [1],
+    }));
+    await storage.runSteps.append(run.id, steps);
+    const running = await client.data<{ run: Run }>(RUN, { id: run.id });
+    expect(running.run).toMatchObject({ status: 'RUNNING', budget: { ...choice, secondsPerStep: null } });
+
+    await storage.runs.finish(run.id, {
+      status: 'INTERRUPTED',
+      error: 'stopped',
+      timings: { budget: choice },
+    });
+    const replayed = (await client.subscribe<Event>(EVENTS, { runId: run.id }).events)
+      .map((e) => e.runEvents)
+      .filter((e) => e.__typename === 'RunStepEvent');
+    expect(replayed).toEqual(
+      steps.map(({ step }) => ({ __typename: 'RunStepEvent', step, steps: 40, restarts: 32 })),
+    );
+    expect((await client.data<{ run: Run }>(RUN, { id: run.id })).run.budget).toMatchObject(choice);
+  });
+
   it('refuses a budget beside counts, or for another method, naming the field', async () => {
     const { client, teamId } = await server.signUp('budget-refused');
     for (const extra of [
