@@ -15,7 +15,9 @@ const runBudgetSchema = z.object({
 });
 
 export type RunBudget = z.infer<typeof runBudgetSchema>;
-export type RunBudgetFitsCore = BudgetChoice extends RunBudget ? true : never;
+/** Compile-time check: the core's whole choice is what a finished run keeps. */
+type Fits<T extends U, U> = T;
+export type RunBudgetFitsCore = Fits<BudgetChoice, RunBudget>;
 
 /** A run's budget choice, from its stored timings: null when it was given its counts, or before its first step. */
 export function budgetOf(run: { timings: unknown }): RunBudget | null {
