@@ -6,8 +6,7 @@
  * warming up peaked as high, which `warmPeakBytes` shows).
  * Usage: node --expose-gc --import tsx scripts/importOnce.ts MODEL_PATH REPEATS
  */
-import { initBackend } from '@argmax/core/backend/initBackend';
-import { importModel } from '@argmax/core/import/importModel';
+import { importModel, initBackend } from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from 'h5wasm';
 

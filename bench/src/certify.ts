@@ -1,20 +1,22 @@
 import { fileURLToPath } from 'node:url';
-import { certifyGraph } from '@argmax/core/certify/certify';
-import { intervalBounds } from '@argmax/core/certify/intervalBounds';
 import {
+  buildNetworkMilp,
+  type Certificate,
+  type CertifyRegion,
+  type ConstraintSpec,
+  certifyGraph,
+  certifyRegion,
   compileLogitObjective,
   concaveCases,
+  extractLayerGraph,
+  intervalBounds,
+  type LayerGraph,
   type LogitObjective,
-} from '@argmax/core/certify/logitObjective';
-import { buildNetworkMilp } from '@argmax/core/certify/networkMilp';
-import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
-import type { Certificate } from '@argmax/core/certify/types';
-import { loadDataset } from '@argmax/core/data/loadDataset';
-import { runHighs } from '@argmax/core/lp/highsSolve';
-import { loadModel } from '@argmax/core/models/loadModel';
-import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
-import { runOptimization } from '@argmax/core/optimize/optimize';
-import type { ConstraintSpec } from '@argmax/core/spec/types';
+  loadDataset,
+  loadModel,
+  runHighs,
+  runOptimization,
+} from '@argmax/core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const seedModel = fileURLToPath(

@@ -2,9 +2,7 @@ import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '@argmax/core/backend/initBackend';
-import { parseArgs } from '@argmax/core/cli/args';
-import { ArgmaxError } from '@argmax/core/errors';
+import { ArgmaxError, initBackend, parseArgs } from '@argmax/core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const help = `Usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out PATH]

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '@argmax/core/models/loadModel';
-import { evaluateObjective } from '@argmax/core/optimize/evaluateObjective';
-import { optimize, runOptimization } from '@argmax/core/optimize/optimize';
-import { methodDefaults } from '@argmax/core/optimize/resolveOptions';
-import type { OptimizeOptions } from '@argmax/core/spec/types';
+import {
+  evaluateObjective,
+  loadModel,
+  methodDefaults,
+  type OptimizeOptions,
+  optimize,
+  runOptimization,
+} from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BenchRow, BenchSuite } from './benchRow.ts';

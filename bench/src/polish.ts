@@ -1,13 +1,15 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { linearDomain } from '@argmax/core/lp/linearDomain';
-import { loadModel } from '@argmax/core/models/loadModel';
-import { extractDenseRelu } from '@argmax/core/network/denseRelu';
-import { runOptimization } from '@argmax/core/optimize/optimize';
-import { compilePiecewiseLinear } from '@argmax/core/polish/piecewiseLinearObjective';
-import { maximizeExactly } from '@argmax/core/polish/reluMilp';
-import type { ObjectiveSpec } from '@argmax/core/spec/types';
-import { randomReluMlp } from '@argmax/core/testing/randomReluMlp';
+import {
+  compilePiecewiseLinear,
+  extractDenseRelu,
+  linearDomain,
+  loadModel,
+  maximizeExactly,
+  type ObjectiveSpec,
+  runOptimization,
+} from '@argmax/core';
+import { randomReluMlp } from '@argmax/core/testing';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 
 const fixture = fileURLToPath(

@@ -2,14 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '@argmax/core/models/loadModel';
-import { runOptimization } from '@argmax/core/optimize/optimize';
-import { datasetPrior } from '@argmax/core/prior/datasetPrior';
-import { optimizeForClass } from '@argmax/core/prior/optimizeForClass';
-import { optimizeInPrior } from '@argmax/core/prior/optimizeInPrior';
-import { measureRealism, type Realism } from '@argmax/core/realism/measureRealism';
-import { realismBounds, realismChecks } from '@argmax/core/realism/realismCriteria';
-import type { OptimizationResult } from '@argmax/core/spec/types';
+import {
+  datasetPrior,
+  loadModel,
+  measureRealism,
+  type OptimizationResult,
+  optimizeForClass,
+  optimizeInPrior,
+  type Realism,
+  realismBounds,
+  realismChecks,
+  runOptimization,
+} from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 

@@ -1,8 +1,4 @@
-import { initBackend } from '@argmax/core/backend/initBackend';
-import type { ImageSplit } from '@argmax/core/data/dataset';
-import { loadFashionMnist } from '@argmax/core/data/fashionMnist';
-import { buildSeedMlp } from '@argmax/core/models/seedMlp';
-import { train } from '@argmax/core/training/train';
+import { buildSeedMlp, type ImageSplit, initBackend, loadFashionMnist, train } from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
 

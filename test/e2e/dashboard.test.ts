@@ -143,6 +143,13 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
     await expect.poll(() => statusOf(page), { timeout: 120_000, interval: 250 }).toBe('succeeded');
   });
 
+  it('starts a time-budgeted run by default and says what the budget chose', async () => {
+    await startRunFromForm(page, { className: 'Sneaker', certifySeconds: 0 });
+    await page.getByText(/steps × \d+ restarts, fitted to a 3 s time budget/).waitFor({ timeout: 120_000 });
+    await page.getByText(/fitted to a 3 s time budget \(~[\d.]+ ms a step\)/).waitFor({ timeout: 120_000 });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('does not show the run to a user of another team', async () => {
     expect(runId, 'needs the run of the first test').toBeTruthy();
     const outsider = await browser.newContext();

@@ -1,7 +1,5 @@
 import { join } from 'node:path';
-import { initBackend } from '@argmax/core/backend/initBackend';
-import { loadModel } from '@argmax/core/models/loadModel';
-import { evaluateObjective } from '@argmax/core/optimize/evaluateObjective';
+import { evaluateObjective, initBackend, loadModel } from '@argmax/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeedModelDir } from './models/seedModel.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';

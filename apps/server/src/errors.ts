@@ -1,8 +1,4 @@
-import {
-  InvalidArgumentError as CoreInvalidArgument,
-  NonFiniteError,
-  UnsupportedError,
-} from '@argmax/core/errors';
+import { InvalidArgumentError as CoreInvalidArgument, NonFiniteError, UnsupportedError } from '@argmax/core';
 import {
   ConflictError,
   DatabaseUnavailableError,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { initBackend } from '@argmax/core/backend/initBackend';
+import { initBackend } from '@argmax/core';
 import { openDatabase } from '@argmax/db/openDatabase';
 import type { Storage } from '@argmax/db/storage';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';

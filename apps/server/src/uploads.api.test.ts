@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { badModelFiles } from '@argmax/core/import/badModelFiles';
+import { badModelFiles } from '@argmax/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from './testing/apiClient.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';

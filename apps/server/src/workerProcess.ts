@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { initBackend } from '@argmax/core/backend/initBackend';
+import { initBackend } from '@argmax/core';
 import { openDatabase } from '@argmax/db/openDatabase';
 import { assertQueueConfig, type ServerConfig } from './config.ts';
 import { handleHealth } from './http/health.ts';

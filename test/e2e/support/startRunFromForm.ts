@@ -2,17 +2,17 @@ import type { Page } from 'playwright-core';
 import { installLiveImageProbe } from './liveImageProbe.ts';
 
 /**
- * Opens the new-run form from the nav, picks a class by its label, step counts and (optionally) the
- * certificate's time limit, and clicks Start.
+ * Opens the new-run form from the nav, picks a class by its label, step counts (left empty: the time
+ * budget chooses them) and (optionally) the certificate's time limit, and clicks Start.
  */
 export async function startRunFromForm(
   page: Page,
-  options: { className: string; steps: number; restarts: number; certifySeconds?: number },
+  options: { className: string; steps?: number; restarts?: number; certifySeconds?: number },
 ): Promise<string> {
   await page.getByRole('link', { name: 'New run' }).first().click();
   await page.locator('#target-index').selectOption({ label: options.className });
-  await page.locator('#steps').fill(String(options.steps));
-  await page.locator('#restarts').fill(String(options.restarts));
+  if (options.steps !== undefined) await page.locator('#steps').fill(String(options.steps));
+  if (options.restarts !== undefined) await page.locator('#restarts').fill(String(options.restarts));
   if (options.certifySeconds !== undefined)
     await page.locator('#certify-seconds').fill(String(options.certifySeconds));
   await installLiveImageProbe(page);

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fashionMnistClassNames } from '@argmax/core/data/fashionMnist';
-import { describeModel } from '@argmax/core/models/describeModel';
-import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
+import { describeModel, fashionMnistClassNames, memoryLoadHandler } from '@argmax/core';
 import { ConflictError } from '@argmax/db/errors';
 import type { Storage } from '@argmax/db/storage';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';

@@ -23,6 +23,7 @@ const step = (runId: string, n: number): RunEvent => ({
   runId,
   step: n,
   steps: 10,
+  restarts: 4,
   objective: n,
   violation: 0,
   outputs: [0.1, 0.9],

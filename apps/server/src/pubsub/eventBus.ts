@@ -15,6 +15,8 @@ export interface RunStepEvent {
   runId: string;
   step: number;
   steps: number;
+  /** Starts optimised together (asked for, or chosen by the run's time budget); 0 while not yet known. */
+  restarts: number;
   objective: number;
   violation: number;
   outputs: number[];

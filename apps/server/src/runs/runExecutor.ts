@@ -1,4 +1,4 @@
-import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core/spec/types';
+import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core';
 import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run } from '@argmax/db/repositories/runs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
@@ -9,6 +9,7 @@ import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshot
 import { waitingWrites } from '../jobs/untilStorageAnswers.ts';
 import type { RunStepEvent } from '../pubsub/eventBus.ts';
 import { RunCertificates } from './certificate/runCertificate.ts';
+import type { RunBudget } from './runBudget.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { runKind } from './runKind.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
@@ -27,6 +28,8 @@ interface RunState {
   schedule: (step: number, steps: number) => boolean;
   flushing: Promise<void>;
   lastPublishAt: number;
+  /** What the time budget chose, from the first step; `recorded` once storage has it. */
+  budget?: { choice: RunBudget; recorded: boolean };
   finalResult?: OptimizationResult;
   seconds?: number;
 }
@@ -56,6 +59,16 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
       if (snapshots.length > 0) await stored(what, () => ctx.storage.runSnapshots.append(runId, snapshots));
     });
     return state.flushing.catch((error) => log(`run ${runId}: storing steps failed: ${error}`));
+  };
+
+  /** Stores what the time budget chose as soon as the run is claimed and its first step has come. */
+  const recordBudget = (runId: string, state: RunState): void => {
+    const budget = state.budget;
+    if (!state.claimed || !budget || budget.recorded) return;
+    budget.recorded = true;
+    void stored(`run ${runId}: recording its budget`, () =>
+      ctx.storage.runs.recordTimings(runId, { budget: budget.choice }),
+    ).catch((error) => log(`run ${runId}: recording its budget failed: ${error}`));
   };
 
   return {
@@ -105,6 +118,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
       certificates.follow(run.id, state.spec.certify?.timeLimitSeconds ?? 0);
       for (const message of state.pendingCertificate.splice(0)) certificates.onMessage(run.id, message);
       void persist(run.id, state);
+      recordBudget(run.id, state);
     },
 
     onEvent(run, state, jobEvent) {
@@ -118,6 +132,15 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
         state.finalResult = event.result;
         state.seconds = (Date.now() - state.startedAt) / 1000;
         return;
+      }
+      if (state.spec.options.timeBudget !== undefined && !state.budget) {
+        const choice = {
+          seconds: state.spec.options.timeBudget,
+          steps: event.steps,
+          restarts: event.objectives.length,
+        };
+        state.budget = { choice, recorded: false };
+        recordBudget(run.id, state);
       }
       state.pendingSteps.push(toStoredStep(event));
       ctx.onStep?.();
@@ -159,11 +182,17 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           optimizeSeconds: result.seconds,
           steps: result.steps,
           restarts: result.restarts,
+          ...(result.budget ? { budget: { ...result.budget } } : {}),
         },
       };
     },
 
-    failed: (state, failure) => ({ ...failure, ...(state.lastInput ? { finalInput: state.lastInput } : {}) }),
+    failed: (state, failure) => ({
+      ...failure,
+      ...(state.lastInput ? { finalInput: state.lastInput } : {}),
+      // What its budget chose stays with a run that did not finish (its steps and events need it).
+      ...(state.budget ? { timings: { budget: state.budget.choice } } : {}),
+    }),
 
     // A certificate followed here ends with its last bound; one never started (a run cancelled while it
     // waited) is stopped with the run's end. Either way the end publishes its final word, then the status.
@@ -187,6 +216,7 @@ function toStepEvent(runId: string, event: StepEvent, spec: RunSpec): RunStepEve
     runId,
     step: event.step,
     steps: event.steps,
+    restarts: event.objectives.length,
     objective: event.objective,
     violation: event.violation,
     outputs: event.outputs.probabilities ?? event.outputs.raw,

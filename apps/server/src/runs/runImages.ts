@@ -1,4 +1,4 @@
-import { pngDataUrl } from '@argmax/core/image/encodePng';
+import { pngDataUrl } from '@argmax/core';
 
 /**
  * Live frames and stored snapshots as PNG data URLs at 1 pixel per input: a 28×28 frame is ~0.5 KB, and

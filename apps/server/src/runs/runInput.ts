@@ -1,3 +1,4 @@
+import { methodDefaults } from '@argmax/core';
 import type { ModelSummary } from '@argmax/db/repositories/models';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.ts';
@@ -43,6 +44,7 @@ const runInput = z.object({
   method: z.enum(['TRAINABLE_INPUT_LAYER', 'NORMALIZED_GRADIENT_ASCENT', 'PROJECTED_ADAM']).nullish(),
   steps: ruled('steps').nullish(),
   restarts: ruled('restarts').nullish(),
+  timeBudgetSeconds: ruled('timeBudgetSeconds').nullish(),
   seed: ruled('seed').nullish(),
   learningRate: ruled('learningRate').nullish(),
   parameterization: z.enum(['PIXEL', 'SIGMOID', 'FOURIER']).nullish(),
@@ -113,8 +115,9 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
       'target.index',
       `received ${t.index}; the model has ${model.outputCount} outputs (0..${model.outputCount - 1})`,
     );
-  const steps = input.steps ?? runInputDefaults.steps;
-  const restarts = input.restarts ?? runInputDefaults.restarts;
+  const counts = runCounts(input);
+  // A budget chooses at most the core's default counts; the limits hold for those.
+  const { steps, restarts } = 'timeBudget' in counts ? methodDefaults['projected-adam'] : counts;
   if (steps > config.limits.maxStepsPerRun)
     throw limitExceeded(
       'maxStepsPerRun',
@@ -176,8 +179,7 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
     options: {
       objective,
       method: methodNames[input.method ?? runInputDefaults.method],
-      steps,
-      restarts,
+      ...counts,
       ...(input.seed != null ? { seed: input.seed } : {}),
       ...(input.learningRate != null ? { learningRate: input.learningRate } : {}),
       ...(input.parameterization
@@ -193,6 +195,33 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
       },
       ...(r ? { regularizers: definedRegularizers(r) } : {}),
     },
+  };
+}
+
+/**
+ * The run's size: projected-adam given neither steps nor restarts gets a time budget (the core measures a
+ * step on the model and chooses both, as the CLI's default run does); otherwise the counts, defaults
+ * filling in the one not given.
+ */
+function runCounts(input: {
+  method?: keyof typeof methodNames | null;
+  steps?: number | null;
+  restarts?: number | null;
+  timeBudgetSeconds?: number | null;
+}): { timeBudget: number } | { steps: number; restarts: number } {
+  const method = input.method ?? runInputDefaults.method;
+  if (method === 'PROJECTED_ADAM' && input.steps == null && input.restarts == null)
+    return { timeBudget: input.timeBudgetSeconds ?? runInputDefaults.timeBudgetSeconds };
+  if (input.timeBudgetSeconds != null)
+    throw badInput(
+      'timeBudgetSeconds',
+      method === 'PROJECTED_ADAM'
+        ? 'give a time budget or steps and restarts, not both'
+        : 'applies to PROJECTED_ADAM only (the other methods take steps and restarts)',
+    );
+  return {
+    steps: input.steps ?? runInputDefaults.steps,
+    restarts: input.restarts ?? runInputDefaults.restarts,
   };
 }
 

@@ -5,6 +5,7 @@
  * rules and words. Rules that need the model (input size, output count) or the server's configured limits
  * are the server's alone: the form shows its BAD_USER_INPUT / LIMIT_EXCEEDED beside the field it names.
  */
+import { defaultTimeBudget } from '@argmax/core';
 import { defaultSnapshotPolicy } from '../jobs/thread/snapshotSchedule.ts';
 
 export interface NumberRule {
@@ -27,6 +28,8 @@ export const runInputRules = {
   'target.index': { integer: true, min: 0 },
   steps: { integer: true, min: 1 },
   restarts: { integer: true, min: 1, max: 1024 },
+  // As the CLI's --time-budget.
+  timeBudgetSeconds: { min: 0.01, max: 86_400 },
   seed: { integer: true },
   learningRate: { positive: true },
   'constraints.box.lo': {},
@@ -44,8 +47,13 @@ export const runInputRules = {
   'snapshots.perDecade': { integer: true, min: 0, max: MAX_PER_DECADE },
 } as const satisfies Record<string, NumberRule>;
 
-/** What an absent field means. */
+/**
+ * What an absent field means. projected-adam without steps and restarts fits them to `timeBudgetSeconds`
+ * (the core's default run, as the CLI's); `steps` and `restarts` fill in the other when one is given, and
+ * serve the other methods.
+ */
 export const runInputDefaults = {
+  timeBudgetSeconds: defaultTimeBudget,
   steps: 200,
   restarts: 16,
   method: 'PROJECTED_ADAM',

@@ -110,8 +110,18 @@ export const StartRunInput = builder.inputType('StartRunInput', {
   fields: (t) => ({
     target: t.field({ type: TargetInput, required: true }),
     method: t.field({ type: Method }),
-    steps: t.int({ description: 'Default 200.' }),
-    restarts: t.int({ description: 'Starts optimised together; default 16.' }),
+    steps: t.int({
+      description:
+        'PROJECTED_ADAM without steps and restarts: chosen to fit timeBudgetSeconds. Otherwise default 200.',
+    }),
+    restarts: t.int({
+      description:
+        'Starts optimised together. PROJECTED_ADAM without steps and restarts: chosen to fit timeBudgetSeconds. Otherwise default 16.',
+    }),
+    timeBudgetSeconds: t.float({
+      description:
+        "PROJECTED_ADAM without steps and restarts: seconds for the gradient steps (default 3, as the CLI's --time-budget). One step is measured on the model; then the most starts (up to 128) whose 80 steps fit, at least 8 starts (then fewer steps, at least 20). The choice is the run's `budget`.",
+    }),
     seed: t.int(),
     learningRate: t.float(),
     parameterization: t.field({ type: Parameterization }),

@@ -3,6 +3,7 @@ import type { Run } from '@argmax/db/repositories/runs';
 import type { Storage } from '@argmax/db/storage';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { boundPointEvent, certificateAsSeen, finalWordEvent } from './certificate/certificateView.ts';
+import { budgetOf, countsOf } from './runBudget.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import type { RunService } from './runService.ts';
 import { readRunSpec } from './runSpec.ts';
@@ -37,8 +38,9 @@ export async function readReplay(run: Run, storage: Storage, runs: RunService): 
   }
   steps.sort((a, b) => a.step - b.step);
   const image = latest ? inputToPngDataUrl(latest.input, spec.inputShape, spec.imageRange) : null;
+  const counts = countsOf(spec, budgetOf(current));
   const history: RunEvent[] = steps.map((s) =>
-    stepEvent(run.id, s, spec.options.steps ?? 0, latest?.step === s.step ? image : null),
+    stepEvent(run.id, s, counts, latest?.step === s.step ? image : null),
   );
   const stored = await storage.runCertificates.get(run.id);
   if (stored) {
@@ -83,12 +85,18 @@ export function sharedReplay(runId: string, read: () => Promise<Replay>): Promis
   return batch.replay;
 }
 
-function stepEvent(runId: string, s: RunStep, steps: number, image: string | null): RunStepEvent {
+function stepEvent(
+  runId: string,
+  s: RunStep,
+  { steps, restarts }: { steps: number; restarts: number },
+  image: string | null,
+): RunStepEvent {
   return {
     type: 'step',
     runId,
     step: s.step,
     steps,
+    restarts,
     objective: s.objective,
     violation: s.violation ?? 0,
     outputs: s.outputs,

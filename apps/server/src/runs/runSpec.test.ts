@@ -1,3 +1,4 @@
+import { defaultTimeBudget } from '@argmax/core';
 import type { ModelSummary } from '@argmax/db/repositories/models';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
@@ -82,7 +83,7 @@ describe('run spec', () => {
     });
   });
 
-  it('fills the defaults: steps, restarts, method, box, certificate and snapshot policy', () => {
+  it('fills the defaults: a time budget, method, box, certificate and snapshot policy', () => {
     const { read } = throughStorage({ target: { kind: 'LOGIT', index: 2 } });
     expect(read).toEqual({
       inputShape: [2, 2, 1],
@@ -92,11 +93,22 @@ describe('run spec', () => {
       options: {
         objective: { kind: 'logit', index: 2 },
         method: 'projected-adam',
-        steps: 200,
-        restarts: 16,
+        timeBudget: defaultTimeBudget,
         constraints: { box: { lo: 0, hi: 1 } },
       },
     });
+  });
+
+  it('keeps counts that were asked for, filling in the other, and budgets only projected-adam', () => {
+    const options = (input: object) =>
+      throughStorage({ target: { kind: 'LOGIT', index: 2 }, ...input }).read.options;
+    expect(options({ timeBudgetSeconds: 0.5 })).toMatchObject({ timeBudget: 0.5 });
+    expect(options({ timeBudgetSeconds: 0.5 }).steps).toBeUndefined();
+    expect(options({ steps: 30 })).toMatchObject({ steps: 30, restarts: 16 });
+    expect(options({ restarts: 4 })).toMatchObject({ steps: 200, restarts: 4 });
+    expect(options({ steps: 30 }).timeBudget).toBeUndefined();
+    expect(options({ method: 'NORMALIZED_GRADIENT_ASCENT' })).toMatchObject({ steps: 200, restarts: 16 });
+    expect(options({ method: 'NORMALIZED_GRADIENT_ASCENT' }).timeBudget).toBeUndefined();
   });
 
   it('names the field and the rule a request breaks', () => {
@@ -117,6 +129,17 @@ describe('run spec', () => {
       field: 'regularizers.tv',
       message: expect.stringContaining('must be ≥ 0'),
     });
+    expect(problem({ target: { kind: 'LOGIT', index: 0 }, timeBudgetSeconds: 0 })).toMatchObject({
+      field: 'timeBudgetSeconds',
+      message: expect.stringContaining('must be ≥ 0.01'),
+    });
+    expect(problem({ target: { kind: 'LOGIT', index: 0 }, timeBudgetSeconds: 2, steps: 10 })).toMatchObject({
+      field: 'timeBudgetSeconds',
+      message: expect.stringContaining('not both'),
+    });
+    expect(
+      problem({ target: { kind: 'LOGIT', index: 0 }, timeBudgetSeconds: 2, method: 'TRAINABLE_INPUT_LAYER' }),
+    ).toMatchObject({ field: 'timeBudgetSeconds', message: expect.stringContaining('PROJECTED_ADAM only') });
     expect(problem({ target: { kind: 'LOGIT', index: 3 } })).toMatchObject({ field: 'target.index' });
     expect(problem({ target: { kind: 'UNIT', index: 0 } })).toMatchObject({ field: 'target.layer' });
   });

@@ -1,4 +1,4 @@
-import type { OptimizeOptions } from '@argmax/core/spec/types';
+import type { OptimizeOptions } from '@argmax/core';
 import { z } from 'zod';
 import { certifyRequestSchema } from '../jobs/thread/certificateMessages.ts';
 import type { OptimizeJob } from '../jobs/thread/jobMessages.ts';
@@ -57,8 +57,11 @@ export const runOptionsSchema = z.object({
   method: z
     .enum(['trainable-input-layer', 'normalized-gradient-ascent', 'projected-adam'])
     .default('projected-adam'),
-  steps: int,
-  restarts: int,
+  /** Absent when `timeBudget` chose them (the run's `timings.budget` records the choice). */
+  steps: int.optional(),
+  restarts: int.optional(),
+  /** Seconds for projected-adam's gradient steps, when they and the starts were left to fit it. */
+  timeBudget: z.number().optional(),
   seed: int.optional(),
   learningRate: z.number().optional(),
   parameterization: z.enum(['pixel', 'sigmoid', 'fourier']).optional(),

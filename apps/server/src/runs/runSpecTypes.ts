@@ -84,8 +84,18 @@ export const RunSpecRef = builder.objectRef<RunOptions>('RunSpec').implement({
     method: t.exposeString('method', {
       description: 'projected-adam, normalized-gradient-ascent or trainable-input-layer.',
     }),
-    steps: t.exposeInt('steps'),
-    restarts: t.exposeInt('restarts'),
+    steps: t.exposeInt('steps', {
+      nullable: true,
+      description: 'Null when a time budget chose the steps (`Run.budget`).',
+    }),
+    restarts: t.exposeInt('restarts', {
+      nullable: true,
+      description: 'Null when a time budget chose the starts (`Run.budget`).',
+    }),
+    timeBudgetSeconds: t.exposeFloat('timeBudget', {
+      nullable: true,
+      description: 'Seconds the gradient steps were given, when steps and starts were fitted to them.',
+    }),
     seed: t.exposeInt('seed', { nullable: true }),
     learningRate: t.exposeFloat('learningRate', { nullable: true }),
     parameterization: t.exposeString('parameterization', { nullable: true }),

@@ -11,6 +11,7 @@ import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.
 import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { RunBoundEventRef, RunCertificateRef } from './certificate/certificateTypes.ts';
 import { certificateAsSeen } from './certificate/certificateView.ts';
+import { budgetOf, type RunBudget } from './runBudget.ts';
 import { runEvents } from './runEvents.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { toRunSpec } from './runInput.ts';
@@ -43,6 +44,19 @@ const SnapshotRef = builder
 
 const specOf = readRunSpec;
 
+const RunBudgetRef = builder.objectRef<RunBudget>('RunBudget').implement({
+  description: "What the time budget chose for projected-adam's run: the most starts whose steps fit it.",
+  fields: (t) => ({
+    seconds: t.exposeFloat('seconds', { description: 'The budget for the gradient steps.' }),
+    steps: t.exposeInt('steps'),
+    restarts: t.exposeInt('restarts', { description: 'Starts optimised together.' }),
+    secondsPerStep: t.exposeFloat('secondsPerStep', {
+      nullable: true,
+      description: 'The step time the choice predicted from the measured cost (once the run has ended).',
+    }),
+  }),
+});
+
 export const RunRef = builder.objectRef<Run>('Run').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -66,6 +80,13 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
       type: RunSpecRef,
       description: 'The validated request: objective, method, constraints, steps, restarts, seed.',
       resolve: (r) => specOf(r).options,
+    }),
+    budget: t.field({
+      type: RunBudgetRef,
+      nullable: true,
+      description:
+        'The steps and starts a time budget chose (`spec.timeBudgetSeconds`); null when they were given, and before the first step.',
+      resolve: (r) => budgetOf(r),
     }),
     inputShape: t.intList({ resolve: (r) => specOf(r).inputShape }),
     value: t.exposeFloat('value', { nullable: true, description: 'Objective at the best input.' }),
@@ -251,6 +272,10 @@ const RunStepEventRef = builder.objectRef<RunStepEvent>('RunStepEvent').implemen
     runId: t.exposeID('runId'),
     step: t.exposeInt('step'),
     steps: t.exposeInt('steps'),
+    restarts: t.exposeInt('restarts', {
+      description:
+        'Starts optimised together: asked for, or chosen by the time budget (0 while not yet known).',
+    }),
     objective: t.exposeFloat('objective'),
     violation: t.exposeFloat('violation'),
     outputs: t.exposeFloatList('outputs', {

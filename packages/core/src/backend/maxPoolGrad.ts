@@ -1,11 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type KernelBackend, makeFloat32 } from './kernelBackend.ts';
 
-interface MaxPoolGradAttrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isPair = (value: unknown): value is [number, number] =>
+  Array.isArray(value) && value.length === 2 && value.every(isNumber);
+const isSize = (value: unknown): value is [number, number] | number => isNumber(value) || isPair(value);
+const isPad = (value: unknown): value is tf.MaxPoolGradAttrs['pad'] =>
+  value === 'valid' ||
+  value === 'same' ||
+  isNumber(value) ||
+  (Array.isArray(value) && value.length === 4 && value.every(isPair));
+const isRounding = (value: unknown): value is tf.MaxPoolGradAttrs['dimRoundingMode'] =>
+  value === undefined || value === 'floor' || value === 'round' || value === 'ceil';
+
+/**
+ * The op's attributes, checked: tfjs hands kernels a `NamedAttrMap`, whose declared values have no
+ * room for explicit padding (pairs of pairs), so they cannot simply be taken as `MaxPoolGradAttrs`.
+ */
+function maxPoolGradAttrs(attrs: tf.NamedAttrMap | undefined): tf.MaxPoolGradAttrs {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs ?? {};
+  if (!isSize(filterSize) || !isSize(strides) || !isPad(pad) || !isRounding(dimRoundingMode)) {
+    throw new Error(`MaxPoolGrad: unexpected attributes ${JSON.stringify(attrs)}`);
+  }
+  return { filterSize, strides, pad, dimRoundingMode };
 }
 
 /**
@@ -60,7 +77,7 @@ export function maxPoolGradValues(
 
 function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
+  const { filterSize, strides, pad, dimRoundingMode } = maxPoolGradAttrs(attrs);
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number],
     filterSize,

@@ -76,7 +76,8 @@ export function divergingLevel(value: number, limit: number): number {
 export function divergingColor(level: number): Rgb {
   const t = level < 128 ? (128 - level) / 128 : (level - 128) / 127;
   const end = level < 128 ? negativeColor : positiveColor;
-  return [0, 1, 2].map((c) => Math.round(zeroColor[c]! + (end[c]! - zeroColor[c]!) * t)) as unknown as Rgb;
+  const channel = (c: 0 | 1 | 2) => Math.round(zeroColor[c] + (end[c] - zeroColor[c]) * t);
+  return [channel(0), channel(1), channel(2)];
 }
 
 /** The 256-colour palette of a single-channel mapping (gray ramp or diverging scale). */

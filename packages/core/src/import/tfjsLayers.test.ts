@@ -132,6 +132,26 @@ describe('importModel: TF.js layers', () => {
     expect(drift).toBeLessThan(closeToFloat);
     for (const m of [imported.model, reference, float]) m.dispose();
   });
+
+  it.each([
+    ['a weight stored as uint8 without quantisation', { dtype: 'uint8' }, /stored as "uint8"/],
+    ['a quantisation to float32', { quantization: { dtype: 'float32' } }, /stored as "float32"/],
+    [
+      'a quantised weight decoding to string',
+      { dtype: 'string', quantization: { dtype: 'uint8' } },
+      /decodes to "string"/,
+    ],
+  ])('refuses %s, naming the weight', async (_, change, message) => {
+    const json = readJson('tfjs-mnist-mlp');
+    const group = json.weightsManifest[0]!;
+    group.weights[0] = { ...group.weights[0]!, ...change } as tf.io.WeightsManifestEntry;
+    const files = new Map([
+      ['model.json', new TextEncoder().encode(JSON.stringify(json))],
+      ['weights.bin', new Uint8Array(readFileSync(join(fixturesDir, 'tfjs-mnist-mlp', 'weights.bin')))],
+    ]);
+    await expect(importModel({ files })).rejects.toThrow(message);
+    await expect(importModel({ files })).rejects.toThrow(/weightsManifest\[0\]\.weights\[0\]/);
+  });
 });
 
 /** Writes the weights the way the tfjs converter's --quantize_uint8 / --quantize_float16 does. */

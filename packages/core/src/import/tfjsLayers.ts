@@ -16,7 +16,11 @@ interface WeightGroup {
   weights: tf.io.WeightsManifestEntry[];
 }
 
-const VALUE_BYTES: Record<string, number> = {
+type ValueDtype = 'float32' | 'int32' | 'bool';
+type QuantizedDtype = NonNullable<tf.io.WeightsManifestEntry['quantization']>['dtype'];
+
+/** Bytes per stored value: the weight's own dtype, or its quantised one. */
+const VALUE_BYTES: Partial<Record<tf.io.WeightsManifestEntry['dtype'] | QuantizedDtype, number>> = {
   float32: 4,
   int32: 4,
   bool: 1,
@@ -24,6 +28,13 @@ const VALUE_BYTES: Record<string, number> = {
   uint16: 2,
   float16: 2,
 };
+
+const isValueDtype = (value: unknown): value is ValueDtype =>
+  value === 'float32' || value === 'int32' || value === 'bool';
+const isQuantizedDtype = (value: unknown): value is QuantizedDtype =>
+  value === 'uint8' || value === 'uint16' || value === 'float16';
+const isShape = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((d) => Number.isSafeInteger(d) && d >= 0);
 
 /**
  * A TF.js layers model: `model.json` (topology + weights manifest) and its weight shards. Accepts the
@@ -92,16 +103,32 @@ function parseManifest(raw: unknown, file: string): WeightGroup[] {
       const where = `weightsManifest[${g}].weights[${i}]`;
       if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape))
         throw new ModelImportError(file, `${where} is not {name, shape, dtype}`);
-      if (!spec.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
-        throw new ModelImportError(file, `${where} (${spec.name}) has shape ${JSON.stringify(spec.shape)}`);
-      const quantization = spec.quantization;
-      const stored = isObject(quantization) ? quantization.dtype : spec.dtype;
-      if (typeof stored !== 'string' || !(stored in VALUE_BYTES))
+      const { name, shape, dtype, group, quantization } = spec;
+      if (!isShape(shape))
+        throw new ModelImportError(file, `${where} (${name}) has shape ${JSON.stringify(shape)}`);
+      const stored = isObject(quantization) ? quantization.dtype : dtype;
+      if (isObject(quantization) ? !isQuantizedDtype(stored) : !isValueDtype(stored))
         throw new ModelImportError(
           file,
-          `${where} (${spec.name}) is stored as ${JSON.stringify(stored)}; accepted: float32, int32, and uint8/uint16/float16 quantisation`,
+          `${where} (${name}) is stored as ${JSON.stringify(stored)}; accepted: float32, int32, and uint8/uint16/float16 quantisation`,
         );
-      return spec as unknown as tf.io.WeightsManifestEntry;
+      // A quantised weight still names the dtype it decodes to (float32 as the converter writes it).
+      if (!isValueDtype(dtype))
+        throw new ModelImportError(
+          file,
+          `${where} (${name}) decodes to ${JSON.stringify(dtype)}; accepted: float32, int32, bool`,
+        );
+      const entry: tf.io.WeightsManifestEntry = { name, shape, dtype };
+      if (group === 'model' || group === 'optimizer') entry.group = group;
+      if (isObject(quantization) && isQuantizedDtype(quantization.dtype)) {
+        const { scale, min } = quantization;
+        entry.quantization = {
+          dtype: quantization.dtype,
+          ...(typeof scale === 'number' ? { scale } : {}),
+          ...(typeof min === 'number' ? { min } : {}),
+        };
+      }
+      return entry;
     });
     return { paths, weights };
   });

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** TF.js layers JSON (as written by `fileSaveHandler`) with its weights in one buffer. */
 export interface ModelBytes {
@@ -34,7 +35,19 @@ export function memoryLoadHandler({ modelJson, weights }: ModelBytes): tf.io.IOH
   };
 }
 
-export function memorySaveHandler(onSaved: (bytes: ModelBytes) => void): tf.io.IOHandler {
+/** `model` as TF.js layers bytes (what `memoryLoadHandler` loads back). */
+export async function saveToBytes(model: tfl.LayersModel): Promise<ModelBytes> {
+  let bytes: ModelBytes | undefined;
+  await model.save(
+    memorySaveHandler((saved) => {
+      bytes = saved;
+    }),
+  );
+  if (!bytes) throw new Error('the model was saved without artifacts');
+  return bytes;
+}
+
+function memorySaveHandler(onSaved: (bytes: ModelBytes) => void): tf.io.IOHandler {
   return {
     async save(artifacts) {
       const data = artifacts.weightData;

@@ -65,7 +65,7 @@ export class JsAdam implements Adam {
   }
 }
 
-/** The slice of the WebAssembly API used here (the project's TS lib has no DOM/WebAssembly values). */
+/** The slice of the WebAssembly API used here (the project's TS libs declare no WebAssembly global). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: Record<string, unknown> };
@@ -75,7 +75,8 @@ interface WasmMemory {
   buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+/** Node's WebAssembly global, declared with the slice above. */
+declare const WebAssembly: WebAssemblyApi;
 
 /** `adam.wat` assembled (`npx -y -p wabt@1.0.39 wat2wasm adam.wat --output=- | base64 -w0`). */
 const adamWasm = Uint8Array.from(
@@ -104,7 +105,7 @@ export class WasmAdam implements Adam {
     // floats; the zero padding never changes.
     const padded = initial.map((p) => Math.ceil(p.length / 4) * 4);
     const n = padded.reduce((a, b) => a + b, 0);
-    const instance = new wasm.Instance(new wasm.Module(adamWasm));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(adamWasm));
     const memory = instance.exports.memory as WasmMemory;
     memory.grow(Math.ceil((16 * n) / 65536));
     this.run = instance.exports.adam as (...args: number[]) => void;
@@ -134,5 +135,5 @@ export class WasmAdam implements Adam {
 
 /** WasmAdam where WebAssembly SIMD is available (Node ≥ 16.4), else JsAdam. */
 export function createAdam(initial: readonly Float32Array[], config: AdamConfig = defaultAdam): Adam {
-  return wasm.validate(adamWasm) ? new WasmAdam(initial, config) : new JsAdam(initial, config);
+  return WebAssembly.validate(adamWasm) ? new WasmAdam(initial, config) : new JsAdam(initial, config);
 }

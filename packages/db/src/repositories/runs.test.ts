@@ -149,6 +149,9 @@ describe.each(backends)(
         expect(running).toMatchObject({ status: 'RUNNING', backend: 'wasm', method: 'adam', workerId: 'w1' });
         expect(running?.startedAt).toBeInstanceOf(Date);
         expect(await storage.runs.markRunning(run.id, { backend: 'cpu', method: 'adam' })).toBeNull();
+        const chosen = { budget: { seconds: 3, steps: 80, restarts: 64 } };
+        expect(await storage.runs.recordTimings(run.id, chosen)).toBe(true);
+        expect((await storage.runs.get(run.id))?.timings).toEqual(chosen);
 
         const finalInput = new Float32Array([
           0,
@@ -207,7 +210,9 @@ describe.each(backends)(
         expect(failed).toMatchObject({ status: 'FAILED', error: 'NaN objective at step 3', value: null });
         expect(await storage.runs.finish(run.id, { status: 'SUCCEEDED' })).toBeNull();
         expect(await storage.runs.markRunning(run.id, { backend: 'cpu', method: 'pgd' })).toBeNull();
+        expect(await storage.runs.recordTimings(run.id, { budget: { seconds: 1 } })).toBe(false);
         expect((await storage.runs.get(run.id))?.status).toBe('FAILED');
+        expect((await storage.runs.get(run.id))?.timings).toBeNull();
         expect(await storage.runs.getInputs(run.id)).toEqual({ finalInput: null, bestInput: null });
       });
 

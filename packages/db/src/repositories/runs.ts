@@ -60,6 +60,11 @@ export interface RunRepository extends JobRepository<Run, RunOutcome> {
     id: string,
     start: { backend: string; method: string; workerId?: string | null },
   ): Promise<Run | null>;
+  /**
+   * While RUNNING: timings known before the end (the steps and starts a time budget chose); `finish`
+   * replaces them. False when the run is not RUNNING.
+   */
+  recordTimings(id: string, timings: Json): Promise<boolean>;
   getInputs(id: string): Promise<RunInputs | null>;
   /** How many runs are in each status, across all teams (for metrics); every status is present. */
   countByStatus(): Promise<Record<JobStatus, number>>;
@@ -159,6 +164,15 @@ export function createRunRepository(db: Executor): RunRepository {
         method: { value: method },
         worker_id: { value: workerId },
       }),
+
+    async recordTimings(id, timings) {
+      if (!isId(id)) return false;
+      const { rowCount } = await db.query(
+        `UPDATE runs SET timings = $2::jsonb WHERE id = $1 AND status = 'RUNNING'`,
+        [id, jsonParam(timings)],
+      );
+      return rowCount === 1;
+    },
 
     finish(id, outcome) {
       const bytes = (input: Float32Array | null | undefined) =>

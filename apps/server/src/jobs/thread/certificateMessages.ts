@@ -1,4 +1,4 @@
-import type { ModelOutputs } from '@argmax/core/spec/types';
+import type { ModelOutputs } from '@argmax/core';
 import { z } from 'zod';
 
 /** What an optimisation asks of its certificate: wall-clock seconds after it; 0: none. */

@@ -2,12 +2,16 @@
  * The certificate half of an optimisation job, in the worker: says at once when the run cannot get one,
  * and after the optimiser certifies its best input (warm start), streaming every bound as it falls.
  */
-import { certificateSupport, certify, relativeGap } from '@argmax/core/certify/certify';
-import { feasibleWithin } from '@argmax/core/certify/region';
-import { buildFeasibleSet } from '@argmax/core/constraints/feasibleSet';
-import { CancelledError } from '@argmax/core/errors';
-import { evaluateObjective } from '@argmax/core/optimize/evaluateObjective';
-import type { OptimizationResult } from '@argmax/core/spec/types';
+import {
+  buildFeasibleSet,
+  CancelledError,
+  certificateSupport,
+  certify,
+  evaluateObjective,
+  feasibleWithin,
+  type OptimizationResult,
+  relativeGap,
+} from '@argmax/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CertificateMessage, CertificateResultMessage } from './certificateMessages.ts';
 import type { OptimizeJob } from './jobMessages.ts';

@@ -1,4 +1,4 @@
-import type { OptimizationEvent, OptimizeOptions } from '@argmax/core/spec/types';
+import type { OptimizationEvent, OptimizeOptions } from '@argmax/core';
 import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
 import type { SnapshotPolicy } from './snapshotSchedule.ts';
 

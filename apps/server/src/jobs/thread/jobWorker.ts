@@ -4,11 +4,7 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '@argmax/core/backend/initBackend';
-import { ArgmaxError } from '@argmax/core/errors';
-import { memoryLoadHandler } from '@argmax/core/models/memoryIo';
-import { optimize } from '@argmax/core/optimize/optimize';
-import type { OptimizationResult } from '@argmax/core/spec/types';
+import { ArgmaxError, initBackend, memoryLoadHandler, type OptimizationResult, optimize } from '@argmax/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { certificateTask } from './certifyJob.ts';

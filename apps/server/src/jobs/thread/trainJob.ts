@@ -1,9 +1,4 @@
-import { loadDataset } from '@argmax/core/data/loadDataset';
-import { describeModel } from '@argmax/core/models/describeModel';
-import { type ModelBytes, memorySaveHandler } from '@argmax/core/models/memoryIo';
-import { buildSeedMlp } from '@argmax/core/models/seedMlp';
-import { buildSmallCnn } from '@argmax/core/models/smallCnn';
-import { train } from '@argmax/core/training/train';
+import { buildSeedMlp, buildSmallCnn, describeModel, loadDataset, saveToBytes, train } from '@argmax/core';
 import type { FromWorker, TrainJob } from './jobMessages.ts';
 
 /** Worker side of a training job: load the data (with progress), build, train, serialise. */
@@ -31,19 +26,14 @@ export async function runTrainJob(
     })) {
       event({ ...e });
     }
-    let bytes: ModelBytes | undefined;
-    await model.save(
-      memorySaveHandler((b) => {
-        bytes = b;
-      }),
-    );
+    const bytes = await saveToBytes(model);
     const description = describeModel(model);
     send({
       type: 'trained',
       jobId: job.jobId,
       model: {
-        modelJson: bytes!.modelJson,
-        weights: bytes!.weights,
+        modelJson: bytes.modelJson,
+        weights: bytes.weights,
         inputShape: description.inputShape.map((d) => d ?? 1),
         outputCount: description.outputCount,
         classNames: [...data.classNames],

@@ -1,4 +1,4 @@
-import type { ModelOutputs, OptimizationResult } from '@argmax/core/spec/types';
+import type { ModelOutputs, OptimizationResult } from '@argmax/core';
 import type { CertificateBound } from '@argmax/db/repositories/runCertificates';
 import type { Storage } from '@argmax/db/storage';
 import type { CertificateMessage, CertificateResultMessage } from '../../jobs/thread/certificateMessages.ts';

@@ -10,7 +10,7 @@ import { LiveImage } from '../live/LiveImage.tsx';
 import { describeCertificate } from '../live/liveCertificate.ts';
 import { ProbabilityBars } from '../live/ProbabilityBars.tsx';
 import { RunCurveQuery, RunQuery } from '../live/runQueries.ts';
-import { constraintTexts, objectiveText, targetClass } from '../live/runSpecText.ts';
+import { constraintTexts, objectiveText, runSizeText, targetClass } from '../live/runSpecText.ts';
 import { StatusBadge } from '../live/StatusBadge.tsx';
 
 /** One run of a comparison: best image, curve, outputs and the numbers that matter. */
@@ -35,7 +35,7 @@ export function CompareColumn({ runId, color }: { runId: string; color: string }
         <Link href={`/runs/${run.id}`}>{objectiveText(spec, run.model.classNames)}</Link>
       </h2>
       <p className="muted small">
-        {run.model.name} · {spec.method} · {spec.steps} steps × {spec.restarts} restarts
+        {run.model.name} · {spec.method} · {runSizeText(spec, run.budget)}
         {constraints.length > 0 ? ` · ${constraints.join(', ')}` : ''}
       </p>
       <LiveImage image={run.bestImage} step={null} label="Best input" testId="compare-image" />

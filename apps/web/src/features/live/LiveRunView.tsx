@@ -12,7 +12,7 @@ import { ObjectiveChart } from './ObjectiveChart.tsx';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
 import { RunStats } from './RunStats.tsx';
 import type { RunSource } from './runSource.ts';
-import { constraintTexts, objectiveText, targetClass } from './runSpecText.ts';
+import { constraintTexts, objectiveText, runSizeText, targetClass } from './runSpecText.ts';
 import type { LiveRunFields } from './runTypes.ts';
 import { ShareLinkButton } from './ShareLinkButton.tsx';
 import { StepScrubber } from './StepScrubber.tsx';
@@ -47,12 +47,16 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
   const certificate = live.certificate ?? run.certificate;
   // A share link shows the display name only; a team member's page falls back to the e-mail.
   const creator = run.creator?.displayName ?? run.creator?.email;
+  // A budget's choice: stored once the run has started, and on every step event.
+  const chosen =
+    run.budget ??
+    (live.steps !== null && live.restarts !== null ? { steps: live.steps, restarts: live.restarts } : null);
   return (
     <div className="stack">
       <header className="stack" style={{ gap: '0.25rem' }}>
         <h1>Maximise {objectiveText(spec, run.model.classNames)}</h1>
         <p className="muted small">
-          {run.model.name} · {spec.method} · {spec.steps} steps × {spec.restarts} restarts
+          {run.model.name} · {spec.method} · {runSizeText(spec, chosen)}
           {spec.seed !== null ? ` · seed ${spec.seed}` : ''}
           {constraints.length > 0 ? ` · ${constraints.join(', ')}` : ''}
           {creator ? ` · by ${creator}` : ''}
@@ -92,7 +96,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
           <RunStats
             status={status}
             step={live.step}
-            steps={live.steps ?? spec.steps}
+            steps={live.steps ?? chosen?.steps ?? spec.steps}
             objective={live.objective}
             bestValue={run.value}
             violation={live.violation ?? run.violation}

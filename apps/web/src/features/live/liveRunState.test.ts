@@ -11,6 +11,7 @@ const step = (n: number, image: string | null = null): RunEventData => ({
   __typename: 'RunStepEvent',
   step: n,
   steps: 100,
+  restarts: 8,
   objective: n / 10,
   violation: 0,
   outputs: [0.5, 0.5],

@@ -7,6 +7,8 @@ export interface LiveRunState {
   /** Latest step seen (0-based) and the run's total. */
   step: number | null;
   steps: number | null;
+  /** Starts optimised together, once an event has said. */
+  restarts: number | null;
   objective: number | null;
   violation: number | null;
   outputs: readonly number[] | null;
@@ -45,6 +47,8 @@ export type RunEventData =
       __typename: 'RunStepEvent';
       step: number;
       steps: number;
+      /** Starts optimised together (0 while the server does not know them yet). */
+      restarts: number;
       objective: number;
       violation: number;
       outputs: readonly number[];
@@ -64,6 +68,7 @@ export const emptyLiveRun: LiveRunState = {
   error: null,
   step: null,
   steps: null,
+  restarts: null,
   objective: null,
   violation: null,
   outputs: null,
@@ -89,6 +94,7 @@ export function applyRunEvent(state: LiveRunState, event: RunEventData, now: num
     ...state,
     step: event.step,
     steps: event.steps,
+    restarts: event.restarts || null,
     objective: event.objective,
     violation: event.violation,
     outputs: event.outputs,

@@ -41,6 +41,12 @@ export const SharedRunFieldsFragment = graphql(`
     stepCount
     snapshotSteps
     bestImage
+    budget {
+      seconds
+      steps
+      restarts
+      secondsPerStep
+    }
     model {
       name
       classNames
@@ -111,6 +117,7 @@ export const RunEventsSubscription = graphql(`
       ... on RunStepEvent {
         step
         steps
+        restarts
         objective
         violation
         outputs

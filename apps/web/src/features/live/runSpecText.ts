@@ -13,6 +13,7 @@ export const RunSpecFieldsFragment = graphql(`
     method
     steps
     restarts
+    timeBudgetSeconds
     seed
     constraints {
       box {
@@ -37,6 +38,28 @@ export const RunSpecFieldsFragment = graphql(`
 `);
 
 export type RunSpecFields = ResultOf<typeof RunSpecFieldsFragment>;
+
+/** What a time budget chose (`Run.budget`), or the counts the live events carry. */
+export interface ChosenCounts {
+  steps: number;
+  restarts: number;
+  seconds?: number;
+  secondsPerStep?: number | null;
+}
+
+/**
+ * "200 steps × 16 restarts" as asked for; "80 steps × 128 restarts, fitted to a 3 s time budget (~0.61 ms
+ * a step)" as a budget chose them; "steps and restarts fitted to a 3 s time budget" until it has.
+ */
+export function runSizeText(spec: RunSpecFields, chosen: ChosenCounts | null): string {
+  if (spec.timeBudgetSeconds === null) return `${spec.steps} steps × ${spec.restarts} restarts`;
+  const budget = `fitted to a ${spec.timeBudgetSeconds} s time budget`;
+  if (!chosen) return `steps and restarts ${budget}`;
+  const perStep = chosen.secondsPerStep
+    ? ` (~${(chosen.secondsPerStep * 1000).toPrecision(2)} ms a step)`
+    : '';
+  return `${chosen.steps} steps × ${chosen.restarts} restarts, ${budget}${perStep}`;
+}
 
 /** "logit “seven” (7)", "unit dense_1[3]": what the run maximises, in words. */
 export function objectiveText(spec: RunSpecFields, classNames: readonly string[] | null | undefined): string {

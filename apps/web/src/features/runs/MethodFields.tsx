@@ -1,5 +1,6 @@
 import { TextField } from '../../components/common/TextField.tsx';
 import { METHODS, type MethodName, type RunFormValues } from './runForm.ts';
+import { runInputDefaults } from './runInputRules.ts';
 
 interface Props {
   values: RunFormValues;
@@ -8,6 +9,9 @@ interface Props {
 }
 
 export function MethodFields({ values, errors, set }: Props) {
+  // Projected Adam left without steps and restarts fits both to a time budget, as the CLI does.
+  const budgeted = values.method === 'PROJECTED_ADAM' && !values.steps.trim() && !values.restarts.trim();
+  const fitted = values.method === 'PROJECTED_ADAM' ? 'fitted to the time budget' : undefined;
   return (
     <fieldset>
       <legend>Method</legend>
@@ -45,6 +49,7 @@ export function MethodFields({ values, errors, set }: Props) {
         onChange={(steps) => set({ steps })}
         error={errors.steps}
         inputMode="numeric"
+        placeholder={fitted ?? String(runInputDefaults.steps)}
       />
       <TextField
         id="restarts"
@@ -53,8 +58,20 @@ export function MethodFields({ values, errors, set }: Props) {
         onChange={(restarts) => set({ restarts })}
         error={errors.restarts}
         inputMode="numeric"
+        placeholder={fitted ?? String(runInputDefaults.restarts)}
         hint="Starts optimised together; the best wins."
       />
+      {budgeted || values.timeBudgetSeconds.trim() ? (
+        <TextField
+          id="timeBudgetSeconds"
+          label="Time budget (s)"
+          value={values.timeBudgetSeconds}
+          onChange={(timeBudgetSeconds) => set({ timeBudgetSeconds })}
+          error={errors.timeBudgetSeconds}
+          placeholder={String(runInputDefaults.timeBudgetSeconds)}
+          hint="Seconds for the steps: one step is measured on the model, then the most restarts (8 to 128) whose 80 steps fit."
+        />
+      ) : null}
       <TextField
         id="seed"
         label="Seed"

@@ -9,7 +9,7 @@ const form = (patch: Partial<RunFormValues>): RunFormValues => ({ ...defaultRunF
 describe('buildStartRunInput', () => {
   it('builds the input the server expects from a valid form', () => {
     const result = buildStartRunInput(
-      form({ targetKind: 'PROB', targetIndex: '7', steps: '50', regTv: '0.01' }),
+      form({ targetKind: 'PROB', targetIndex: '7', steps: '50', restarts: '16', regTv: '0.01' }),
       model,
     );
     expect(result.errors).toBeNull();
@@ -46,6 +46,24 @@ describe('buildStartRunInput', () => {
       'regularizers.jitter': 'must be ≤ 8',
       seed: 'must be a whole number',
     });
+  });
+
+  it('leaves steps and restarts to the server’s time budget by default, and sends a budget typed in', () => {
+    const defaults = buildStartRunInput(form({}), model).input!;
+    expect([defaults.steps, defaults.restarts, defaults.timeBudgetSeconds]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(buildStartRunInput(form({ timeBudgetSeconds: '0.5' }), model).input).toMatchObject({
+      timeBudgetSeconds: 0.5,
+    });
+    expect(buildStartRunInput(form({ timeBudgetSeconds: '0' }), model).errors).toEqual({
+      timeBudgetSeconds: 'must be ≥ 0.01',
+    });
+    expect(fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'timeBudgetSeconds', message: 'not both' })).toBe(
+      'timeBudgetSeconds',
+    );
   });
 
   it('requires a reference image of the model’s input size for a ball', () => {

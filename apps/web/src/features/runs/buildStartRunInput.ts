@@ -25,6 +25,7 @@ export function buildStartRunInput(
 
   const steps = read.num('steps', v.steps);
   const restarts = read.num('restarts', v.restarts);
+  const timeBudgetSeconds = read.num('timeBudgetSeconds', v.timeBudgetSeconds);
   const seed = read.num('seed', v.seed);
   const learningRate = read.num('learningRate', v.learningRate);
   const lo = read.num('constraints.box.lo', v.boxLo, { required: true });
@@ -67,6 +68,7 @@ export function buildStartRunInput(
     method: v.method,
     ...(steps !== undefined ? { steps } : {}),
     ...(restarts !== undefined ? { restarts } : {}),
+    ...(timeBudgetSeconds !== undefined ? { timeBudgetSeconds } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(learningRate !== undefined ? { learningRate } : {}),
     ...(v.parameterization ? { parameterization: v.parameterization } : {}),

@@ -10,6 +10,7 @@ const FORM_FIELDS = new Set([
   'parameterization',
   'steps',
   'restarts',
+  'timeBudgetSeconds',
   'seed',
   'learningRate',
   'constraints.box.lo',

@@ -22,8 +22,11 @@ export interface RunFormValues {
   targetLayer: string;
   method: MethodName;
   parameterization: '' | 'PIXEL' | 'SIGMOID' | 'FOURIER';
+  /** Empty for Projected Adam: both fitted to the time budget (the server's default run). */
   steps: string;
   restarts: string;
+  /** Seconds for Projected Adam's steps when steps and restarts are left empty; empty: the server's default. */
+  timeBudgetSeconds: string;
   seed: string;
   learningRate: string;
   boxLo: string;
@@ -53,8 +56,9 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   targetLayer: '',
   method: 'PROJECTED_ADAM',
   parameterization: '',
-  steps: String(runInputDefaults.steps),
-  restarts: String(runInputDefaults.restarts),
+  steps: '',
+  restarts: '',
+  timeBudgetSeconds: '',
   seed: '1',
   learningRate: '',
   boxLo: String(runInputDefaults.box.lo),

@@ -1,0 +1,7 @@
+/**
+ * `@argmax/core/testing`: the test helpers other packages' tests and benchmarks share with core's own
+ * tests, so both build the same inputs. Product code never imports them.
+ */
+
+export { type BadModelFile, badModelFiles } from '../import/badModelFiles.ts';
+export { type RandomReluMlpOptions, randomReluMlp } from './randomReluMlp.ts';
