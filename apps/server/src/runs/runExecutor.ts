@@ -3,14 +3,24 @@ import type { RunStep } from '@argmax/db/repositories/runSteps';
 import type { Run, RunOutcome } from '@argmax/db/repositories/runs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
+import type { OptimizeJob } from '../jobs/thread/jobMessages.ts';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
+import {
+  isPriorProgress,
+  isRealismMessage,
+  type PriorProgressMessage,
+  type RealismMessage,
+} from '../jobs/thread/realismMessages.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
 import { untilStorageAnswers } from '../jobs/untilStorageAnswers.ts';
 import { JobFailedError, type JobHandle } from '../jobs/workerPool.ts';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { certificateStopReason, RunCertificates } from './certificate/runCertificate.ts';
+import { PriorBuilds } from './priorBuilds.ts';
 import { endRun, type RunEndContext } from './runEnd.ts';
 import { inputToPngDataUrl } from './runImages.ts';
+import { modelDataset, priorLocation } from './runPrior.ts';
+import { type RunRealism, storedRealism } from './runRealism.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 
 interface Live {
@@ -26,6 +36,7 @@ interface Live {
   lastPublishAt: number;
   steps: number;
   finalResult?: OptimizationResult;
+  realism?: RunRealism;
   seconds?: number;
   /**
    * Whether this executor owns the run's row. `unstarted` until the pool starts the job, then `claiming`
@@ -47,10 +58,12 @@ export type RunToExecute = Pick<Run, 'id' | 'modelId' | 'spec'>;
 export class RunExecutor {
   private readonly live = new Map<string, Live>();
   private readonly certificates: RunCertificates;
+  private readonly priors: PriorBuilds;
   private stopping = false;
 
   constructor(private readonly ctx: ExecutionContext) {
     this.certificates = new RunCertificates(ctx.storage, ctx.bus, ctx.config.log);
+    this.priors = new PriorBuilds(ctx.pool, ctx.config.log);
   }
 
   /** Runs executing (or waiting for a pool slot) in this process. */
@@ -88,6 +101,9 @@ export class RunExecutor {
       claim: 'unstarted',
     };
     this.live.set(runId, live);
+    // The prior searched in is built once, before the run's job (the run stays QUEUED, showing the build).
+    const prior = await this.priorOf(runId, spec, run.modelId);
+    if (prior === 'failed') return;
     const startedAt = Date.now();
     const handle = this.ctx.pool.submit(
       {
@@ -97,6 +113,7 @@ export class RunExecutor {
         options: spec.options,
         snapshots,
         ...(spec.certify ? { certify: spec.certify } : {}),
+        ...(prior ? { prior } : {}),
       },
       {
         onStart: () => {
@@ -108,7 +125,12 @@ export class RunExecutor {
           });
         },
         onEvent: (event) =>
-          this.onEvent(runId, spec, event as OptimizationEvent | CertificateMessage, startedAt),
+          this.onEvent(
+            runId,
+            spec,
+            event as OptimizationEvent | CertificateMessage | RealismMessage | PriorProgressMessage,
+            startedAt,
+          ),
       },
     );
     live.handle = handle;
@@ -116,6 +138,42 @@ export class RunExecutor {
       () => this.settle(runId),
       (error: Error) => this.settle(runId, error),
     );
+  }
+
+  /**
+   * The prior the job uses: the one the run searches in (built first if need be, its progress published on
+   * the run), else its model's dataset's, to measure the answer against when it is stored. 'failed' when
+   * the build failed: the run has then ended FAILED.
+   */
+  private async priorOf(
+    runId: string,
+    spec: RunSpec,
+    modelId: string,
+  ): Promise<OptimizeJob['prior'] | 'failed'> {
+    const box = spec.imageRange;
+    if (spec.prior) {
+      const location = priorLocation(this.ctx.config, spec.prior);
+      try {
+        await this.priors.ready(location, ({ fraction, message }) =>
+          this.publish(runId, {
+            type: 'status',
+            runId,
+            status: 'QUEUED',
+            error: null,
+            prior: { fraction, stage: message },
+          }),
+        );
+      } catch (error) {
+        this.live.delete(runId);
+        const outcome = { status: 'FAILED' as const, error: (error as Error).message };
+        await endRun(this.ending, runId, outcome, certificateStopReason('FAILED'));
+        return 'failed';
+      }
+      return { location, search: true, box };
+    }
+    const model = await this.ctx.storage.models.get(modelId);
+    const dataset = model ? modelDataset(model) : undefined;
+    return dataset ? { location: priorLocation(this.ctx.config, dataset), search: false, box } : undefined;
   }
 
   /** Before the pool stops: runs still waiting for a slot stay QUEUED instead of becoming CANCELLED. */
@@ -131,8 +189,10 @@ export class RunExecutor {
   /** Cancels a run executing (or waiting) here; false when this process does not have it. */
   cancel(runId: string): boolean {
     const live = this.live.get(runId);
-    live?.handle?.cancel();
-    return live !== undefined;
+    // Waiting for its prior, it has no job yet: the caller ends it, and its job then finds it no longer QUEUED.
+    if (!live?.handle) return false;
+    live.handle.cancel();
+    return true;
   }
 
   /** Flushes buffered steps so a late joiner reading storage sees everything published so far. */
@@ -168,11 +228,16 @@ export class RunExecutor {
   private onEvent(
     runId: string,
     spec: RunSpec,
-    event: OptimizationEvent | CertificateMessage,
+    event: OptimizationEvent | CertificateMessage | RealismMessage | PriorProgressMessage,
     startedAt: number,
   ): void {
     const live = this.live.get(runId);
     if (!live || live.claim === 'abandoned') return;
+    if (isPriorProgress(event)) return;
+    if (isRealismMessage(event)) {
+      live.realism = storedRealism(event, spec);
+      return;
+    }
     if (isCertificateMessage(event)) {
       if (live.claim === 'claimed') this.certificates.onMessage(runId, event);
       else live.pendingCertificate.push(event);
@@ -245,6 +310,7 @@ export class RunExecutor {
           steps: result.steps,
           restarts: result.restarts,
         },
+        ...(live.realism ? { realism: live.realism } : {}),
       };
     } else {
       const cancelled = error instanceof JobFailedError && error.errorName === 'CancelledError';

@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { breaksRule, runInputDefaults, runInputRules } from './runInputRules.ts';
+import { priorDatasets } from './runPrior.ts';
 import type { RunOptions, RunSpec } from './runSpec.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -81,6 +82,7 @@ const runInput = z.object({
     })
     .nullish(),
   certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
+  prior: z.enum(['NONE', 'FASHION_MNIST', 'MNIST']).nullish(),
   snapshots: z
     .object({
       dense: ruled('snapshots.dense').nullish(),
@@ -165,10 +167,13 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
       'maxCertifySeconds',
       `certify.timeLimitSeconds: received ${timeLimitSeconds}; at most ${config.limits.maxCertifySeconds}`,
     );
+  const prior = priorOfInput(input.prior ?? runInputDefaults.prior, model, c);
   return {
     inputShape: model.inputShape,
     imageRange: [box.lo, box.hi],
-    certify: { timeLimitSeconds },
+    // The certifier bounds the box, not the prior: its better input would not be a realistic one.
+    certify: { timeLimitSeconds: prior ? 0 : timeLimitSeconds },
+    ...(prior ? { prior } : {}),
     snapshots: {
       dense: input.snapshots?.dense ?? runInputDefaults.snapshots.dense,
       perDecade: input.snapshots?.perDecade ?? runInputDefaults.snapshots.perDecade,
@@ -194,6 +199,32 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
       ...(r ? { regularizers: definedRegularizers(r) } : {}),
     },
   };
+}
+
+/**
+ * The prior asked for, checked against the model (its input must be the dataset's image) and the other
+ * constraints (a prior replaces them; only the box, the clip range, stays).
+ */
+function priorOfInput(
+  name: keyof typeof priorDatasets,
+  model: ModelSummary,
+  c: { [key: string]: unknown },
+): RunSpec['prior'] {
+  const dataset = priorDatasets[name];
+  if (!dataset) return undefined;
+  const size = model.inputShape.reduce((a, b) => a * b, 1);
+  if (size !== 28 * 28)
+    throw badInput(
+      'prior',
+      `the ${dataset} prior needs a model whose input is one 28×28 image (${size} values)`,
+    );
+  const other = ['linf', 'l2', 'fixedMask', 'linear', 'quantizeLevels'].filter((key) => c[key] != null);
+  if (other.length > 0)
+    throw badInput(
+      'prior',
+      `a prior replaces the other input constraints (${other.join(', ')}): keep only the box`,
+    );
+  return dataset;
 }
 
 /** The regularizers given (null and absent alike left out). */

@@ -2,8 +2,10 @@ import type { ModelSummary } from '@argmax/db/repositories/models';
 import { requireTeamRole, requireViewer } from '../access.ts';
 import type { ApiContext } from '../context.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { modelDataset, priorEnumName } from '../runs/runPrior.ts';
 import { seenAs, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
+import { PriorDatasetEnum } from './realism.ts';
 
 const ModelArtifactsRef = builder
   .objectRef<{ modelJson: string; weights: Uint8Array }>('ModelArtifacts')
@@ -28,6 +30,12 @@ export const ModelRef = builder.objectRef<ModelSummary>('Model').implement({
     inputShape: t.exposeIntList('inputShape'),
     outputCount: t.exposeInt('outputCount'),
     classNames: t.exposeStringList('classNames', { nullable: true }),
+    dataset: t.field({
+      type: PriorDatasetEnum,
+      description:
+        'The dataset the model takes (one 28×28 input and its ten class names; NONE when unknown): its prior makes realistic answers and measures every answer.',
+      resolve: (m) => priorEnumName(modelDataset(m)),
+    }),
     layerSummary: t.field({ type: 'JSON', resolve: (m) => m.layerSummary }),
     parameterCount: t.exposeInt('parameterCount'),
     weightsBytes: t.exposeInt('weightsBytes'),

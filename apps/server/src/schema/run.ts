@@ -8,12 +8,14 @@ import { certificateAsSeen } from '../runs/certificate/certificateView.ts';
 import { runEvents } from '../runs/runEvents.ts';
 import { inputToPngDataUrl } from '../runs/runImages.ts';
 import { toRunSpec } from '../runs/runInput.ts';
+import { readRunRealism } from '../runs/runRealism.ts';
 import { isFinal } from '../runs/runService.ts';
 import { type RunSpec, readRunSpec } from '../runs/runSpec.ts';
 import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { builder } from './builder.ts';
 import { RunBoundEventRef, RunCertificateRef } from './certificate.ts';
 import { ModelRef } from './model.ts';
+import { RunRealismRef } from './realism.ts';
 import { StartRunInput } from './runInputTypes.ts';
 import { RunSpecRef } from './runSpecTypes.ts';
 import { UserRef } from './user.ts';
@@ -67,7 +69,7 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     spec: t.field({
       type: RunSpecRef,
       description: 'The validated request: objective, method, constraints, steps, restarts, seed.',
-      resolve: (r) => specOf(r).options,
+      resolve: (r) => ({ ...specOf(r).options, prior: specOf(r).prior }),
     }),
     inputShape: t.intList({ resolve: (r) => specOf(r).inputShape }),
     value: t.exposeFloat('value', { nullable: true, description: 'Objective at the best input.' }),
@@ -119,6 +121,13 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
         const input = (await ctx.storage.runs.getInputs(r.id))?.bestInput;
         return input ? inputToPngDataUrl(input, specOf(r).inputShape, specOf(r).imageRange) : null;
       },
+    }),
+    realism: t.field({
+      type: RunRealismRef,
+      nullable: true,
+      description:
+        "How realistic the best input is, for models of a known dataset (null while running, and when the dataset's prior was not built).",
+      resolve: (r) => readRunRealism(r),
     }),
     stepCount: t.int({ resolve: (r, _a, ctx) => ctx.storage.runSteps.count(r.id) }),
     steps: t.field({
@@ -245,6 +254,17 @@ const RunStatusEventRef = builder.objectRef<RunStatusEvent>('RunStatusEvent').im
     runId: t.exposeID('runId'),
     status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as (typeof JOB_STATUSES)[number] }),
     error: t.exposeString('error', { nullable: true }),
+    priorProgress: t.float({
+      nullable: true,
+      description:
+        'While QUEUED: how far the prior the run searches in is built (0–1; built once, then reused). Null otherwise.',
+      resolve: (e) => e.prior?.fraction ?? null,
+    }),
+    priorStage: t.string({
+      nullable: true,
+      description: "While the prior is built: the build's stage.",
+      resolve: (e) => e.prior?.stage ?? null,
+    }),
   }),
 });
 

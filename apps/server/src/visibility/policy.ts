@@ -49,6 +49,7 @@ const SHARED_RUN_FIELDS = [
   'steps',
   'snapshotSteps',
   'snapshot',
+  'realism',
 ] as const;
 
 const teamAndLink: TypeRule = { viewer: ALL, shareLink: ALL };
@@ -66,7 +67,7 @@ export const visibility: Record<string, TypeRule> = {
   CreatedApiToken: { self: ALL },
   SystemInfo: { anyone: ALL },
   // Through a share link: what the run page shows of the model, never its weights or layers.
-  Model: { viewer: ALL, shareLink: ['name', 'inputShape', 'outputCount', 'classNames'] },
+  Model: { viewer: ALL, shareLink: ['name', 'inputShape', 'outputCount', 'classNames', 'dataset'] },
   ModelArtifacts: { viewer: ALL },
   TrainingJob: { viewer: ALL },
   TrainingEvent: { viewer: ALL },
@@ -85,6 +86,12 @@ export const visibility: Record<string, TypeRule> = {
   RunRegularizers: teamAndLink,
   RunSnapshot: teamAndLink,
   RunCertificate: teamAndLink,
+  // How realistic the run's answer is: about the answer, so the link shows it.
+  RunRealism: teamAndLink,
+  RealismNearest: teamAndLink,
+  RealismManifold: teamAndLink,
+  RealismJudge: teamAndLink,
+  RealismCriteria: teamAndLink,
   CertificateBound: teamAndLink,
   RunStatusEvent: teamAndLink,
   RunStepEvent: teamAndLink,
