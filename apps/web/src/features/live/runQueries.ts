@@ -41,6 +41,34 @@ export const SharedRunFieldsFragment = graphql(`
     stepCount
     snapshotSteps
     bestImage
+    realism {
+      targetClass
+      judgesAgreeing
+      realistic
+      nearest {
+        label
+        distance
+        percentile
+        image
+      }
+      manifold {
+        distance
+        percentile
+      }
+      judges {
+        name
+        label
+        probability
+      }
+      criteria {
+        nearest
+        manifold
+        judges
+        nearestLow
+        nearestHigh
+        manifoldHigh
+      }
+    }
     model {
       name
       classNames
@@ -107,6 +135,8 @@ export const RunEventsSubscription = graphql(`
       ... on RunStatusEvent {
         status
         error
+        priorProgress
+        priorStage
       }
       ... on RunStepEvent {
         step
