@@ -10,7 +10,7 @@ interface Props {
   classNames: readonly string[] | null;
 }
 
-const percentile = (p: number) => `${p.toFixed(0)}th percentile`;
+const percentile = (p: number) => `percentile ${p.toFixed(0)}`;
 const className = (names: readonly string[] | null, k: number | null) =>
   k === null ? '—' : names?.[k] ? `${names[k]} (${k})` : String(k);
 
