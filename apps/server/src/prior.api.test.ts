@@ -76,13 +76,20 @@ afterAll(async () => {
   await rm(priors, { recursive: true, force: true });
 });
 
-async function startAndWatch(client: ApiClient, teamId: string, input: object) {
+async function startAndWatch(
+  client: ApiClient,
+  teamId: string,
+  input: object,
+  onEvent?: (event: StatusEvent['runEvents'], runId: string) => void,
+) {
   const { startRun } = await client.data<{ startRun: { id: string } }>(START, {
     teamId,
     modelId: seedModelId,
     input,
   });
-  const events = await client.subscribe<StatusEvent>(EVENTS, { runId: startRun.id }).events;
+  const events = await client.subscribe<StatusEvent>(EVENTS, { runId: startRun.id }, (e) =>
+    onEvent?.(e.runEvents, startRun.id),
+  ).events;
   const { run } = await client.data<{ run: RunResult }>(RUN, { id: startRun.id });
   return { id: startRun.id, events: events.map((e) => e.runEvents), run };
 }
@@ -98,7 +105,7 @@ async function trainingSample(count: number) {
 }
 
 describe('runs in a dataset prior', () => {
-  it('two runs asking at once build the prior once, hear its progress, and end with realism', async () => {
+  it('runs asking at once build the prior once, hear its progress (one is cancelled meanwhile), and end with realism', async () => {
     const { client, teamId } = await server.signUp('ada');
     const input = (index: number) => ({
       target: { kind: 'LOGIT', index },
@@ -107,10 +114,19 @@ describe('runs in a dataset prior', () => {
       seed: 1,
       prior: 'FASHION_MNIST',
     });
-    const [first, second] = await Promise.all([
+    let cancelling: Promise<unknown> | undefined;
+    const [first, second, cancelled] = await Promise.all([
       startAndWatch(client, teamId, input(7)),
       startAndWatch(client, teamId, input(1)),
+      // Cancelled while it waits for the prior: it ends at once, the build goes on for the others.
+      startAndWatch(client, teamId, input(2), (event, runId) => {
+        if (event.priorProgress != null)
+          cancelling ??= client.data('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: runId });
+      }),
     ]);
+    await cancelling;
+    expect(cancelled.run.status).toBe('CANCELLED');
+    expect(cancelled.run.realism).toBeNull();
     expect(builds()).toBe(1);
     for (const { events, run } of [first, second]) {
       expect(run.error).toBeNull();

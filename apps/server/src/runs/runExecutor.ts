@@ -143,7 +143,7 @@ export class RunExecutor {
   /**
    * The prior the job uses: the one the run searches in (built first if need be, its progress published on
    * the run), else its model's dataset's, to measure the answer against when it is stored. 'failed' when
-   * the build failed: the run has then ended FAILED.
+   * the build failed: the run has then ended FAILED (or, shutting down, stays QUEUED).
    */
   private async priorOf(
     runId: string,
@@ -165,6 +165,8 @@ export class RunExecutor {
         );
       } catch (error) {
         this.live.delete(runId);
+        // Shutting down stopped the build: the run stays QUEUED for the next start.
+        if (this.stopping) return 'failed';
         const outcome = { status: 'FAILED' as const, error: (error as Error).message };
         await endRun(this.ending, runId, outcome, certificateStopReason('FAILED'));
         return 'failed';
