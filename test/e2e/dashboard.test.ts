@@ -190,6 +190,8 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
 
   it('fills all ten cells of the class gallery live', async () => {
     await page.goto(`${web.url}/t/${teamId}/gallery`);
+    // The unconstrained maximum (certified); realistic prototypes are realism.test.ts's.
+    await page.getByTestId('gallery-unconstrained').check();
     await page.locator('#gallery-steps').fill('80');
     await page.getByTestId('gallery-start').click();
     const cells = page.getByTestId('gallery-cell');

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type GraphQLSchema, getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, GraphQLResponse } from './testing/apiClient.ts';
@@ -54,8 +56,9 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'steps',
     'snapshotSteps',
     'snapshot',
+    'realism',
   ],
-  Model: ['name', 'inputShape', 'outputCount', 'classNames'],
+  Model: ['name', 'inputShape', 'outputCount', 'classNames', 'dataset'],
   User: ['displayName'],
   RunStep: ['step', 'objective', 'violation', 'outputs'],
   RunSpec: [
@@ -68,6 +71,7 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'parameterization',
     'constraints',
     'regularizers',
+    'prior',
   ],
   RunObjective: ['kind', 'index', 'layer', 'channel'],
   RunConstraints: ['box', 'linf', 'l2', 'mask', 'linear', 'quantizeLevels'],
@@ -90,7 +94,21 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'history',
   ],
   CertificateBound: ['seconds', 'upperBound', 'bestValue', 'gap', 'method'],
-  RunStatusEvent: ['runId', 'status', 'error'],
+  RunRealism: [
+    'dataset',
+    'targetClass',
+    'nearest',
+    'manifold',
+    'judges',
+    'judgesAgreeing',
+    'criteria',
+    'realistic',
+  ],
+  RealismNearest: ['index', 'label', 'distance', 'percentile', 'image'],
+  RealismManifold: ['components', 'distance', 'percentile'],
+  RealismJudge: ['name', 'label', 'probability'],
+  RealismCriteria: ['nearest', 'manifold', 'judges', 'nearestLow', 'nearestHigh', 'manifoldHigh'],
+  RunStatusEvent: ['runId', 'status', 'error', 'priorProgress', 'priorStage'],
   RunStepEvent: ['runId', 'step', 'steps', 'objective', 'violation', 'outputs', 'image', 'publishedAt'],
   RunBoundEvent: [
     'runId',
@@ -141,6 +159,10 @@ const values = (data: unknown): unknown[] =>
       ? Object.values(data).flatMap(values)
       : [data];
 
+// One small prior for the file (both storages): the shared run in a prior shows its realism through the link.
+const priors = await mkdtemp(join(tmpdir(), 'argmax-priors-'));
+afterAll(() => rm(priors, { recursive: true, force: true }));
+
 describe.each(await testServerStorages())('authorization ($name storage)', (storage) => {
   let server: TestServer;
   const clients = {} as Record<Actor, ApiClient>;
@@ -150,10 +172,12 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
   let seedModelId: string;
   let spareUserId: string;
   let shareToken: string;
+  /** A link to a run in the MNIST prior: what only such a run has (its realism) is probed through it. */
+  let priorShareToken: string;
   let ownerEmail: string;
 
   beforeAll(async () => {
-    server = await storage.start();
+    server = await storage.start({ priors: { dir: priors, sample: 'small' } });
     seedModelId = (
       await server.client().data<{ system: { seedModelId: string } }>('{ system { seedModelId } }')
     ).system.seedModelId;
@@ -222,7 +246,24 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
       { r: runId },
     );
     shareToken = createShareLink.token;
-  });
+    const inPrior = await owner.client.data<{ startRun: { id: string } }>(
+      'mutation($t: ID!, $m: ID!, $i: StartRunInput!) { startRun(teamId: $t, modelId: $m, input: $i) { id } }',
+      {
+        t: teamId,
+        m: modelId,
+        i: { target: { kind: 'LOGIT', index: 3 }, steps: 10, restarts: 2, prior: 'MNIST' },
+      },
+    );
+    await owner.client.subscribe('subscription($r: ID!) { runEvents(runId: $r) { __typename } }', {
+      r: inPrior.startRun.id,
+    }).events;
+    priorShareToken = (
+      await owner.client.data<{ createShareLink: { token: string } }>(
+        'mutation($r: ID!) { createShareLink(runId: $r) { token } }',
+        { r: inPrior.startRun.id },
+      )
+    ).createShareLink.token;
+  }, 600_000);
 
   afterAll(async () => {
     await server?.close();
@@ -473,7 +514,10 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
     async function probe(reached: ReachableField, through: 'query' | 'subscription'): Promise<boolean> {
       const where = `${reached.type}.${reached.field}`;
       if (through === 'query') {
-        const raw = await rawRequest(SHARED_RUN(selectOne(reached)), { k: shareToken });
+        let raw = await rawRequest(SHARED_RUN(selectOne(reached)), { k: shareToken });
+        // Realism is null on a run outside a prior of a model of unknown data: the prior run has it.
+        if (!JSON.parse(raw).errors && !hasKey(JSON.parse(raw).data, reached.field))
+          raw = await rawRequest(SHARED_RUN(selectOne(reached)), { k: priorShareToken });
         answers.push({ where, raw });
         const result = JSON.parse(raw) as GraphQLResponse;
         if (result.errors) {

@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { priorCacheDir } from '@argmax/core';
 
 /** Job threads yield to requests and live subscribers (ServerConfig.jobNice). */
 export const DEFAULT_JOB_NICE = 10;
@@ -43,6 +44,13 @@ export interface ServerConfig {
   workerGraceSeconds: number;
   /** At start, how long to wait for PostgreSQL and Redis to answer before giving up. */
   startupWaitSeconds: number;
+  /**
+   * Priors (realistic answers): where they are built once and kept (default `<dataDir>/priors`, or
+   * `$ARGMAX_CACHE_DIR/priors` as the CLI keeps them), and from how much data. `small` (3,000 training and
+   * 300 held-out images, small components and one judge: seconds, not minutes) is for tests and demos; it is
+   * kept under its own name so it never stands in for the full prior.
+   */
+  priors: { dir: string; sample: 'full' | 'small' };
   /** Seconds each run spends on its certificate when the request does not say (0: none). */
   defaultCertifySeconds: number;
   /** Origins allowed to call the API with cookies (the dashboard). */
@@ -96,6 +104,12 @@ function niceFromEnv(env: NodeJS.ProcessEnv): number {
   return nice;
 }
 
+function priorSampleFromEnv(raw: string | undefined): ServerConfig['priors']['sample'] {
+  if (raw === undefined || raw === '' || raw === 'full') return 'full';
+  if (raw === 'small') return 'small';
+  throw new Error(`ARGMAX_PRIOR_SAMPLE: received ${JSON.stringify(raw)}; expected full (default) or small`);
+}
+
 function queueFromEnv(raw: string | undefined): ServerConfig['queue'] {
   if (raw === undefined || raw === '' || raw === 'in-process') return 'in-process';
   if (raw === 'redis') return 'redis';
@@ -131,6 +145,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     workerPort: intFromEnv(env, 'ARGMAX_WORKER_PORT', 4100),
     workerGraceSeconds: intFromEnv(env, 'ARGMAX_WORKER_GRACE_SECONDS', 10),
     startupWaitSeconds: intFromEnv(env, 'ARGMAX_STARTUP_WAIT_SECONDS', 120),
+    priors: {
+      dir: env.ARGMAX_CACHE_DIR
+        ? priorCacheDir(env)
+        : join(resolve(repositoryRoot, env.ARGMAX_DATA_DIR ?? 'data'), 'priors'),
+      sample: priorSampleFromEnv(env.ARGMAX_PRIOR_SAMPLE),
+    },
     defaultCertifySeconds: intFromEnv(env, 'ARGMAX_CERTIFY_SECONDS', 10),
     corsOrigins: (env.ARGMAX_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
       .split(',')

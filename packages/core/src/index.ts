@@ -25,6 +25,7 @@ export {
 } from './data/dataset.ts';
 export { fashionMnistClassNames, loadFashionMnist } from './data/fashionMnist.ts';
 export { loadDataset } from './data/loadDataset.ts';
+export { mnistClassNames } from './data/mnist.ts';
 export {
   ArgmaxError,
   CancelledError,
@@ -50,10 +51,15 @@ export { methodDefaults, methodNames } from './optimize/resolveOptions.ts';
 export { defaultTimeBudget } from './optimize/timeBudget.ts';
 export { compilePiecewiseLinear } from './polish/piecewiseLinearObjective.ts';
 export { maximizeExactly } from './polish/reluMilp.ts';
+export type { BuildPriorOptions } from './prior/buildPrior.ts';
 export { type DatasetPriorOptions, datasetPrior } from './prior/datasetPrior.ts';
-export { type ClassSearchInfo, optimizeForClass } from './prior/optimizeForClass.ts';
+export { type ClassSearchInfo, classSearch, optimizeForClass } from './prior/optimizeForClass.ts';
 export { optimizeInPrior, type PriorResult } from './prior/optimizeInPrior.ts';
+export { classTarget, optimizeWithPrior } from './prior/optimizeWithPrior.ts';
+export type { Prior } from './prior/prior.ts';
+export { loadPrior, priorCacheDir, priorDir } from './prior/priorStore.ts';
+export { judgeRecipes } from './realism/judges.ts';
 export { measureRealism, type Realism } from './realism/measureRealism.ts';
-export { type RealismBounds, realismBounds, realismChecks } from './realism/realismCriteria.ts';
+export { isRealistic, type RealismBounds, realismBounds, realismChecks } from './realism/realismCriteria.ts';
 export type * from './spec/types.ts';
 export { type TrainOptions, train } from './training/train.ts';

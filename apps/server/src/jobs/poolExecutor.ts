@@ -98,6 +98,8 @@ export class PoolExecutor<Stored extends StoredJob, State> implements JobExecuto
   async execute(job: Stored): Promise<void> {
     const prepared = await this.steps.prepare(job);
     if ('outcome' in prepared) {
+      // Shutting down stopped what it waited for (a run's prior build): it stays QUEUED for the next start.
+      if (this.stopping) return;
       await endJob(this.steps.kind, job.id, prepared.outcome, this.write);
       return;
     }

@@ -4,6 +4,16 @@ import { forbidden, notFound } from '../errors.ts';
 import type { ApiContext } from '../graphql/apiContext.ts';
 import { builder } from '../graphql/builder.ts';
 import { seenAs, teamAccess } from '../visibility/seen.ts';
+import { modelDataset, priorEnumName } from './modelDataset.ts';
+
+/** The datasets whose prior a run may search in (NONE: the unconstrained box), and a model's dataset. */
+export const PriorDatasetEnum = builder.enumType('PriorDataset', {
+  values: {
+    NONE: { description: 'No prior: the box (and any other constraints) only.' },
+    FASHION_MNIST: { description: 'Fashion-MNIST: realistic 28×28 clothing images.' },
+    MNIST: { description: 'MNIST: realistic 28×28 handwritten digits.' },
+  },
+});
 
 const ModelArtifactsRef = builder
   .objectRef<{ modelJson: string; weights: Uint8Array }>('ModelArtifacts')
@@ -28,6 +38,12 @@ export const ModelRef = builder.objectRef<ModelSummary>('Model').implement({
     inputShape: t.exposeIntList('inputShape'),
     outputCount: t.exposeInt('outputCount'),
     classNames: t.exposeStringList('classNames', { nullable: true }),
+    dataset: t.field({
+      type: PriorDatasetEnum,
+      description:
+        'The dataset the model takes (one 28×28 input and its ten class names; NONE when unknown): its prior makes realistic answers and measures every answer.',
+      resolve: (m) => priorEnumName(modelDataset(m)),
+    }),
     layerSummary: t.field({ type: 'JSON', resolve: (m) => m.layerSummary }),
     parameterCount: t.exposeInt('parameterCount'),
     weightsBytes: t.exposeInt('weightsBytes'),

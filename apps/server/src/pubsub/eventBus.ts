@@ -7,6 +7,8 @@ export interface RunStatusEvent {
   runId: string;
   status: string;
   error: string | null;
+  /** While QUEUED, the prior the run searches in being built: how far along (0–1), and the stage. */
+  prior?: { fraction: number; stage: string };
 }
 
 /** One optimisation step, as subscribers see it. Plain JSON so it can cross processes (Redis). */

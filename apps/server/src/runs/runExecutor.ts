@@ -4,14 +4,25 @@ import type { Run } from '@argmax/db/repositories/runs';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { type JobSteps, PoolExecutor } from '../jobs/poolExecutor.ts';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
+import type { OptimizeJob } from '../jobs/thread/jobMessages.ts';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
+import {
+  isPriorProgress,
+  isRealismMessage,
+  type PriorProgressMessage,
+  type RealismMessage,
+} from '../jobs/thread/realismMessages.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
 import { waitingWrites } from '../jobs/untilStorageAnswers.ts';
+import { modelDataset } from '../models/modelDataset.ts';
 import type { RunStepEvent } from '../pubsub/eventBus.ts';
 import { RunCertificates } from './certificate/runCertificate.ts';
+import { PriorBuilds } from './priorBuilds.ts';
 import type { RunBudget } from './runBudget.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { runKind } from './runKind.ts';
+import { priorLocation } from './runPrior.ts';
+import { type RunRealism, storedRealism } from './runRealism.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 
 /** What a run's events build while it executes here. */
@@ -31,6 +42,7 @@ interface RunState {
   /** What the time budget chose, from the first step; `recorded` once storage has it. */
   budget?: { choice: RunBudget; recorded: boolean };
   finalResult?: OptimizationResult;
+  realism?: RunRealism;
   seconds?: number;
 }
 
@@ -48,6 +60,31 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
   const log = ctx.config.log;
   const certificates = new RunCertificates(ctx.storage, ctx.bus, log);
   const stored = waitingWrites(log);
+  const priors = new PriorBuilds(ctx.pool, log);
+
+  /**
+   * The prior the job uses: the one the run searches in (built first if need be, its progress published on
+   * the run, which stays QUEUED meanwhile), else its model's dataset's, to measure the answer against.
+   */
+  const priorOf = async (run: Run, spec: RunSpec): Promise<OptimizeJob['prior']> => {
+    const box = spec.imageRange;
+    if (spec.prior) {
+      const location = priorLocation(ctx.config, spec.prior);
+      await priors.ready(location, ({ fraction, message }) =>
+        ctx.bus.publish('run', run.id, {
+          type: 'status',
+          runId: run.id,
+          status: 'QUEUED',
+          error: null,
+          prior: { fraction, stage: message },
+        }),
+      );
+      return { location, search: true, box };
+    }
+    const model = await ctx.storage.models.get(run.modelId);
+    const dataset = model ? modelDataset(model) : undefined;
+    return dataset ? { location: priorLocation(ctx.config, dataset), search: false, box } : undefined;
+  };
 
   const persist = (runId: string, state: RunState): Promise<void> => {
     if (!state.claimed) return Promise.resolve();
@@ -79,6 +116,12 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
       if (!artifacts) return { outcome: { status: 'FAILED', error: 'its model was deleted' } };
       const spec = readRunSpec(run);
       const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
+      let prior: OptimizeJob['prior'];
+      try {
+        prior = await priorOf(run, spec);
+      } catch (error) {
+        return { outcome: { status: 'FAILED', error: (error as Error).message } };
+      }
       return {
         job: {
           kind: 'optimize',
@@ -87,6 +130,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           options: spec.options,
           snapshots,
           ...(spec.certify ? { certify: spec.certify } : {}),
+          ...(prior ? { prior } : {}),
         },
         state: {
           spec,
@@ -122,7 +166,16 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
     },
 
     onEvent(run, state, jobEvent) {
-      const event = jobEvent as OptimizationEvent | CertificateMessage;
+      const event = jobEvent as
+        | OptimizationEvent
+        | CertificateMessage
+        | RealismMessage
+        | PriorProgressMessage;
+      if (isPriorProgress(event)) return;
+      if (isRealismMessage(event)) {
+        state.realism = storedRealism(event, state.spec);
+        return;
+      }
       if (isCertificateMessage(event)) {
         if (state.claimed) certificates.onMessage(run.id, event);
         else state.pendingCertificate.push(event);
@@ -184,6 +237,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           restarts: result.restarts,
           ...(result.budget ? { budget: { ...result.budget } } : {}),
         },
+        ...(state.realism ? { realism: state.realism } : {}),
       };
     },
 

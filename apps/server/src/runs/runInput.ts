@@ -3,6 +3,7 @@ import type { ModelSummary } from '@argmax/db/repositories/models';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';
+import { priorDatasets } from '../models/modelDataset.ts';
 import { parseInput } from '../validation.ts';
 import { breaksRule, runInputDefaults, runInputRules } from './runInputRules.ts';
 import type { RunOptions, RunSpec } from './runSpec.ts';
@@ -83,6 +84,7 @@ const runInput = z.object({
     })
     .nullish(),
   certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
+  prior: z.enum(['NONE', 'FASHION_MNIST', 'MNIST']).nullish(),
   snapshots: z
     .object({
       dense: ruled('snapshots.dense').nullish(),
@@ -168,10 +170,13 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
       'maxCertifySeconds',
       `certify.timeLimitSeconds: received ${timeLimitSeconds}; at most ${config.limits.maxCertifySeconds}`,
     );
+  const prior = priorOfInput(input.prior ?? runInputDefaults.prior, model, c);
   return {
     inputShape: model.inputShape,
     imageRange: [box.lo, box.hi],
-    certify: { timeLimitSeconds },
+    // The certifier bounds the box, not the prior: its better input would not be a realistic one.
+    certify: { timeLimitSeconds: prior ? 0 : timeLimitSeconds },
+    ...(prior ? { prior } : {}),
     snapshots: {
       dense: input.snapshots?.dense ?? runInputDefaults.snapshots.dense,
       perDecade: input.snapshots?.perDecade ?? runInputDefaults.snapshots.perDecade,
@@ -223,6 +228,32 @@ function runCounts(input: {
     steps: input.steps ?? runInputDefaults.steps,
     restarts: input.restarts ?? runInputDefaults.restarts,
   };
+}
+
+/**
+ * The prior asked for, checked against the model (its input must be the dataset's image) and the other
+ * constraints (a prior replaces them; only the box, the clip range, stays).
+ */
+function priorOfInput(
+  name: keyof typeof priorDatasets,
+  model: ModelSummary,
+  c: { [key: string]: unknown },
+): RunSpec['prior'] {
+  const dataset = priorDatasets[name];
+  if (!dataset) return undefined;
+  const size = model.inputShape.reduce((a, b) => a * b, 1);
+  if (size !== 28 * 28)
+    throw badInput(
+      'prior',
+      `the ${dataset} prior needs a model whose input is one 28×28 image (${size} values)`,
+    );
+  const other = ['linf', 'l2', 'fixedMask', 'linear', 'quantizeLevels'].filter((key) => c[key] != null);
+  if (other.length > 0)
+    throw badInput(
+      'prior',
+      `a prior replaces the other input constraints (${other.join(', ')}): keep only the box`,
+    );
+  return dataset;
 }
 
 /** The regularizers given (null and absent alike left out). */

@@ -59,6 +59,7 @@ export const runInputDefaults = {
   method: 'PROJECTED_ADAM',
   box: { lo: 0, hi: 1 },
   snapshots: defaultSnapshotPolicy,
+  prior: 'NONE',
 } as const;
 
 /** The message for a number that breaks `rule`, or null when it keeps it (the words both sides show). */

@@ -1,4 +1,5 @@
 import { builder } from '../graphql/builder.ts';
+import { PriorDatasetEnum } from '../models/modelTypes.ts';
 
 const TargetKind = builder.enumType('TargetKind', {
   values: {
@@ -132,5 +133,10 @@ export const StartRunInput = builder.inputType('StartRunInput', {
       description: 'Certified upper bound and gap after the run (ReLU networks, logit/margin targets).',
     }),
     snapshots: t.field({ type: SnapshotPolicyInput }),
+    prior: t.field({
+      type: PriorDatasetEnum,
+      description:
+        "Search only realistic inputs: the dataset's prior (class targets: the class's own subspace, shrunk until realistic), built once on first use. Default NONE. The model's input must be the dataset's 28×28 image; only the box may constrain it besides; no certificate (it would bound the box).",
+    }),
   }),
 });

@@ -77,6 +77,8 @@ export const runSpecSchema = z.object({
   /** Absent in runs stored before certificates and snapshot policies were part of the request. */
   certify: certifyRequestSchema.optional(),
   snapshots: snapshotPolicySchema.optional(),
+  /** Search only realistic inputs: the dataset's prior (see the README's "Realistic answers"). */
+  prior: z.enum(['fashion-mnist', 'mnist']).optional(),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;

@@ -1,5 +1,7 @@
 import { builder } from '../graphql/builder.ts';
-import type { RunOptions } from './runSpec.ts';
+import { priorEnumName } from '../models/modelDataset.ts';
+import { PriorDatasetEnum } from '../models/modelTypes.ts';
+import type { RunOptions, RunSpec } from './runSpec.ts';
 
 /** `Run.spec` as typed objects: the stored spec's options, field for field (see `runs/runSpec.ts`). */
 
@@ -77,7 +79,7 @@ const RunRegularizersRef = builder
     }),
   });
 
-export const RunSpecRef = builder.objectRef<RunOptions>('RunSpec').implement({
+export const RunSpecRef = builder.objectRef<RunOptions & Pick<RunSpec, 'prior'>>('RunSpec').implement({
   description: 'The validated request, as the optimiser received it.',
   fields: (t) => ({
     objective: t.field({ type: RunObjectiveRef, resolve: (o) => o.objective }),
@@ -104,6 +106,11 @@ export const RunSpecRef = builder.objectRef<RunOptions>('RunSpec').implement({
       type: RunRegularizersRef,
       nullable: true,
       resolve: (o) => o.regularizers ?? null,
+    }),
+    prior: t.field({
+      type: PriorDatasetEnum,
+      description: 'The dataset prior searched in (NONE: the constraints alone).',
+      resolve: (o) => priorEnumName(o.prior),
     }),
   }),
 });

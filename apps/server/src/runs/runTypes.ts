@@ -11,11 +11,13 @@ import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.
 import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { RunBoundEventRef, RunCertificateRef } from './certificate/certificateTypes.ts';
 import { certificateAsSeen } from './certificate/certificateView.ts';
+import { RunRealismRef } from './realismTypes.ts';
 import { budgetOf, type RunBudget } from './runBudget.ts';
 import { runEvents } from './runEvents.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { toRunSpec } from './runInput.ts';
 import { StartRunInput } from './runInputTypes.ts';
+import { readRunRealism } from './runRealism.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 import { RunSpecRef } from './runSpecTypes.ts';
 
@@ -79,7 +81,7 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     spec: t.field({
       type: RunSpecRef,
       description: 'The validated request: objective, method, constraints, steps, restarts, seed.',
-      resolve: (r) => specOf(r).options,
+      resolve: (r) => ({ ...specOf(r).options, prior: specOf(r).prior }),
     }),
     budget: t.field({
       type: RunBudgetRef,
@@ -138,6 +140,13 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
         const input = (await ctx.storage.runs.getInputs(r.id))?.bestInput;
         return input ? inputToPngDataUrl(input, specOf(r).inputShape, specOf(r).imageRange) : null;
       },
+    }),
+    realism: t.field({
+      type: RunRealismRef,
+      nullable: true,
+      description:
+        "How realistic the best input is, for models of a known dataset (null while running, and when the dataset's prior was not built).",
+      resolve: (r) => readRunRealism(r),
     }),
     stepCount: t.int({ resolve: (r, _a, ctx) => ctx.storage.runSteps.count(r.id) }),
     steps: t.field({
@@ -264,6 +273,17 @@ const RunStatusEventRef = builder.objectRef<RunStatusEvent>('RunStatusEvent').im
     runId: t.exposeID('runId'),
     status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as (typeof JOB_STATUSES)[number] }),
     error: t.exposeString('error', { nullable: true }),
+    priorProgress: t.float({
+      nullable: true,
+      description:
+        'While QUEUED: how far the prior the run searches in is built (0–1; built once, then reused). Null otherwise.',
+      resolve: (e) => e.prior?.fraction ?? null,
+    }),
+    priorStage: t.string({
+      nullable: true,
+      description: "While the prior is built: the build's stage.",
+      resolve: (e) => e.prior?.stage ?? null,
+    }),
   }),
 });
 

@@ -25,6 +25,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     maxConcurrentJobs: 2,
     // Every certifiable run gets a certificate; 1 s instead of 10 keeps suites that start many runs quick.
     defaultCertifySeconds: 1,
+    // The small prior (seconds, not minutes), kept with the server's data; suites that share one pass a folder.
+    priors: { dir: join(dataDir, 'priors'), sample: 'small' },
     log: process.env.ARGMAX_TEST_LOG ? (line) => console.error(line) : () => {},
     ...overrides,
   };

@@ -50,6 +50,7 @@ const SHARED_RUN_FIELDS = [
   'steps',
   'snapshotSteps',
   'snapshot',
+  'realism',
 ] as const;
 
 const teamAndLink: TypeRule = { viewer: ALL, shareLink: ALL };
@@ -67,7 +68,7 @@ export const visibility: Record<string, TypeRule> = {
   CreatedApiToken: { self: ALL },
   SystemInfo: { anyone: ALL },
   // Through a share link: what the run page shows of the model, never its weights or layers.
-  Model: { viewer: ALL, shareLink: ['name', 'inputShape', 'outputCount', 'classNames'] },
+  Model: { viewer: ALL, shareLink: ['name', 'inputShape', 'outputCount', 'classNames', 'dataset'] },
   ModelArtifacts: { viewer: ALL },
   TrainingJob: { viewer: ALL },
   TrainingEvent: { viewer: ALL },
@@ -87,6 +88,12 @@ export const visibility: Record<string, TypeRule> = {
   RunSnapshot: teamAndLink,
   RunBudget: teamAndLink,
   RunCertificate: teamAndLink,
+  // How realistic the run's answer is: about the answer, so the link shows it.
+  RunRealism: teamAndLink,
+  RealismNearest: teamAndLink,
+  RealismManifold: teamAndLink,
+  RealismJudge: teamAndLink,
+  RealismCriteria: teamAndLink,
   CertificateBound: teamAndLink,
   RunStatusEvent: teamAndLink,
   RunStepEvent: teamAndLink,

@@ -2,8 +2,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DatasetName, datasetNames } from '../data/dataset.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { datasetPrior } from '../prior/datasetPrior.ts';
-import { type ClassSearchInfo, optimizeForClass } from '../prior/optimizeForClass.ts';
-import { optimizeInPrior, type PriorResult } from '../prior/optimizeInPrior.ts';
+import type { ClassSearchInfo } from '../prior/optimizeForClass.ts';
+import type { PriorResult } from '../prior/optimizeInPrior.ts';
 import type { Prior } from '../prior/prior.ts';
 import { priorCacheDir } from '../prior/priorStore.ts';
 import { measureRealism } from '../realism/measureRealism.ts';
@@ -44,28 +44,6 @@ export async function openPrior(
     );
   }
   return prior;
-}
-
-/**
- * The optimisation events: for a class target (logit, prob, logprob, margin of class K) inside that class's own
- * subspace, shrunk until realistic (optimizeForClass), when the prior has class subspaces; else
- * inside the data subspace.
- */
-export function optimizeWithPrior(
-  model: tfl.LayersModel,
-  options: OptimizeOptions,
-  prior: Prior,
-  box: [number, number],
-) {
-  const k = classTarget(options.objective);
-  return k !== undefined && prior.classSubspaces?.[k]
-    ? optimizeForClass(model, options, prior, k, box)
-    : optimizeInPrior(model, options, prior.subspace, box);
-}
-
-function classTarget(target: OptimizeOptions['objective']): number | undefined {
-  const classKinds = ['logit', 'prob', 'logprob', 'margin'];
-  return classKinds.includes(target.kind) && 'index' in target ? target.index : undefined;
 }
 
 /** RESULT.json's additions with a prior: which prior, the latent coordinates, and the realism measures. */

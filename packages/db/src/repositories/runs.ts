@@ -28,6 +28,8 @@ export interface Run {
   violation: number | null;
   /** Model outputs at the best input. */
   outputs: number[] | null;
+  /** How realistic the best input is (measured against the model's dataset); null when not measured. */
+  realism: Json | null;
 }
 
 export interface RunInputs {
@@ -41,6 +43,7 @@ export interface RunOutcome extends Partial<RunInputs>, JobOutcome {
   violation?: number | null;
   outputs?: number[] | null;
   timings?: Json | null;
+  realism?: Json | null;
 }
 
 export interface RunFilter {
@@ -90,10 +93,11 @@ interface RunRow {
   value: number | null;
   violation: number | null;
   outputs: number[] | null;
+  realism: Json | null;
 }
 
 const COLUMNS = `id, team_id, model_id, creator_id, spec, status, error, backend, method, worker_id, created_at,
-  started_at, finished_at, timings, value, violation, outputs`;
+  started_at, finished_at, timings, value, violation, outputs, realism`;
 
 const toRun = (row: RunRow): Run => ({
   id: row.id,
@@ -113,6 +117,7 @@ const toRun = (row: RunRow): Run => ({
   value: row.value,
   violation: row.violation,
   outputs: row.outputs,
+  realism: row.realism,
 });
 
 const DEFAULT_INTERRUPTED = 'the server stopped while the run was running';
@@ -184,6 +189,7 @@ export function createRunRepository(db: Executor): RunRepository {
         violation: { value: outcome.violation ?? null },
         outputs: { value: outcome.outputs ?? null },
         timings: { value: jsonParam(outcome.timings ?? undefined), jsonb: true },
+        realism: { value: jsonParam(outcome.realism ?? undefined), jsonb: true },
       });
     },
 

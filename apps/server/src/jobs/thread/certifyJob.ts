@@ -20,8 +20,8 @@ import type { OptimizeJob } from './jobMessages.ts';
 const provenWithin = 1e-4;
 
 export interface CertificateTask {
-  /** Certifies the optimiser's result; resolves once the result message is sent. */
-  after(result: OptimizationResult, signal: AbortSignal): Promise<void>;
+  /** Certifies the optimiser's result; resolves with the result message once it is sent (none when not asked). */
+  after(result: OptimizationResult, signal: AbortSignal): Promise<CertificateResultMessage | undefined>;
 }
 
 /** Checked before the optimisation starts, so a run that cannot be certified says so from its start. */
@@ -31,7 +31,7 @@ export function certificateTask(
   emit: (message: CertificateMessage) => void,
 ): CertificateTask {
   const timeLimitSeconds = job.certify?.timeLimitSeconds ?? 0;
-  if (!(timeLimitSeconds > 0)) return { after: async () => {} };
+  if (!(timeLimitSeconds > 0)) return { after: async () => undefined };
   let unsupported: string | undefined;
   try {
     unsupported = certificateSupport(model, job.options.objective);
@@ -41,9 +41,11 @@ export function certificateTask(
   if (unsupported) emit({ type: 'certificate-result', status: 'UNSUPPORTED', reason: unsupported });
   return {
     async after(result, signal) {
-      if (unsupported) return;
+      if (unsupported) return undefined;
       try {
-        emit(await certifyResult(model, job.options, timeLimitSeconds, result, signal, emit));
+        const outcome = await certifyResult(model, job.options, timeLimitSeconds, result, signal, emit);
+        emit(outcome);
+        return outcome;
       } catch (error) {
         if (error instanceof CancelledError || signal.aborted) throw error;
         emit({
@@ -51,6 +53,7 @@ export function certificateTask(
           status: 'STOPPED',
           reason: `the certifier failed: ${(error as Error).message}`,
         });
+        return undefined;
       }
     },
   };

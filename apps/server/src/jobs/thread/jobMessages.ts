@@ -1,5 +1,7 @@
 import type { OptimizationEvent, OptimizeOptions } from '@argmax/core';
 import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
+import type { PriorLocation } from './priorLocation.ts';
+import type { PriorProgressMessage, RealismMessage } from './realismMessages.ts';
 import type { SnapshotPolicy } from './snapshotSchedule.ts';
 
 /** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */
@@ -19,6 +21,18 @@ export interface OptimizeJob {
   snapshots: SnapshotPolicy;
   /** Certify the result after the optimisation (absent or 0 seconds: no certificate). */
   certify?: CertifyRequest;
+  /**
+   * The model's dataset prior: searched in (`search`: the main thread has made sure it is built), or only
+   * measured against when it is stored (realism of an unconstrained answer).
+   */
+  prior?: { location: PriorLocation; search: boolean; box: [number, number] };
+}
+
+/** Build a dataset's prior into its folder (once: the main thread never asks twice at a time). */
+export interface PriorJob {
+  kind: 'prior';
+  jobId: string;
+  location: PriorLocation;
 }
 
 export interface TrainJob {
@@ -39,7 +53,7 @@ export interface ImportJob {
   files: { name: string; bytes: Uint8Array }[];
 }
 
-export type Job = OptimizeJob | TrainJob | ImportJob;
+export type Job = OptimizeJob | TrainJob | ImportJob | PriorJob;
 
 export type ToWorker = { type: 'start'; job: Job } | { type: 'cancel'; jobId: string };
 
@@ -55,7 +69,16 @@ export interface TrainedModel {
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
-  | { type: 'event'; jobId: string; event: OptimizationEvent | CertificateMessage | TrainingEventPayload }
+  | {
+      type: 'event';
+      jobId: string;
+      event:
+        | OptimizationEvent
+        | CertificateMessage
+        | TrainingEventPayload
+        | RealismMessage
+        | PriorProgressMessage;
+    }
   | { type: 'trained'; jobId: string; model: TrainedModel }
   | { type: 'failed'; jobId: string; name: string; message: string; expected: boolean }
   | { type: 'finished'; jobId: string };

@@ -4,13 +4,23 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ArgmaxError, initBackend, memoryLoadHandler, type OptimizationResult, optimize } from '@argmax/core';
+import {
+  ArgmaxError,
+  initBackend,
+  memoryLoadHandler,
+  type OptimizationResult,
+  optimize,
+  optimizeWithPrior,
+} from '@argmax/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { certificateTask } from './certifyJob.ts';
 import { runImportJob } from './importJob.ts';
 import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
 import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
+import { numberedSteps, searchesOf } from './numberedSteps.ts';
+import { runPriorJob, storedPrior } from './priorJob.ts';
+import { realismMessage } from './realismJob.ts';
 import { snapshotSchedule } from './snapshotSchedule.ts';
 import { runTrainJob } from './trainJob.ts';
 
@@ -68,14 +78,30 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
   const certificate = certificateTask(model, job, (event) =>
     send({ type: 'event', jobId: job.jobId, event }),
   );
-  const events = optimize(model, { ...job.options, signal, snapshot });
+  const prior = job.prior ? await storedPrior(job.prior.location) : undefined;
+  if (job.prior?.search && !prior) throw new Error(`the ${job.prior.location.dataset} prior is not stored`);
+  const options = { ...job.options, signal, snapshot };
+  const events =
+    job.prior?.search && prior
+      ? numberedSteps(
+          optimizeWithPrior(model, options, prior, job.prior.box),
+          searchesOf(prior, job.options.objective),
+        )
+      : optimize(model, options);
   let result: OptimizationResult | undefined;
   for await (const event of events) {
     // Copied, not transferred: the core may still hold the array (the best input of the last step).
     send({ type: 'event', jobId: job.jobId, event });
     if (event.type === 'done') result = event.result;
   }
-  if (result) await certificate.after(result, signal);
+  if (!result) return;
+  const certified = await certificate.after(result, signal);
+  if (job.prior && prior) {
+    // The run keeps the certifier's input when it beat the optimiser's: that is the answer measured.
+    const answer = certified?.status === 'DONE' && certified.better ? certified.better.input : result.input;
+    const event = realismMessage(prior, job.prior.location.dataset, answer, job.options.objective);
+    send({ type: 'event', jobId: job.jobId, event });
+  }
 }
 
 async function run(job: Job): Promise<void> {
@@ -84,6 +110,7 @@ async function run(job: Job): Promise<void> {
   try {
     if (job.kind === 'optimize') await runOptimizeJob(job, controller.signal);
     else if (job.kind === 'train') await runTrainJob(job, controller.signal, send);
+    else if (job.kind === 'prior') await runPriorJob(job, controller.signal, send);
     else await runImportJob(job, send);
     send({ type: 'finished', jobId: job.jobId });
   } catch (error) {

@@ -9,7 +9,9 @@ import { GifDownloadButton } from './GifDownloadButton.tsx';
 import { LiveImage } from './LiveImage.tsx';
 import { isFinalStatus, stepsPerSecond } from './liveRunState.ts';
 import { ObjectiveChart } from './ObjectiveChart.tsx';
+import { PriorProgress } from './PriorProgress.tsx';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
+import { RealismPanel } from './RealismPanel.tsx';
 import { RunStats } from './RunStats.tsx';
 import type { RunSource } from './runSource.ts';
 import { constraintTexts, objectiveText, runSizeText, targetClass } from './runSpecText.ts';
@@ -69,6 +71,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
           The run failed: {live.error ?? run.error ?? 'no reason given'}
         </p>
       ) : null}
+      {live.prior && status === 'QUEUED' ? <PriorProgress {...live.prior} /> : null}
       <div className="live-layout">
         <section className="stack" aria-label="Input">
           <LiveImage image={image} step={live.imageStep} label="Current input" />
@@ -114,6 +117,9 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
           <CertificatePanel certificate={certificate} />
         </section>
       </div>
+      {finished && run.realism ? (
+        <RealismPanel realism={run.realism} answer={run.bestImage} classNames={run.model.classNames} />
+      ) : null}
     </div>
   );
 }

@@ -56,4 +56,19 @@ describe('stepsPerSecond', () => {
     for (let i = 1; i <= 20; i++) s = applyRunEvent(s, step(49 + i * 4), 1000 + i * 200);
     expect(stepsPerSecond(s)).toBeCloseTo(20, 5);
   });
+
+  it('shows the prior build while the run is queued, and forgets it once the run starts', () => {
+    const queued = (priorProgress: number): RunEventData => ({
+      __typename: 'RunStatusEvent',
+      status: 'QUEUED',
+      priorProgress,
+      priorStage: `stage ${priorProgress}`,
+    });
+    let s = applyRunEvent(emptyLiveRun, queued(0.4), 0);
+    expect(s.prior).toEqual({ progress: 0.4, stage: 'stage 0.4' });
+    s = applyRunEvent(s, { __typename: 'RunStatusEvent', status: 'QUEUED' }, 1);
+    expect(s.prior?.progress).toBe(0.4);
+    s = applyRunEvent(s, { __typename: 'RunStatusEvent', status: 'RUNNING' }, 2);
+    expect(s.prior).toBeNull();
+  });
 });

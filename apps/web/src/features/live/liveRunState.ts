@@ -24,6 +24,8 @@ export interface LiveRunState {
   rateSamples: readonly RateSample[];
   /** The certificate as its bound events told it; null until the first one. */
   certificate: CertificateView | null;
+  /** While QUEUED, the prior the run searches in being built (once): how far (0–1) and the stage. */
+  prior: { progress: number; stage: string | null } | null;
 }
 
 export interface LiveFrame {
@@ -42,7 +44,13 @@ interface RateSample {
 }
 
 export type RunEventData =
-  | { __typename: 'RunStatusEvent'; status: string; error?: string | null }
+  | {
+      __typename: 'RunStatusEvent';
+      status: string;
+      error?: string | null;
+      priorProgress?: number | null;
+      priorStage?: string | null;
+    }
   | {
       __typename: 'RunStepEvent';
       step: number;
@@ -79,12 +87,23 @@ export const emptyLiveRun: LiveRunState = {
   curve: [],
   rateSamples: [],
   certificate: null,
+  prior: null,
 };
 
 /** Folds one event into the state (pure: `now` is passed in, the old state is never mutated). */
 export function applyRunEvent(state: LiveRunState, event: RunEventData, now: number): LiveRunState {
   if (event.__typename === 'RunStatusEvent')
-    return { ...state, status: event.status, error: event.error ?? null };
+    return {
+      ...state,
+      status: event.status,
+      error: event.error ?? null,
+      prior:
+        event.priorProgress != null
+          ? { progress: event.priorProgress, stage: event.priorStage ?? null }
+          : event.status === 'QUEUED'
+            ? state.prior
+            : null,
+    };
   if (event.__typename === 'RunBoundEvent')
     return { ...state, certificate: applyBoundEvent(state.certificate, event) };
   if (state.step !== null && event.step <= state.step) return state;

@@ -47,6 +47,34 @@ export const SharedRunFieldsFragment = graphql(`
       restarts
       secondsPerStep
     }
+    realism {
+      targetClass
+      judgesAgreeing
+      realistic
+      nearest {
+        label
+        distance
+        percentile
+        image
+      }
+      manifold {
+        distance
+        percentile
+      }
+      judges {
+        name
+        label
+        probability
+      }
+      criteria {
+        nearest
+        manifold
+        judges
+        nearestLow
+        nearestHigh
+        manifoldHigh
+      }
+    }
     model {
       name
       classNames
@@ -113,6 +141,8 @@ export const RunEventsSubscription = graphql(`
       ... on RunStatusEvent {
         status
         error
+        priorProgress
+        priorStage
       }
       ... on RunStepEvent {
         step

@@ -5,6 +5,7 @@ const spec = (counts: Pick<RunSpecFields, 'steps' | 'restarts' | 'timeBudgetSeco
   objective: { kind: 'logit', index: 1, layer: null, channel: null },
   method: 'projected-adam',
   seed: null,
+  prior: 'NONE',
   constraints: {
     box: { lo: 0, hi: 1 },
     linf: null,

@@ -34,6 +34,7 @@ export const RunSpecFieldsFragment = graphql(`
       }
       quantizeLevels
     }
+    prior
   }
 `);
 
@@ -89,5 +90,9 @@ export function constraintTexts(spec: RunSpecFields): string[] {
   if (c.mask) texts.push('fixed mask');
   if (c.linear) texts.push(`${c.linear.length} linear`);
   if (c.quantizeLevels !== null) texts.push(`${c.quantizeLevels} levels`);
+  if (spec.prior !== 'NONE') texts.push(`${priorLabels[spec.prior]} prior`);
   return texts;
 }
+
+/** The dataset priors as the pages name them. */
+export const priorLabels = { NONE: 'None', FASHION_MNIST: 'Fashion-MNIST', MNIST: 'MNIST' } as const;

@@ -11,6 +11,7 @@ export const TeamModelsQuery = graphql(`
       inputShape
       outputCount
       classNames
+      dataset
       layerSummary
       parameterCount
       weightsBytes

@@ -11,6 +11,7 @@ import { ConstraintFields } from './ConstraintFields.tsx';
 import { fieldOfProblem } from './fieldOfProblem.ts';
 import { MethodFields } from './MethodFields.tsx';
 import { type FormModelOption, ModelTargetFields } from './ModelTargetFields.tsx';
+import { PriorFields } from './PriorFields.tsx';
 import { RegularizerFields } from './RegularizerFields.tsx';
 import { defaultRunForm, type RunFormValues } from './runForm.ts';
 import { StartRunMutation } from './startRunMutation.ts';
@@ -61,6 +62,7 @@ export function NewRunForm({ teamId, models, initialModelId }: Props) {
     <form className="stack" onSubmit={submit} noValidate aria-label="New run">
       <ModelTargetFields models={models} values={values} errors={errors} set={set} />
       <MethodFields values={values} errors={errors} set={set} />
+      <PriorFields values={values} errors={errors} set={set} />
       <ConstraintFields inputShape={model?.inputShape ?? []} values={values} errors={errors} set={set} />
       <RegularizerFields values={values} errors={errors} set={set} />
       <CertificateFields values={values} errors={errors} set={set} />

@@ -133,4 +133,16 @@ describe('buildStartRunInput', () => {
       fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'snapshots.perDecade', message: 'must be ≤ 100' }),
     ).toBe('snapshots.perDecade');
   });
+
+  it('asks for a prior only when chosen, and never together with the constraints it replaces', () => {
+    expect(buildStartRunInput(form({}), model).input).not.toHaveProperty('prior');
+    const chosen = buildStartRunInput(form({ prior: 'FASHION_MNIST' }), model);
+    expect(chosen.errors).toBeNull();
+    expect(chosen.input?.prior).toBe('FASHION_MNIST');
+    const withLevels = buildStartRunInput(form({ prior: 'MNIST', quantizeLevels: '4' }), model);
+    expect(withLevels.errors?.prior).toMatch(/replaces the other input constraints/);
+    const wrongModel = buildStartRunInput(form({ prior: 'MNIST' }), { ...model, inputShape: [4, 4, 1] });
+    expect(wrongModel.errors?.prior).toMatch(/28×28/);
+    expect(fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'prior', message: 'x' })).toBe('prior');
+  });
 });

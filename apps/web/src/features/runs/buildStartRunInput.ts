@@ -50,6 +50,11 @@ export function buildStartRunInput(
     jitter: read.num('regularizers.jitter', v.regJitter),
   };
 
+  if (v.prior !== 'NONE' && (v.ball !== 'none' || v.maskPixels.length > 0 || v.quantizeLevels.trim()))
+    errors.prior = 'a prior replaces the other input constraints (ball, mask, levels): keep only the box';
+  else if (v.prior !== 'NONE' && model && inputSize !== 28 * 28)
+    errors.prior = `needs a model whose input is one 28×28 image (${inputSize} values)`;
+
   const certifySeconds = read.num('certify.timeLimitSeconds', v.certifySeconds);
   const dense = read.num('snapshots.dense', v.snapshotDense);
   const perDecade = read.num('snapshots.perDecade', v.snapshotPerDecade);
@@ -83,6 +88,7 @@ export function buildStartRunInput(
     },
     ...(Object.keys(definedRegularizers).length > 0 ? { regularizers: definedRegularizers } : {}),
     ...(certifySeconds !== undefined ? { certify: { timeLimitSeconds: certifySeconds } } : {}),
+    ...(v.prior !== 'NONE' ? { prior: v.prior } : {}),
     ...(dense !== undefined || perDecade !== undefined
       ? {
           snapshots: {

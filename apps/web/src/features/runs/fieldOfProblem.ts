@@ -30,6 +30,7 @@ const FORM_FIELDS = new Set([
   'certify.timeLimitSeconds',
   'snapshots.dense',
   'snapshots.perDecade',
+  'prior',
 ]);
 
 /**

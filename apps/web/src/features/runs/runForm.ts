@@ -5,6 +5,7 @@ import type { StartRunMutation } from './startRunMutation.ts';
 export type StartRunInput = VariablesOf<typeof StartRunMutation>['input'];
 export type TargetKind = StartRunInput['target']['kind'];
 export type MethodName = NonNullable<StartRunInput['method']>;
+export type PriorName = NonNullable<StartRunInput['prior']>;
 
 export const CLASS_TARGETS: readonly TargetKind[] = ['LOGIT', 'PROB', 'LOGPROB', 'MARGIN'];
 export const LAYER_TARGETS: readonly TargetKind[] = ['UNIT', 'CHANNEL'];
@@ -47,6 +48,8 @@ export interface RunFormValues {
   certifySeconds: string;
   snapshotDense: string;
   snapshotPerDecade: string;
+  /** Search only realistic inputs: a dataset's prior (NONE: the constraints alone). */
+  prior: PriorName;
 }
 
 export const defaultRunForm = (modelId: string): RunFormValues => ({
@@ -76,6 +79,7 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   certifySeconds: '10',
   snapshotDense: String(runInputDefaults.snapshots.dense),
   snapshotPerDecade: String(runInputDefaults.snapshots.perDecade),
+  prior: 'NONE',
 });
 
 /** The model facts the form checks against. */

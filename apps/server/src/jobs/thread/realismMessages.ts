@@ -1,0 +1,27 @@
+import type { Realism, RealismBounds, realismChecks } from '@argmax/core';
+
+/** How realistic a run's best input is, measured in the worker against its model's dataset prior. */
+export interface RealismMessage {
+  type: 'realism';
+  dataset: string;
+  /** The class the run maximised (the judges are asked for it); null for unit and channel targets. */
+  targetClass: number | null;
+  realism: Realism;
+  /** The nearest training image itself, in the model's flat input order. */
+  nearestInput: Float32Array;
+  bounds: RealismBounds;
+  checks: ReturnType<typeof realismChecks>;
+  realistic: boolean;
+}
+
+/** A prior being built: its stage, and how far along (0–1). */
+export interface PriorProgressMessage {
+  type: 'prior-progress';
+  fraction: number;
+  message: string;
+}
+
+export const isRealismMessage = (event: { type: string }): event is RealismMessage =>
+  event.type === 'realism';
+export const isPriorProgress = (event: { type: string }): event is PriorProgressMessage =>
+  event.type === 'prior-progress';

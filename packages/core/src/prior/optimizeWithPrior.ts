@@ -1,0 +1,28 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { OptimizeOptions } from '../spec/types.ts';
+import { optimizeForClass } from './optimizeForClass.ts';
+import { optimizeInPrior } from './optimizeInPrior.ts';
+import type { Prior } from './prior.ts';
+
+/**
+ * The optimisation events with a prior: for a class target (logit, prob, logprob, margin of class K) inside
+ * that class's own subspace, shrunk until realistic (optimizeForClass), when the prior has class subspaces;
+ * else inside the data subspace.
+ */
+export function optimizeWithPrior(
+  model: tfl.LayersModel,
+  options: OptimizeOptions,
+  prior: Prior,
+  box: [number, number],
+) {
+  const k = classTarget(options.objective);
+  return k !== undefined && prior.classSubspaces?.[k]
+    ? optimizeForClass(model, options, prior, k, box)
+    : optimizeInPrior(model, options, prior.subspace, box);
+}
+
+/** The class a target is about (logit, prob, logprob or margin of class K); undefined for units and channels. */
+export function classTarget(target: OptimizeOptions['objective']): number | undefined {
+  const classKinds = ['logit', 'prob', 'logprob', 'margin'];
+  return classKinds.includes(target.kind) && 'index' in target ? target.index : undefined;
+}

@@ -1,0 +1,146 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
+import { artifactPath } from './support/artifacts.ts';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
+import { ensureDashboardBuild } from './support/dashboardBuild.ts';
+import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
+import { collectPageErrors, signUpInBrowser } from './support/userFlows.ts';
+
+const canRun = chromiumAvailable() || servicesRequired();
+if (!canRun)
+  console.warn(`e2e realism suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+
+/** The same run as the API reports it, asked from the page with the user's own session. */
+async function runFromApi(page: Page, id: string) {
+  return page.evaluate(async (runId) => {
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          'query($id: ID!) { run(id: $id) { value spec { prior } certificate { upperBound } realism { realistic nearest { distance image } } } }',
+        variables: { id: runId },
+      }),
+    });
+    return (await response.json()).data.run as {
+      value: number;
+      spec: { prior: string };
+      certificate: { upperBound: number | null } | null;
+      realism: { realistic: boolean; nearest: { distance: number; image: string } } | null;
+    };
+  }, id);
+}
+
+/** The dashboard shows figures to 4 significant digits (formatNumber). */
+const shown = (v: number) => Number(v.toPrecision(4));
+
+// One server with the small prior (built on the first run that asks, in this file only).
+describe.runIf(canRun)('realistic answers in a real browser', () => {
+  let api: TestServer;
+  let web: Dashboard;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let teamId: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    await ensureDashboardBuild();
+    api = await startTestServer({ maxConcurrentJobs: 2 });
+    web = await startDashboard(api.url);
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+    pageErrors = collectPageErrors(page);
+    ({ teamId } = await signUpInBrowser(page, web.url, 'Rea'));
+  }, 600_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && page)
+      await page.screenshot({
+        path: artifactPath(`failed-realism-${context.task.name.replace(/\W+/g, '-')}.png`),
+        fullPage: true,
+      });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await api?.close();
+  });
+
+  it('a run in the Fashion-MNIST prior shows the prior being built, then its realism beside the answer', async () => {
+    await page.getByRole('link', { name: 'New run' }).first().click();
+    await page.locator('#target-index').selectOption({ label: 'Sneaker' });
+    await page.locator('#steps').fill('30');
+    await page.locator('#restarts').fill('4');
+    await page.locator('#prior').selectOption('FASHION_MNIST');
+    await page.getByTestId('start-run').click();
+    await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
+    const runId = new URL(page.url()).pathname.split('/')[2]!;
+    // The prior is built once, before the run starts: its progress is on the page meanwhile.
+    await page.getByTestId('prior-progress').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('prior-progress').textContent()).toMatch(/Building the prior \d+%/);
+    await expect
+      .poll(() => page.getByTestId('run-status').textContent(), { timeout: 300_000, interval: 500 })
+      .toBe('succeeded');
+    const panel = page.getByTestId('realism-panel');
+    await panel.waitFor({ timeout: 30_000 });
+    const run = await runFromApi(page, runId);
+    expect(run.spec.prior).toBe('FASHION_MNIST');
+    expect(run.realism).not.toBeNull();
+    expect(await page.getByTestId('realism-nearest-image').getAttribute('src')).toBe(
+      run.realism!.nearest.image,
+    );
+    const distance = (await page.getByTestId('realism-distance').textContent()) ?? '';
+    expect(Number(distance.split(' · ')[0])).toBe(shown(run.realism!.nearest.distance));
+    expect(distance).toMatch(/percentile \d+ [✓✗]/);
+    expect(await page.getByTestId('realism-manifold').textContent()).toMatch(/percentile \d+ [✓✗]/);
+    expect(await page.getByTestId('realism-judges').locator('li').count()).toBe(1);
+    expect(await page.getByTestId('realism-verdict').textContent()).toBe(
+      run.realism!.realistic ? '(all criteria met)' : '(criteria not all met)',
+    );
+    await panel.screenshot({ path: artifactPath('realism-panel.png') });
+    expect(pageErrors).toEqual([]);
+  }, 600_000);
+
+  it('the gallery makes realistic prototypes by default, and the toggle adds the unconstrained maxima', async () => {
+    await page.goto(`${web.url}/t/${teamId}/gallery`);
+    const toggle = page.getByTestId('gallery-unconstrained');
+    expect(await toggle.isChecked()).toBe(false);
+    await page.locator('#gallery-steps').fill('20');
+    await page.getByTestId('gallery-start').click();
+    const done = (selector: string) =>
+      expect.poll(() => page.locator(selector).count(), { timeout: 300_000, interval: 500 }).toBe(10);
+    await done('[data-testid="gallery-cell"][data-status="SUCCEEDED"] img');
+    await done('[data-testid="gallery-realistic-value"]');
+    const realisticIds = new URL(page.url()).searchParams.get('runs')!.split(',');
+    expect(realisticIds).toHaveLength(10);
+
+    await toggle.check();
+    await page.getByTestId('gallery-start').click();
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('box')?.split(',').length ?? 0, { timeout: 300_000 })
+      .toBe(10);
+    await done('[data-testid="gallery-cell"][data-status="SUCCEEDED"] img');
+    // Each cell: the box maximum with its certified bound, beside the same class's realistic value.
+    await done('[data-testid="gallery-box-value"]');
+    await done('[data-testid="gallery-realistic-value"]');
+    const boxIds = new URL(page.url()).searchParams.get('box')!.split(',');
+    const boxTexts = await page.getByTestId('gallery-box-value').allTextContents();
+    const realisticTexts = await page.getByTestId('gallery-realistic-value').allTextContents();
+    for (const [i, id] of boxIds.entries()) {
+      const box = await runFromApi(page, id);
+      const realistic = await runFromApi(page, realisticIds[i]!);
+      expect(box.spec.prior).toBe('NONE');
+      expect(realistic.spec.prior).toBe('FASHION_MNIST');
+      expect(Number(boxTexts[i]!.match(/box max (\S+)/)![1])).toBe(shown(box.value));
+      expect(Number(realisticTexts[i]!.match(/realistic (\S+)/)![1])).toBe(shown(realistic.value));
+      if (box.certificate?.upperBound != null)
+        expect(Number(boxTexts[i]!.match(/≤ (\S+)/)![1])).toBe(shown(box.certificate.upperBound));
+      // The box maximum is at least as high as what the prior allows (the prior searches inside the box).
+      expect(box.value).toBeGreaterThan(realistic.value - 1e-6);
+    }
+    await page.screenshot({ path: artifactPath('gallery-realistic-and-box.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 900_000);
+});
