@@ -1,6 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { relativeGap } from '../certify/certify.ts';
 import { type DatasetName, datasetNames } from '../data/dataset.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import type { PriorCertificate } from '../prior/certifyInPrior.ts';
 import { datasetPrior } from '../prior/datasetPrior.ts';
 import { type ClassSearchInfo, optimizeForClass } from '../prior/optimizeForClass.ts';
 import { optimizeInPrior, type PriorResult } from '../prior/optimizeInPrior.ts';
@@ -20,7 +22,7 @@ export const priorNames = datasetNames;
 export async function openPrior(
   name: string,
   model: tfl.LayersModel,
-  other: { linf?: unknown; l2?: unknown; quantize?: unknown },
+  other: Record<string, unknown>,
   io: CliIo,
 ): Promise<Prior> {
   for (const [flag, value] of Object.entries(other)) {
@@ -68,25 +70,63 @@ function classTarget(target: OptimizeOptions['objective']): number | undefined {
   return classKinds.includes(target.kind) && 'index' in target ? target.index : undefined;
 }
 
-/** RESULT.json's additions with a prior: which prior, the latent coordinates, and the realism measures. */
-export function priorRecord(result: OptimizationResult, prior: Prior, target: OptimizeOptions['objective']) {
-  const classIndex = 'index' in target && target.kind !== 'unit' ? target.index : undefined;
+/** Which prior and subspace a result was searched in (RESULT.json's and CERT.json's `prior`). */
+function priorInfo(result: OptimizationResult, prior: Prior) {
   const search = (result as { classSearch?: ClassSearchInfo }).classSearch;
+  return search
+    ? {
+        name: prior.name,
+        method: 'class-subspace',
+        components: prior.classSubspaces![search.classIndex]!.decoder.latent,
+        ...search,
+      }
+    : {
+        name: prior.name,
+        method: 'subspace',
+        components: prior.subspace.decoder.latent,
+        radius: prior.subspace.radius,
+      };
+}
+
+/** The upper bound inside the subspace, as RESULT.json's `prior.upperBound` says it. */
+export function upperBoundRecord(certificate: PriorCertificate, value: number) {
   return {
-    prior: search
-      ? {
-          name: prior.name,
-          method: 'class-subspace',
-          components: prior.classSubspaces![search.classIndex]!.decoder.latent,
-          ...search,
-        }
-      : {
-          name: prior.name,
-          method: 'subspace',
-          components: prior.subspace.decoder.latent,
-          radius: prior.subspace.radius,
-        },
+    value: certificate.upperBound,
+    /** (upperBound − the answer's value) / |upperBound|. */
+    gap: relativeGap(certificate.upperBound, value),
+    bestValue: certificate.bestValue,
+    proven: certificate.proven,
+    method: certificate.method,
+    seconds: certificate.seconds,
+    region: certificate.region,
+  };
+}
+
+/** RESULT.json's additions with a prior: which prior, the latent coordinates, and the realism measures. */
+export function priorRecord(
+  result: OptimizationResult,
+  prior: Prior,
+  target: OptimizeOptions['objective'],
+  certificate?: PriorCertificate,
+) {
+  const classIndex = 'index' in target && target.kind !== 'unit' ? target.index : undefined;
+  return {
+    prior: {
+      ...priorInfo(result, prior),
+      ...(certificate ? { upperBound: upperBoundRecord(certificate, result.value) } : {}),
+    },
     latent: Array.from((result as PriorResult).latent ?? []),
     realism: measureRealism(result.input, prior.realism, prior.judges, prior.shape, classIndex),
+  };
+}
+
+/** CERT.json's additions with a prior: the subspace certified, the search's answer, the best point's latent. */
+export function priorCertificateRecord(certificate: PriorCertificate, answer: PriorResult, prior: Prior) {
+  return {
+    prior: { ...priorInfo(answer, prior), region: certificate.region },
+    latent: Array.from(certificate.latent),
+    answerValue: answer.value,
+    answerLatent: Array.from(answer.latent),
+    incumbent: 'prior-search',
   };
 }

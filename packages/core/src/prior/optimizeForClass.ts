@@ -6,6 +6,7 @@ import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from '../
 import { decodeLatent } from './latentModel.ts';
 import { optimizeInPrior, type PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
+import type { SubspacePrior } from './subspacePrior.ts';
 
 /**
  * The class search's radii, as multiples of the class's 95th-percentile norm (and of its per-
@@ -17,10 +18,24 @@ export const classSearch = { radiusScales: [1.6, 2.5, 4], shrinkSteps: 8 };
 
 export interface ClassSearchInfo {
   classIndex: number;
-  /** The ball searched (whitened units) and the fraction of the answer's coordinates kept. */
+  /** The multiple of the class's bounds searched (see classSearchSubspace), the ball that gives (whitened units) and the fraction of the answer's coordinates kept. */
+  scale: number;
   radius: number;
   rayFraction: number;
   realistic: boolean;
+}
+
+/**
+ * The class subspace searched at `scale`: the ball and the per-coordinate bounds grown together (some
+ * classes' answers meet the bounds before the ball).
+ */
+export function classSearchSubspace(base: SubspacePrior, scale: number): SubspacePrior {
+  return {
+    ...base,
+    lo: base.lo.map((v) => v * scale),
+    hi: base.hi.map((v) => v * scale),
+    radius: base.radius * scale,
+  };
 }
 
 /**
@@ -47,13 +62,7 @@ export async function* optimizeForClass(
   let best: { result: PriorResult; info: ClassSearchInfo } | undefined;
   let first: { result: PriorResult; info: ClassSearchInfo } | undefined;
   for (const scale of classSearch.radiusScales) {
-    // The per-coordinate bounds grow with the ball: some classes' answers meet them before the ball.
-    const subspace = {
-      ...base,
-      lo: base.lo.map((v) => v * scale),
-      hi: base.hi.map((v) => v * scale),
-      radius: base.radius * scale,
-    };
+    const subspace = classSearchSubspace(base, scale);
     let found: PriorResult | undefined;
     for await (const event of optimizeInPrior(model, options, subspace, box)) {
       if (event.type === 'step') yield event;
@@ -62,7 +71,7 @@ export async function* optimizeForClass(
     if (!found) return;
     first ??= {
       result: found,
-      info: { classIndex: k, radius: subspace.radius, rayFraction: 1, realistic: false },
+      info: { classIndex: k, scale, radius: subspace.radius, rayFraction: 1, realistic: false },
     };
     const at = (t: number) => found.latent.map((w) => w * t);
     let t = 1;
@@ -83,7 +92,10 @@ export async function* optimizeForClass(
     const [scored] = await evaluateObjective(model, options.objective, [input]);
     const result: PriorResult = { ...found, input, latent, value: scored!.value, outputs: scored!.outputs };
     if (!best || result.value > best.result.value)
-      best = { result, info: { classIndex: k, radius: subspace.radius, rayFraction: t, realistic: true } };
+      best = {
+        result,
+        info: { classIndex: k, scale, radius: subspace.radius, rayFraction: t, realistic: true },
+      };
     if (t < 1) break;
   }
   const chosen = best ?? first!;

@@ -2,7 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
 import { optimize } from '../optimize/optimize.ts';
 import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from '../spec/types.ts';
-import { decodeLatent, latentModel } from './latentModel.ts';
+import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
 /** Starts per run inside the subspace, unless asked otherwise. */
@@ -60,6 +60,6 @@ export async function* optimizeInPrior(
     }
   } finally {
     // The composed model shares the model's layers: dispose only what it added.
-    for (const name of ['prior_decode', 'prior_clip']) composed.getLayer(name).dispose();
+    disposeLatentLayers(composed);
   }
 }

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/initBackend.ts';
-import { ArgmaxError, CancelledError, InvalidArgumentError } from '../../errors.ts';
+import { certificateSupport } from '../../certify/certify.ts';
+import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
+import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyInPrior.ts';
+import type { PriorResult } from '../../prior/optimizeInPrior.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
@@ -16,6 +19,28 @@ import { openPrior, optimizeWithPrior, priorNames, priorRecord } from '../priorO
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
+
+/** `--certify` needs a prior and an objective the certifier takes (checked before any search runs). */
+function checkPriorCertificate(
+  priorName: string | undefined,
+  model: tfl.LayersModel,
+  target: OptimizeOptions['objective'],
+): void {
+  if (priorName === undefined)
+    throw new InvalidArgumentError(
+      '--certify',
+      'without --prior',
+      '--certify with --prior (else: argmax certify)',
+    );
+  if (target.kind !== 'logit' && target.kind !== 'margin')
+    throw new InvalidArgumentError(
+      '--certify',
+      target.kind,
+      'a logit:K or margin:K target (certificates need an objective linear in the logits)',
+    );
+  const unsupported = certificateSupport(model, target);
+  if (unsupported) throw new UnsupportedError(`--certify: no certificate: ${unsupported}`);
+}
 
 /** Each method's default, in the order --method lists them. */
 const defaultsOf = (key: 'steps' | 'restarts') => methodNames.map((m) => methodDefaults[m][key]).join(', ');
@@ -53,6 +78,9 @@ Options:
                         (built once into $ARGMAX_CACHE_DIR/priors, default ~/.cache/argmax/priors);
                         RESULT.json then has "realism" (nearest training image, manifold distance,
                         independent classifiers' labels) and "latent"
+  --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
+                        over the subspace searched (its bounds, a superset of bounds ∩ ball), in
+                        RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
   --png OUT.png         the answer as an image (gray in the box, blue-white-red for signed boxes)
   --gif OUT.gif         the run's snapshots as an animated GIF
   -h, --help            this text
@@ -76,6 +104,7 @@ const spec = {
   quantize: { kind: 'integer', min: 2, max: 65_536 },
   'no-polish': { kind: 'boolean' },
   prior: { kind: 'choice', values: priorNames },
+  certify: { kind: 'number', min: 0, exclusiveMin: true, max: 86_400 },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
 } as const;
@@ -181,6 +210,7 @@ export const optimizeCommand: Command = {
         image = imageShape(shape, args.png ? '--png' : '--gif', (args.png ?? args.gif)!);
       }
       options = await buildOptions(args, parsed, size, shape);
+      if (args.certify !== undefined) checkPriorCertificate(args.prior, model, parsed.target);
       if (args.prior) {
         const { linf, l2 } = parsed;
         prior = await openPrior(args.prior, model, { linf, l2, quantize: args.quantize }, io);
@@ -216,9 +246,28 @@ export const optimizeCommand: Command = {
       const scale = image ? Math.max(1, Math.min(16, Math.floor(280 / Math.max(image[0]!, image[1]!)))) : 1;
       const imageOptions = image ? { shape: image, scale, ...(range ? { range } : {}) } : undefined;
       if (paths.gif) frames.push(Float32Array.from(result.input));
+      let certificate: PriorCertificate | undefined;
+      if (prior && parsed.args.certify !== undefined) {
+        const timeLimitSeconds = parsed.args.certify;
+        const started = performance.now();
+        const certified = await certifyPriorAnswer(model, prior, result as PriorResult, box, {
+          objective: options.objective,
+          timeLimitSeconds,
+          signal: controller.signal,
+          onProgress: (p) =>
+            bar.update(
+              Math.min(performance.now() - started, timeLimitSeconds * 1000),
+              timeLimitSeconds * 1000,
+              `${p.method} bound ${p.upperBound.toPrecision(6)}`,
+            ),
+        });
+        bar.clear();
+        if (!certified.supported) throw new UnsupportedError(`no certificate: ${certified.reason}`);
+        certificate = certified;
+      }
       const record = {
         ...resultRecord(result, parsed),
-        ...(prior ? priorRecord(result, prior, options.objective) : {}),
+        ...(prior ? priorRecord(result, prior, options.objective, certificate) : {}),
       };
       await writeFilesAtomically([
         ...(paths.png ? [{ path: paths.png, data: encodePng(result.input, imageOptions!) }] : []),
