@@ -255,4 +255,40 @@ describe('an upper bound inside the prior', () => {
       stderr: expect.stringMatching(/logit:K or margin:K target/),
     });
   }, 120_000);
+
+  it('optimize --prior --diverse writes several realistic answers and draws them side by side', async () => {
+    const out = join(dir, 'RD.json');
+    const png = join(dir, 'RD.png');
+    await cli([...model3(), '--diverse', '2', '--out', out, '--png', png]);
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    const diverse = record.diverse as {
+      value: number;
+      latent: number[];
+      input: number[];
+      realism: { judgesAgreeing: number };
+    }[];
+    expect(diverse.length).toBeGreaterThanOrEqual(1);
+    expect(diverse.length).toBeLessThanOrEqual(2);
+    for (const answer of diverse) {
+      expect(answer.realism.judgesAgreeing).toBe(1);
+      expect(answer.value).toBeCloseTo(logits(decode(3, answer.latent))[3]!, 3);
+    }
+    // One strip: the answers 28 pixels wide each, a 1-pixel gap between, upscaled 10×.
+    const { PNG } = await import('pngjs');
+    const image = PNG.sync.read(await readFile(png));
+    expect(image.width).toBe((diverse.length * 28 + diverse.length - 1) * 10);
+    expect(image.height).toBe(280);
+    await expect(
+      cli([
+        '--model',
+        join(dir, 'model', 'model.json'),
+        '--target',
+        'logit:3',
+        '--diverse',
+        '2',
+        '--out',
+        out,
+      ]),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--diverse with --prior/) });
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { type ClassSearchInfo, optimizeForClass } from '../prior/optimizeForClas
 import { optimizeInPrior, type PriorResult } from '../prior/optimizeInPrior.ts';
 import type { Prior } from '../prior/prior.ts';
 import { priorCacheDir } from '../prior/priorStore.ts';
+import type { RefinedPoint } from '../prior/realisticRefine.ts';
 import { measureRealism } from '../realism/measureRealism.ts';
 import type { OptimizationResult, OptimizeOptions } from '../spec/types.ts';
 import type { CliIo } from './command.ts';
@@ -63,6 +64,31 @@ export function optimizeWithPrior(
   return k !== undefined && prior.classSubspaces?.[k]
     ? optimizeForClass(model, options, prior, k, box)
     : optimizeInPrior(model, options, prior.subspace, box);
+}
+
+/**
+ * `--diverse COUNT`: the class the target names, when the prior has its subspace; else a bad
+ * argument (several different answers are searched for one class at a time).
+ */
+export function diverseClass(count: number, prior: Prior, target: OptimizeOptions['objective']): number {
+  const k = classTarget(target);
+  if (k === undefined || !prior.classSubspaces?.[k])
+    throw new InvalidArgumentError(
+      '--diverse',
+      count,
+      'a class target (logit:K, prob:K, logprob:K or margin:K) and a prior with class subspaces',
+    );
+  return k;
+}
+
+/** RESULT.json's `diverse`: each prototype's value, latent point, image and realism. */
+export function diverseRecord(points: RefinedPoint[]) {
+  return points.map(({ value, latent, input, realism }) => ({
+    value,
+    latent: Array.from(latent),
+    input: Array.from(input),
+    realism,
+  }));
 }
 
 function classTarget(target: OptimizeOptions['objective']): number | undefined {

@@ -108,8 +108,8 @@ export async function* optimizeForClass(
       // The ray gives up value along every coordinate at once; the penalised search moves only
       // where realism asks it to, from the answer and from points along the ray.
       const starts = [found.latent, ...(t ? [at(t)] : []), at(0.6), at(0.3)];
-      const refined = refineRealistic(model, options.objective, prior, k, subspace, box, starts);
-      if (refined) candidates.push({ latent: refined.latent, refined: true });
+      for (const refined of refineRealistic(model, options.objective, prior, k, subspace, box, starts))
+        if (refined) candidates.push({ latent: refined.latent, refined: true });
     }
     for (const { latent, refined } of candidates) {
       const input = decodeLatent(subspace.decoder, latent, box);

@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
 import { optimize } from '../optimize/optimize.ts';
-import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from '../spec/types.ts';
+import type { OptimizationEvent, OptimizationResult, OptimizeOptions, StartResult } from '../spec/types.ts';
 import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
@@ -11,6 +11,8 @@ export const priorRestarts = 16;
 export interface PriorResult extends OptimizationResult {
   /** The whitened subspace coordinates the answer was found at (`input` is their decoded image; `violation` is theirs, against the prior's bounds). */
   latent: Float32Array;
+  /** Every start's answer, decoded, with its latent point. */
+  starts?: (StartResult & { latent: Float32Array })[];
 }
 
 /**
@@ -48,13 +50,13 @@ export async function* optimizeInPrior(
         yield event.input ? { ...event, input: decode(event.input) } : event;
         continue;
       }
-      const { result } = event;
+      const { starts, ...result } = event.result;
       const decoded: PriorResult = {
         ...result,
         input: decode(result.input),
         shape: (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1),
         latent: result.input,
-        ...(result.starts ? { starts: result.starts.map((s) => ({ ...s, input: decode(s.input) })) } : {}),
+        ...(starts ? { starts: starts.map((s) => ({ ...s, input: decode(s.input), latent: s.input })) } : {}),
       };
       yield { type: 'done', result: decoded };
     }

@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective } from '../objectives/buildObjective.ts';
 import { measureRealism, type Realism } from '../realism/measureRealism.ts';
+import { quantile } from '../realism/percentile.ts';
 import { isRealistic, realismBounds } from '../realism/realismCriteria.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
 import { decodeLatent } from './latentModel.ts';
@@ -23,6 +24,8 @@ export const refineSettings = {
   judgeWeight: 4,
   judgeMargin: 1,
   inside: 0.97,
+  /** With `distinct`: the weight of the penalty on pairs of starts nearer than the held-out median nearest distance. */
+  distinctWeight: 1,
 };
 
 export interface RefinedPoint {
@@ -38,8 +41,10 @@ export interface RefinedPoint {
  * start's nearest training image (held fixed between measurements, so it is an upper bound on the
  * true nearest distance) beyond the held-out 99th percentile, and every judge's log-probability
  * margin for `k` below `judgeMargin` (the judges are differentiable models stored with the prior).
- * Every few steps each start's realism is measured exactly; the best point that meets every
- * criterion is returned, undefined when none did.
+ * Every few steps each start's realism is measured exactly; each start's best point that meets every
+ * criterion is returned (undefined where none did). With `distinct`, pairs of starts nearer than a
+ * typical distance between real images (the held-out median nearest-training distance) are pushed
+ * apart too, for several different answers from one run.
  */
 export function refineRealistic(
   model: tfl.LayersModel,
@@ -49,8 +54,11 @@ export function refineRealistic(
   subspace: SubspacePrior,
   box: [number, number],
   starts: Float32Array[],
-  settings = refineSettings,
-): RefinedPoint | undefined {
+  {
+    distinct = false,
+    settings = refineSettings,
+  }: { distinct?: boolean; settings?: typeof refineSettings } = {},
+): (RefinedPoint | undefined)[] {
   const { decoder, lo, hi, radius } = subspace;
   const bounds = realismBounds(prior.realism);
   const size = decoder.size;
@@ -59,7 +67,8 @@ export function refineRealistic(
   const compiled = buildObjective(network, objective);
   const train = prior.realism.train;
   const anchors = new Float32Array(count * size);
-  let best: RefinedPoint | undefined;
+  const best: (RefinedPoint | undefined)[] = starts.map(() => undefined);
+  const apart = quantile(prior.realism.heldOutNearest, 0.05);
 
   /** Measures every start exactly: keeps the best realistic one, moves the anchors. */
   const measure = (latents: Float32Array, values: Float32Array) => {
@@ -69,8 +78,9 @@ export function refineRealistic(
       const realism = measureRealism(input, prior.realism, prior.judges, prior.shape, k);
       const row = realism.nearestTraining.index;
       anchors.set(train.values.subarray(row * size, (row + 1) * size), b * size);
-      if (isRealistic(realism, bounds, prior.judges.length) && (!best || values[b]! > best.value))
-        best = { latent, input, value: values[b]!, realism };
+      const kept = best[b];
+      if (isRealistic(realism, bounds, prior.judges.length) && (!kept || values[b]! > kept.value))
+        best[b] = { latent, input, value: values[b]!, realism };
     }
   };
 
@@ -111,7 +121,20 @@ export function refineRealistic(
               const shortfall = tf.relu(tf.sub(settings.judgeMargin, tf.sub(own, other)));
               penalty = tf.add(penalty, tf.mul(shortfall, settings.judgeWeight));
             }
-            return tf.neg(tf.sum(tf.sub(value, penalty))) as tf.Scalar;
+            let total = tf.sum(tf.sub(value, penalty));
+            if (distinct && count > 1) {
+              // Pairwise distances from the Gram matrix; the diagonal (0) is masked out.
+              const squares = tf.sum(tf.square(x), 1, true);
+              const gram = tf.matMul(x, x, false, true);
+              // 1e-9 after the relu: sqrt's slope stays finite on the diagonal (0 · ∞ would be NaN).
+              const pairs = tf.sqrt(
+                tf.add(tf.relu(tf.sub(tf.add(squares, tf.transpose(squares)), tf.mul(gram, 2))), 1e-9),
+              );
+              const near = tf.square(tf.relu(tf.sub(apart, pairs)));
+              const offDiagonal = tf.sub(1, tf.eye(count));
+              total = tf.sub(total, tf.mul(tf.sum(tf.mul(near, offDiagonal)), settings.distinctWeight / 2));
+            }
+            return tf.neg(total) as tf.Scalar;
           }),
         false,
         // Only the latent points move: the model's and the judges' weights are variables too.

@@ -5,17 +5,26 @@ import { certificateSupport } from '../../certify/certify.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
+import { imageStrip } from '../../image/imageStrip.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
 import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyInPrior.ts';
+import { diversePrototypes } from '../../prior/diversePrototypes.ts';
 import type { PriorResult } from '../../prior/optimizeInPrior.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
-import { openPrior, optimizeWithPrior, priorNames, priorRecord } from '../priorOption.ts';
+import {
+  diverseClass,
+  diverseRecord,
+  openPrior,
+  optimizeWithPrior,
+  priorNames,
+  priorRecord,
+} from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
@@ -78,6 +87,9 @@ Options:
                         (built once into $ARGMAX_CACHE_DIR/priors, default ~/.cache/argmax/priors);
                         RESULT.json then has "realism" (nearest training image, manifold distance,
                         independent classifiers' labels) and "latent"
+  --diverse COUNT       with --prior and a class target: also COUNT (2-8) different realistic answers
+                        from one search, strongest first, in RESULT.json's "diverse"; --png then
+                        draws them side by side
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
                         over the subspace searched (its bounds, a superset of bounds ∩ ball), in
                         RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
@@ -105,6 +117,7 @@ const spec = {
   'no-polish': { kind: 'boolean' },
   prior: { kind: 'choice', values: priorNames },
   certify: { kind: 'number', min: 0, exclusiveMin: true, max: 86_400 },
+  diverse: { kind: 'integer', min: 2, max: 8 },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
 } as const;
@@ -191,6 +204,7 @@ export const optimizeCommand: Command = {
     let paths: { out: string; png?: string; gif?: string };
     let image: number[] | undefined;
     let prior: Awaited<ReturnType<typeof openPrior>> | undefined;
+    let diverseK: number | undefined;
     try {
       parsed = parseOptimizeArgs(argv);
       const { args } = parsed;
@@ -214,6 +228,10 @@ export const optimizeCommand: Command = {
       if (args.prior) {
         const { linf, l2 } = parsed;
         prior = await openPrior(args.prior, model, { linf, l2, quantize: args.quantize }, io);
+      }
+      if (args.diverse !== undefined) {
+        if (!prior) throw new InvalidArgumentError('--diverse', args.diverse, '--diverse with --prior');
+        diverseK = diverseClass(args.diverse, prior, options.objective);
       }
     } catch (error) {
       model?.dispose();
@@ -265,12 +283,36 @@ export const optimizeCommand: Command = {
         if (!certified.supported) throw new UnsupportedError(`no certificate: ${certified.reason}`);
         certificate = certified;
       }
+      const diverse =
+        prior && diverseK !== undefined
+          ? await diversePrototypes(model, run, prior, diverseK, box, parsed.args.diverse!)
+          : undefined;
       const record = {
         ...resultRecord(result, parsed),
         ...(prior ? priorRecord(result, prior, options.objective, certificate) : {}),
+        ...(diverse ? { diverse: diverseRecord(diverse) } : {}),
       };
+      // With --diverse the PNG shows the prototypes side by side (a 1-pixel gap at the box's top).
+      const png =
+        diverse && diverse.length > 0 && image
+          ? imageStrip(
+              diverse.map((p) => p.input),
+              image,
+              1,
+              box[1],
+            )
+          : undefined;
       await writeFilesAtomically([
-        ...(paths.png ? [{ path: paths.png, data: encodePng(result.input, imageOptions!) }] : []),
+        ...(paths.png
+          ? [
+              {
+                path: paths.png,
+                data: png
+                  ? encodePng(png.values, { ...imageOptions!, shape: png.shape })
+                  : encodePng(result.input, imageOptions!),
+              },
+            ]
+          : []),
         ...(paths.gif
           ? [{ path: paths.gif, data: encodeGif(frames, { ...imageOptions!, delayMs: 80 }) }]
           : []),
