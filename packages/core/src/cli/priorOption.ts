@@ -121,6 +121,7 @@ export function upperBoundRecord(certificate: PriorCertificate, value: number) {
     /** (upperBound − the answer's value) / |upperBound|. */
     gap: relativeGap(certificate.upperBound, value),
     bestValue: certificate.bestValue,
+    boundsBy: certificate.boundsBy,
     proven: certificate.proven,
     method: certificate.method,
     seconds: certificate.seconds,
@@ -149,7 +150,7 @@ export function priorRecord(
 /** CERT.json's additions with a prior: the subspace certified, the search's answer, the best point's latent. */
 export function priorCertificateRecord(certificate: PriorCertificate, answer: PriorResult, prior: Prior) {
   return {
-    prior: { ...priorInfo(answer, prior), region: certificate.region },
+    prior: { ...priorInfo(answer, prior), region: certificate.region, boundsBy: certificate.boundsBy },
     latent: Array.from(certificate.latent),
     answerValue: answer.value,
     answerLatent: Array.from(answer.latent),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { certifyInPrior } from './certifyInPrior.ts';
+import { certifyInPrior, inputRanges } from './certifyInPrior.ts';
 import { optimizeInPrior, type PriorResult } from './optimizeInPrior.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
@@ -96,6 +96,12 @@ describe('certifyInPrior', () => {
       });
       if (!certificate.supported) throw new Error(certificate.reason);
       const grid = gridMaximum(prior, objective);
+      expect(certificate.upperBound).toBe(
+        Math.max(
+          certificate.bestValue,
+          Math.min(certificate.boundsBy.latent, certificate.boundsBy.inputRanges),
+        ),
+      );
       expect(certificate.upperBound).toBeGreaterThanOrEqual(grid);
       expect(certificate.upperBound).toBeGreaterThanOrEqual(found.value - 1e-5);
       // Its best point is a real point of the searched set, scored independently.
@@ -113,4 +119,31 @@ describe('certifyInPrior', () => {
     },
     60_000,
   );
+});
+
+describe('inputRanges', () => {
+  it('holds every decoded point of the searched set', () => {
+    for (const radius of [10, 1.3]) {
+      const prior = subspace(radius);
+      const { lo, hi } = inputRanges(prior, box);
+      const n = 12;
+      for (let a = 0; a <= n; a++)
+        for (let b = 0; b <= n; b++)
+          for (let c = 0; c <= n; c++) {
+            const w = [a, b, c].map((t, i) => prior.lo[i]! + ((prior.hi[i]! - prior.lo[i]!) * t) / n);
+            if (Math.hypot(...w) > radius) continue;
+            const x = Array.from(prior.decoder.offset, (o, j) => {
+              let v = o;
+              for (let i = 0; i < latent; i++) v += w[i]! * prior.decoder.basis[i * inputs + j]!;
+              return Math.min(box[1], Math.max(box[0], v));
+            });
+            for (const [j, v] of x.entries()) {
+              expect(v).toBeGreaterThanOrEqual(lo[j]!);
+              expect(v).toBeLessThanOrEqual(hi[j]!);
+            }
+          }
+      // The ball narrows the ranges when it cuts the bounds.
+      if (radius < 2) expect(hi.some((h, j) => h - lo[j]! < 1 - 1e-6)).toBe(true);
+    }
+  });
 });
