@@ -42,9 +42,10 @@ Options:
                         instead of running projected Adam first
   --prior DATASET       bound what \`argmax optimize --prior DATASET\` can answer: its search runs first
                         (class targets: the class's subspace; the bound covers the scale it kept),
-                        then the model on the subspace's coordinates is certified over their bounds
-                        (a superset of the searched bounds ∩ ball); "prior" says which, and
-                        "answerValue" is the realistic answer's value. --box is the clip range.
+                        then the bound holds over the searched set (bounds ∩ ball): the smaller of
+                        the model on the subspace's coordinates over their bounds and the model over
+                        each input value's range on that set; "prior" says which, "answerValue" is
+                        the realistic answer's value. --box is the clip range.
   -h, --help            this text
 
 gap = (upperBound − bestValue) / |upperBound|. upperBound holds for the exact network and for any

@@ -91,7 +91,7 @@ Options:
                         from one search, strongest first, in RESULT.json's "diverse"; --png then
                         draws them side by side
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
-                        over the subspace searched (its bounds, a superset of bounds ∩ ball), in
+                        over the set searched (the subspace's bounds ∩ ball; see argmax certify), in
                         RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
   --png OUT.png         the answer as an image (gray in the box, blue-white-red for signed boxes)
   --gif OUT.gif         the run's snapshots as an animated GIF
