@@ -70,7 +70,7 @@ export function refineRealistic(
   const best: (RefinedPoint | undefined)[] = starts.map(() => undefined);
   const apart = quantile(prior.realism.heldOutNearest, 0.05);
 
-  /** Measures every start exactly: keeps the best realistic one, moves the anchors. */
+  /** Measures every start exactly: keeps its best realistic point, moves its anchor. */
   const measure = (latents: Float32Array, values: Float32Array) => {
     for (let b = 0; b < count; b++) {
       const latent = latents.slice(b * decoder.latent, (b + 1) * decoder.latent);
