@@ -50,10 +50,36 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  return promisify(execFile)('node', [bin, 'optimize', ...args], {
+async function cli(args: string[], command = 'optimize') {
+  return promisify(execFile)('node', [bin, command, ...args], {
     env: { ...process.env, ARGMAX_CACHE_DIR: dir },
   });
+}
+
+/** Latent w of a class subspace decoded and clipped to [0, 1], by plain arithmetic. */
+function decode(k: number, latent: ArrayLike<number>): number[] {
+  const { decoder } = prior.classSubspaces![k]!;
+  return Array.from(decoder.offset, (m, j) => {
+    let v = m;
+    for (let i = 0; i < decoder.latent; i++) v += latent[i]! * decoder.basis[i * decoder.size + j]!;
+    return Math.min(1, Math.max(0, v));
+  });
+}
+
+/** The model's logits at x, from its weights directly (its head is a softmax). */
+function logits(x: ArrayLike<number>): number[] {
+  const [w1, b1, w2, b2] = model.getWeights().map((w) => w.arraySync()) as [
+    number[][],
+    number[],
+    number[][],
+    number[],
+  ];
+  const hidden = b1.map((b, u) => {
+    let sum = b;
+    for (let j = 0; j < x.length; j++) sum += x[j]! * w1[j]![u]!;
+    return Math.max(0, sum);
+  });
+  return b2.map((b, c) => hidden.reduce((s, h, u) => s + h * w2[u]![c]!, b));
 }
 
 describe('argmax optimize --prior', () => {
@@ -74,7 +100,7 @@ describe('argmax optimize --prior', () => {
     const latent = Float64Array.from(record.latent as number[]);
     expect(latent.length).toBe(6);
     // Class 3's own subspace, its ball and bounds grown by the search's scale (one of the listed ones).
-    const { decoder, lo, hi, radius } = prior.classSubspaces![3]!;
+    const { lo, hi, radius } = prior.classSubspaces![3]!;
     expect(record.prior).toMatchObject({
       name: 'mnist',
       method: 'class-subspace',
@@ -91,27 +117,10 @@ describe('argmax optimize --prior', () => {
       expect(w).toBeLessThanOrEqual(hi[i]! * scale + 1e-5);
     });
     // The answer is the decoded, clipped latent point...
-    const x = Array.from(decoder.offset, (m, j) => {
-      let v = m;
-      for (let i = 0; i < 6; i++) v += latent[i]! * decoder.basis[i * 784 + j]!;
-      return Math.min(1, Math.max(0, v));
-    });
+    const x = decode(3, latent);
     for (const [j, v] of (record.input as number[]).entries()) expect(v).toBeCloseTo(x[j]!, 4);
     // ...its value is the model's logit 3 there, from the weights directly...
-    const [w1, b1, w2, b2] = model.getWeights().map((w) => w.arraySync()) as [
-      number[][],
-      number[],
-      number[][],
-      number[],
-    ];
-    const hidden = b1.map((b, u) =>
-      Math.max(
-        0,
-        record.input.reduce((s: number, v: number, j: number) => s + v * w1[j]![u]!, b),
-      ),
-    );
-    const logit = hidden.reduce((s, h, u) => s + h * w2[u]![3]!, b2[3]!);
-    expect(record.value).toBeCloseTo(logit, 3);
+    expect(record.value).toBeCloseTo(logits(record.input)[3]!, 3);
     // ...and realism names the nearest training image a brute-force search finds.
     const train = prior.realism.train;
     let best = Number.POSITIVE_INFINITY;
@@ -177,4 +186,109 @@ describe('argmax optimize --prior', () => {
     expect(manifest.latent).toBe(8);
     expect(manifest.trainCount).toBe(3000);
   });
+});
+
+describe('an upper bound inside the prior', () => {
+  const model3 = (target = 'logit:3') => [
+    '--model',
+    join(dir, 'model', 'model.json'),
+    '--target',
+    target,
+    '--prior',
+    'mnist',
+  ];
+
+  it('argmax certify --prior bounds every point of the class subspace the search kept', async () => {
+    const out = join(dir, 'C.json');
+    await cli([...model3(), '--time-limit', '3', '--out', out], 'certify');
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    expect(record.prior).toMatchObject({ name: 'mnist', method: 'class-subspace', classIndex: 3 });
+    expect(record.incumbent).toBe('prior-search');
+    // The search's answer and the certificate's best point are points of the region, under the bound.
+    expect(record.upperBound).toBeGreaterThanOrEqual(record.answerValue);
+    expect(record.upperBound).toBeGreaterThanOrEqual(record.bestValue);
+    expect(record.bestValue).toBeGreaterThanOrEqual(record.answerValue - 1e-4);
+    const x = decode(3, record.latent);
+    for (const [j, v] of (record.input as number[]).entries()) expect(v).toBeCloseTo(x[j]!, 4);
+    expect(record.bestValue).toBeCloseTo(logits(x)[3]!, 3);
+    // Random points of the searched set (bounds ∩ ball at the scale kept) all score below the bound.
+    const { lo, hi, radius } = prior.classSubspaces![3]!;
+    const scale = record.prior.scale as number;
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    let highest = Number.NEGATIVE_INFINITY;
+    for (let n = 0; n < 300; n++) {
+      const w = Array.from(lo, (l, i) => scale * (l + (hi[i]! - l) * random()));
+      const norm = Math.hypot(...w);
+      const inside = norm > radius * scale ? w.map((v) => (v * radius * scale) / norm) : w;
+      highest = Math.max(highest, logits(decode(3, inside))[3]!);
+    }
+    expect(record.upperBound).toBeGreaterThanOrEqual(highest);
+  }, 120_000);
+
+  it('optimize --prior --certify adds the bound to RESULT.json', async () => {
+    const out = join(dir, 'RC.json');
+    await cli([...model3(), '--certify', '2', '--out', out]);
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    const bound = record.prior.upperBound;
+    expect(bound.value).toBeGreaterThanOrEqual(record.value);
+    expect(bound.value).toBeGreaterThanOrEqual(bound.bestValue);
+    expect(bound.gap).toBeCloseTo((bound.value - record.value) / Math.abs(bound.value), 6);
+    expect(bound.region).toMatch(/superset/);
+    await expect(
+      cli([
+        '--model',
+        join(dir, 'model', 'model.json'),
+        '--target',
+        'logit:3',
+        '--certify',
+        '2',
+        '--out',
+        out,
+      ]),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--certify with --prior/) });
+    await expect(cli([...model3('prob:3'), '--certify', '2', '--out', out])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/logit:K or margin:K target/),
+    });
+  }, 120_000);
+
+  it('optimize --prior --diverse writes several realistic answers and draws them side by side', async () => {
+    const out = join(dir, 'RD.json');
+    const png = join(dir, 'RD.png');
+    await cli([...model3(), '--diverse', '2', '--out', out, '--png', png]);
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    const diverse = record.diverse as {
+      value: number;
+      latent: number[];
+      input: number[];
+      realism: { judgesAgreeing: number };
+    }[];
+    expect(diverse.length).toBeGreaterThanOrEqual(1);
+    expect(diverse.length).toBeLessThanOrEqual(2);
+    for (const answer of diverse) {
+      expect(answer.realism.judgesAgreeing).toBe(1);
+      expect(answer.value).toBeCloseTo(logits(decode(3, answer.latent))[3]!, 3);
+    }
+    // One strip: the answers 28 pixels wide each, a 1-pixel gap between, upscaled 10×.
+    const { PNG } = await import('pngjs');
+    const image = PNG.sync.read(await readFile(png));
+    expect(image.width).toBe((diverse.length * 28 + diverse.length - 1) * 10);
+    expect(image.height).toBe(280);
+    await expect(
+      cli([
+        '--model',
+        join(dir, 'model', 'model.json'),
+        '--target',
+        'logit:3',
+        '--diverse',
+        '2',
+        '--out',
+        out,
+      ]),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--diverse with --prior/) });
+  }, 120_000);
 });

@@ -1,11 +1,15 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { relativeGap } from '../certify/certify.ts';
 import { type DatasetName, datasetNames } from '../data/dataset.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import type { PriorCertificate } from '../prior/certifyInPrior.ts';
 import { datasetPrior } from '../prior/datasetPrior.ts';
 import type { ClassSearchInfo } from '../prior/optimizeForClass.ts';
 import type { PriorResult } from '../prior/optimizeInPrior.ts';
+import { classTarget } from '../prior/optimizeWithPrior.ts';
 import type { Prior } from '../prior/prior.ts';
 import { priorCacheDir } from '../prior/priorStore.ts';
+import type { RefinedPoint } from '../prior/realisticRefine.ts';
 import { measureRealism } from '../realism/measureRealism.ts';
 import type { OptimizationResult, OptimizeOptions } from '../spec/types.ts';
 import type { CliIo } from './command.ts';
@@ -20,7 +24,7 @@ export const priorNames = datasetNames;
 export async function openPrior(
   name: string,
   model: tfl.LayersModel,
-  other: { linf?: unknown; l2?: unknown; quantize?: unknown },
+  other: Record<string, unknown>,
   io: CliIo,
 ): Promise<Prior> {
   for (const [flag, value] of Object.entries(other)) {
@@ -46,25 +50,89 @@ export async function openPrior(
   return prior;
 }
 
-/** RESULT.json's additions with a prior: which prior, the latent coordinates, and the realism measures. */
-export function priorRecord(result: OptimizationResult, prior: Prior, target: OptimizeOptions['objective']) {
-  const classIndex = 'index' in target && target.kind !== 'unit' ? target.index : undefined;
+/**
+ * `--diverse COUNT`: the class the target names, when the prior has its subspace; else a bad
+ * argument (several different answers are searched for one class at a time).
+ */
+export function diverseClass(count: number, prior: Prior, target: OptimizeOptions['objective']): number {
+  const k = classTarget(target);
+  if (k === undefined || !prior.classSubspaces?.[k])
+    throw new InvalidArgumentError(
+      '--diverse',
+      count,
+      'a class target (logit:K, prob:K, logprob:K or margin:K) and a prior with class subspaces',
+    );
+  return k;
+}
+
+/** RESULT.json's `diverse`: each prototype's value, latent point, image and realism. */
+export function diverseRecord(points: RefinedPoint[]) {
+  return points.map(({ value, latent, input, realism }) => ({
+    value,
+    latent: Array.from(latent),
+    input: Array.from(input),
+    realism,
+  }));
+}
+
+/** Which prior and subspace a result was searched in (RESULT.json's and CERT.json's `prior`). */
+function priorInfo(result: OptimizationResult, prior: Prior) {
   const search = (result as { classSearch?: ClassSearchInfo }).classSearch;
+  return search
+    ? {
+        name: prior.name,
+        method: 'class-subspace',
+        components: prior.classSubspaces![search.classIndex]!.decoder.latent,
+        ...search,
+      }
+    : {
+        name: prior.name,
+        method: 'subspace',
+        components: prior.subspace.decoder.latent,
+        radius: prior.subspace.radius,
+      };
+}
+
+/** The upper bound inside the subspace, as RESULT.json's `prior.upperBound` says it. */
+export function upperBoundRecord(certificate: PriorCertificate, value: number) {
   return {
-    prior: search
-      ? {
-          name: prior.name,
-          method: 'class-subspace',
-          components: prior.classSubspaces![search.classIndex]!.decoder.latent,
-          ...search,
-        }
-      : {
-          name: prior.name,
-          method: 'subspace',
-          components: prior.subspace.decoder.latent,
-          radius: prior.subspace.radius,
-        },
+    value: certificate.upperBound,
+    /** (upperBound − the answer's value) / |upperBound|. */
+    gap: relativeGap(certificate.upperBound, value),
+    bestValue: certificate.bestValue,
+    boundsBy: certificate.boundsBy,
+    proven: certificate.proven,
+    method: certificate.method,
+    seconds: certificate.seconds,
+    region: certificate.region,
+  };
+}
+
+/** RESULT.json's additions with a prior: which prior, the latent coordinates, and the realism measures. */
+export function priorRecord(
+  result: OptimizationResult,
+  prior: Prior,
+  target: OptimizeOptions['objective'],
+  certificate?: PriorCertificate,
+) {
+  const classIndex = 'index' in target && target.kind !== 'unit' ? target.index : undefined;
+  return {
+    prior: {
+      ...priorInfo(result, prior),
+      ...(certificate ? { upperBound: upperBoundRecord(certificate, result.value) } : {}),
+    },
     latent: Array.from((result as PriorResult).latent ?? []),
     realism: measureRealism(result.input, prior.realism, prior.judges, prior.shape, classIndex),
+  };
+}
+
+/** CERT.json's additions with a prior: the subspace certified, the search's answer, the best point's latent. */
+export function priorCertificateRecord(certificate: PriorCertificate, answer: PriorResult, prior: Prior) {
+  return {
+    prior: { ...priorInfo(answer, prior), region: certificate.region, boundsBy: certificate.boundsBy },
+    latent: Array.from(certificate.latent),
+    answerValue: answer.value,
+    answerLatent: Array.from(answer.latent),
+    incumbent: 'prior-search',
   };
 }

@@ -28,7 +28,7 @@ export interface PriorSettings {
 /** Measured on Fashion-MNIST: see the README's "Priors" section and bench/src/prior.ts. */
 export const defaultPriorSettings: PriorSettings = {
   subspace: { latent: 30, boundQuantile: 0.001, radiusQuantile: 0.95 },
-  classSubspace: { latent: 50, boundQuantile: 0.001, radiusQuantile: 0.95, examples: 2000 },
+  classSubspace: { latent: 200, boundQuantile: 0.001, radiusQuantile: 0.95, examples: 2000 },
   realismComponents: 50,
   heldOutExamples: 500,
   covarianceExamples: 20_000,

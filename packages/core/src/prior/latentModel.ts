@@ -70,6 +70,11 @@ export function latentModel(
   return composed;
 }
 
+/** Frees what latentModel added to `model` (the model's own layers are shared and stay). */
+export function disposeLatentLayers(composed: tfl.LayersModel): void {
+  for (const name of ['prior_decode', 'prior_clip']) composed.getLayer(name).dispose();
+}
+
 /** The input the decoder and clip give for latent `w` (what the composed model sees). */
 export function decodeLatent(
   decoder: AffineDecoder,

@@ -1,8 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
 import { optimize } from '../optimize/optimize.ts';
-import type { OptimizationEvent, OptimizationResult, OptimizeOptions } from '../spec/types.ts';
-import { decodeLatent, latentModel } from './latentModel.ts';
+import type { OptimizationEvent, OptimizationResult, OptimizeOptions, StartResult } from '../spec/types.ts';
+import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
 /** Starts per run inside the subspace, unless asked otherwise. */
@@ -11,6 +11,8 @@ export const priorRestarts = 16;
 export interface PriorResult extends OptimizationResult {
   /** The whitened subspace coordinates the answer was found at (`input` is their decoded image; `violation` is theirs, against the prior's bounds). */
   latent: Float32Array;
+  /** Every start's answer, decoded, with its latent point. */
+  starts?: (StartResult & { latent: Float32Array })[];
 }
 
 /**
@@ -48,18 +50,18 @@ export async function* optimizeInPrior(
         yield event.input ? { ...event, input: decode(event.input) } : event;
         continue;
       }
-      const { result } = event;
+      const { starts, ...result } = event.result;
       const decoded: PriorResult = {
         ...result,
         input: decode(result.input),
         shape: (model.inputs[0]!.shape as (number | null)[]).slice(1).map((d) => d ?? 1),
         latent: result.input,
-        ...(result.starts ? { starts: result.starts.map((s) => ({ ...s, input: decode(s.input) })) } : {}),
+        ...(starts ? { starts: starts.map((s) => ({ ...s, input: decode(s.input), latent: s.input })) } : {}),
       };
       yield { type: 'done', result: decoded };
     }
   } finally {
     // The composed model shares the model's layers: dispose only what it added.
-    for (const name of ['prior_decode', 'prior_clip']) composed.getLayer(name).dispose();
+    disposeLatentLayers(composed);
   }
 }

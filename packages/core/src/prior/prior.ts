@@ -3,7 +3,7 @@ import type { RealismReference } from '../realism/realismReference.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
 /** Bumped whenever the stored layout or the recipe changes: older cached priors are rebuilt. */
-export const priorFormatVersion = 2;
+export const priorFormatVersion = 3;
 
 /**
  * A prior: everything built once from a sample of real inputs and reused by every run on that data.

@@ -2,14 +2,19 @@ import { resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/initBackend.ts';
 import { certificateSupport, certify } from '../../certify/certify.ts';
-import type { Certificate, CertifySearch } from '../../certify/types.ts';
+import type { Certificate, CertifyProgress, CertifySearch } from '../../certify/types.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { runOptimization } from '../../optimize/optimize.ts';
+import { certifyPriorAnswer } from '../../prior/certifyInPrior.ts';
+import type { PriorResult } from '../../prior/optimizeInPrior.ts';
+import { optimizeWithPrior } from '../../prior/optimizeWithPrior.ts';
+import type { Prior } from '../../prior/prior.ts';
 import type { ConstraintSpec } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
+import { openPrior, priorCertificateRecord, priorNames } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget } from '../targetSpec.ts';
@@ -36,6 +41,12 @@ Options:
                         α-CROWN only, no search)
   --incumbent FILE.json start from this input {"input": [numbers]} (e.g. argmax optimize's result)
                         instead of running projected Adam first
+  --prior DATASET       bound what \`argmax optimize --prior DATASET\` can answer: its search runs first
+                        (class targets: the class's subspace; the bound covers the scale it kept),
+                        then the bound holds over the searched set (bounds ∩ ball): the smaller of
+                        the model on the subspace's coordinates over their bounds and the model over
+                        each input value's range on that set; "prior" says which, "answerValue" is
+                        the realistic answer's value. --box is the clip range.
   -h, --help            this text
 
 gap = (upperBound − bestValue) / |upperBound|. upperBound holds for the exact network and for any
@@ -54,6 +65,7 @@ const spec = {
   'time-limit': { kind: 'number', min: 0, exclusiveMin: true, max: 86_400 },
   search: { kind: 'choice', values: searches },
   incumbent: { kind: 'string', accepts: 'a JSON file {"input": [numbers]}' },
+  prior: { kind: 'choice', values: priorNames },
 } as const;
 
 function parseCertifyArgs(argv: string[]) {
@@ -105,6 +117,7 @@ export const certifyCommand: Command = {
     let constraints: ConstraintSpec;
     let incumbent: Float32Array | undefined;
     let shape: number[];
+    let prior: Prior | undefined;
     try {
       parsed = parseCertifyArgs(argv);
       const { args } = parsed;
@@ -124,6 +137,8 @@ export const certifyCommand: Command = {
       if (args.incumbent !== undefined) {
         incumbent = Float32Array.from(await readInputFile(args.incumbent, size, shape));
       }
+      if (args.prior !== undefined)
+        prior = await openPrior(args.prior, model, { linf: args.linf, incumbent: args.incumbent }, io);
     } catch (error) {
       model?.dispose();
       if (error instanceof ArgmaxError) return fail(2, error.message);
@@ -137,7 +152,45 @@ export const certifyCommand: Command = {
     const started = performance.now();
     const { args } = parsed;
     const timeLimitSeconds = args['time-limit'] ?? 10;
+    const onProgress = (p: CertifyProgress) => {
+      const elapsed = Math.round(performance.now() - certifyStarted);
+      bar.update(
+        Math.min(elapsed, timeLimitSeconds * 1000),
+        timeLimitSeconds * 1000,
+        `${p.method} bound ${p.upperBound.toPrecision(6)} best ${p.bestValue.toPrecision(6)} gap ${(100 * p.gap).toFixed(2)}%`,
+      );
+    };
+    let certifyStarted = performance.now();
     try {
+      if (prior) {
+        let answer: PriorResult | undefined;
+        for await (const event of optimizeWithPrior(
+          model,
+          { objective: parsed.target, signal: controller.signal },
+          prior,
+          parsed.box,
+        )) {
+          if (event.type === 'done') answer = event.result as PriorResult;
+          else bar.update(event.step + 1, event.steps, `optimising ${event.objective.toPrecision(6)}`);
+        }
+        if (!answer) throw new Error('the search inside the prior ended without a result');
+        certifyStarted = performance.now();
+        const result = await certifyPriorAnswer(model, prior, answer, parsed.box, {
+          objective: parsed.target,
+          timeLimitSeconds,
+          search: (args.search ?? 'auto') as CertifySearch,
+          signal: controller.signal,
+          onProgress,
+        });
+        bar.clear();
+        if (!result.supported)
+          return fail(2, `no certificate: ${result.reason}; nothing was written to ${args.out}`);
+        const record = {
+          ...certificateRecord(result, parsed, shape, answer.seconds, (performance.now() - started) / 1000),
+          ...priorCertificateRecord(result, answer, prior),
+        };
+        return await writeCertificate(record, result, out, io);
+      }
       let optimizeSeconds: number | undefined;
       if (!incumbent) {
         const found = await runOptimization(
@@ -148,7 +201,7 @@ export const certifyCommand: Command = {
         incumbent = found.input;
         optimizeSeconds = found.seconds;
       }
-      const certifyStarted = performance.now();
+      certifyStarted = performance.now();
       const result = await certify(model, {
         objective: parsed.target,
         constraints,
@@ -156,14 +209,7 @@ export const certifyCommand: Command = {
         timeLimitSeconds,
         search: (args.search ?? 'auto') as CertifySearch,
         signal: controller.signal,
-        onProgress: (p) => {
-          const elapsed = Math.round(performance.now() - certifyStarted);
-          bar.update(
-            Math.min(elapsed, timeLimitSeconds * 1000),
-            timeLimitSeconds * 1000,
-            `${p.method} bound ${p.upperBound.toPrecision(6)} best ${p.bestValue.toPrecision(6)} gap ${(100 * p.gap).toFixed(2)}%`,
-          );
-        },
+        onProgress,
       });
       bar.clear();
       if (!result.supported)
@@ -175,19 +221,7 @@ export const certifyCommand: Command = {
         optimizeSeconds,
         (performance.now() - started) / 1000,
       );
-      await writeFilesAtomically([{ path: out, data: `${JSON.stringify(record)}\n` }]);
-      io.stdout(
-        `${JSON.stringify({
-          out,
-          bestValue: result.bestValue,
-          upperBound: result.upperBound,
-          gap: result.gap,
-          proven: result.proven,
-          method: result.method,
-          seconds: record.seconds,
-        })}\n`,
-      );
-      return 0;
+      return await writeCertificate(record, result, out, io);
     } catch (error) {
       bar.clear();
       if (error instanceof CancelledError) return fail(130, 'interrupted; nothing was written');
@@ -196,9 +230,32 @@ export const certifyCommand: Command = {
     } finally {
       process.removeListener('SIGINT', interrupt);
       model.dispose();
+      for (const judge of prior?.judges ?? []) judge.model.dispose();
     }
   },
 };
+
+/** Writes CERT.json and prints the one-line summary. */
+async function writeCertificate(
+  record: { seconds: number },
+  result: Pick<Certificate, 'bestValue' | 'upperBound' | 'gap' | 'proven' | 'method'>,
+  out: string,
+  io: CliIo,
+): Promise<number> {
+  await writeFilesAtomically([{ path: out, data: `${JSON.stringify(record)}\n` }]);
+  io.stdout(
+    `${JSON.stringify({
+      out,
+      bestValue: result.bestValue,
+      upperBound: result.upperBound,
+      gap: result.gap,
+      proven: result.proven,
+      method: result.method,
+      seconds: record.seconds,
+    })}\n`,
+  );
+  return 0;
+}
 
 /** An input file `{"input": [numbers]}` of the model's size (the format of --linf references). */
 function readInputFile(path: string, size: number, shape: number[]): Promise<number[]> {

@@ -1,22 +1,49 @@
 import { resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/initBackend.ts';
-import { ArgmaxError, CancelledError, InvalidArgumentError } from '../../errors.ts';
+import { certificateSupport } from '../../certify/certify.ts';
+import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
 import { encodePng } from '../../image/encodePng.ts';
+import { imageStrip } from '../../image/imageStrip.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
+import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyInPrior.ts';
+import { diversePrototypes } from '../../prior/diversePrototypes.ts';
+import type { PriorResult } from '../../prior/optimizeInPrior.ts';
 import { optimizeWithPrior } from '../../prior/optimizeWithPrior.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
-import { openPrior, priorNames, priorRecord } from '../priorOption.ts';
+import { diverseClass, diverseRecord, openPrior, priorNames, priorRecord } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
+
+/** `--certify` needs a prior and an objective the certifier takes (checked before any search runs). */
+function checkPriorCertificate(
+  priorName: string | undefined,
+  model: tfl.LayersModel,
+  target: OptimizeOptions['objective'],
+): void {
+  if (priorName === undefined)
+    throw new InvalidArgumentError(
+      '--certify',
+      'without --prior',
+      '--certify with --prior (else: argmax certify)',
+    );
+  if (target.kind !== 'logit' && target.kind !== 'margin')
+    throw new InvalidArgumentError(
+      '--certify',
+      target.kind,
+      'a logit:K or margin:K target (certificates need an objective linear in the logits)',
+    );
+  const unsupported = certificateSupport(model, target);
+  if (unsupported) throw new UnsupportedError(`--certify: no certificate: ${unsupported}`);
+}
 
 /** Each method's default, in the order --method lists them. */
 const defaultsOf = (key: 'steps' | 'restarts') => methodNames.map((m) => methodDefaults[m][key]).join(', ');
@@ -54,6 +81,12 @@ Options:
                         (built once into $ARGMAX_CACHE_DIR/priors, default ~/.cache/argmax/priors);
                         RESULT.json then has "realism" (nearest training image, manifold distance,
                         independent classifiers' labels) and "latent"
+  --diverse COUNT       with --prior and a class target: also COUNT (2-8) different realistic answers
+                        from one search, strongest first, in RESULT.json's "diverse"; --png then
+                        draws them side by side
+  --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
+                        over the set searched (the subspace's bounds ∩ ball; see argmax certify), in
+                        RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
   --png OUT.png         the answer as an image (gray in the box, blue-white-red for signed boxes)
   --gif OUT.gif         the run's snapshots as an animated GIF
   -h, --help            this text
@@ -77,6 +110,8 @@ const spec = {
   quantize: { kind: 'integer', min: 2, max: 65_536 },
   'no-polish': { kind: 'boolean' },
   prior: { kind: 'choice', values: priorNames },
+  certify: { kind: 'number', min: 0, exclusiveMin: true, max: 86_400 },
+  diverse: { kind: 'integer', min: 2, max: 8 },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
 } as const;
@@ -163,6 +198,7 @@ export const optimizeCommand: Command = {
     let paths: { out: string; png?: string; gif?: string };
     let image: number[] | undefined;
     let prior: Awaited<ReturnType<typeof openPrior>> | undefined;
+    let diverseK: number | undefined;
     try {
       parsed = parseOptimizeArgs(argv);
       const { args } = parsed;
@@ -182,9 +218,14 @@ export const optimizeCommand: Command = {
         image = imageShape(shape, args.png ? '--png' : '--gif', (args.png ?? args.gif)!);
       }
       options = await buildOptions(args, parsed, size, shape);
+      if (args.certify !== undefined) checkPriorCertificate(args.prior, model, parsed.target);
       if (args.prior) {
         const { linf, l2 } = parsed;
         prior = await openPrior(args.prior, model, { linf, l2, quantize: args.quantize }, io);
+      }
+      if (args.diverse !== undefined) {
+        if (!prior) throw new InvalidArgumentError('--diverse', args.diverse, '--diverse with --prior');
+        diverseK = diverseClass(args.diverse, prior, options.objective);
       }
     } catch (error) {
       model?.dispose();
@@ -217,12 +258,55 @@ export const optimizeCommand: Command = {
       const scale = image ? Math.max(1, Math.min(16, Math.floor(280 / Math.max(image[0]!, image[1]!)))) : 1;
       const imageOptions = image ? { shape: image, scale, ...(range ? { range } : {}) } : undefined;
       if (paths.gif) frames.push(Float32Array.from(result.input));
+      let certificate: PriorCertificate | undefined;
+      if (prior && parsed.args.certify !== undefined) {
+        const timeLimitSeconds = parsed.args.certify;
+        const started = performance.now();
+        const certified = await certifyPriorAnswer(model, prior, result as PriorResult, box, {
+          objective: options.objective,
+          timeLimitSeconds,
+          signal: controller.signal,
+          onProgress: (p) =>
+            bar.update(
+              Math.min(performance.now() - started, timeLimitSeconds * 1000),
+              timeLimitSeconds * 1000,
+              `${p.method} bound ${p.upperBound.toPrecision(6)}`,
+            ),
+        });
+        bar.clear();
+        if (!certified.supported) throw new UnsupportedError(`no certificate: ${certified.reason}`);
+        certificate = certified;
+      }
+      const diverse =
+        prior && diverseK !== undefined
+          ? await diversePrototypes(model, run, prior, diverseK, box, parsed.args.diverse!)
+          : undefined;
       const record = {
         ...resultRecord(result, parsed),
-        ...(prior ? priorRecord(result, prior, options.objective) : {}),
+        ...(prior ? priorRecord(result, prior, options.objective, certificate) : {}),
+        ...(diverse ? { diverse: diverseRecord(diverse) } : {}),
       };
+      // With --diverse the PNG shows the prototypes side by side (a 1-pixel gap at the box's top).
+      const png =
+        diverse && diverse.length > 0 && image
+          ? imageStrip(
+              diverse.map((p) => p.input),
+              image,
+              1,
+              box[1],
+            )
+          : undefined;
       await writeFilesAtomically([
-        ...(paths.png ? [{ path: paths.png, data: encodePng(result.input, imageOptions!) }] : []),
+        ...(paths.png
+          ? [
+              {
+                path: paths.png,
+                data: png
+                  ? encodePng(png.values, { ...imageOptions!, shape: png.shape })
+                  : encodePng(result.input, imageOptions!),
+              },
+            ]
+          : []),
         ...(paths.gif
           ? [{ path: paths.gif, data: encodeGif(frames, { ...imageOptions!, delayMs: 80 }) }]
           : []),
