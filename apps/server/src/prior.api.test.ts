@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadDataset } from '@argmax/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priorFolder } from './jobs/thread/priorLocation.ts';
 import type { ApiClient } from './testing/apiClient.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';
 
@@ -181,7 +182,10 @@ describe('runs in a dataset prior', () => {
   }, 600_000);
 
   it('a later run reuses the stored prior: no build, no progress', async () => {
-    const manifest = join(priors, 'fashion-mnist-small-v2', 'prior.json');
+    const manifest = join(
+      priorFolder({ dataset: 'fashion-mnist', dir: priors, sample: 'small' }),
+      'prior.json',
+    );
     const before = (await stat(manifest)).mtimeMs;
     const { client, teamId } = await server.signUp('bea');
     const { events, run } = await startAndWatch(client, teamId, {
