@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { initBackend } from '@argmax/core';
-import { openDatabase } from '@argmax/db/openDatabase';
-import type { Storage } from '@argmax/db/storage';
+import { openDatabase, type Storage } from '@argmax/db';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
 import { type AttemptLimiter, memoryAttemptLimiter } from './auth/attemptLimiter.ts';

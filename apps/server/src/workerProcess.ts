@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initBackend } from '@argmax/core';
-import { openDatabase } from '@argmax/db/openDatabase';
+import { openDatabase } from '@argmax/db';
 import { assertQueueConfig, type ServerConfig } from './config.ts';
 import { handleHealth } from './http/health.ts';
 import { jobExecutors } from './jobExecutors.ts';

@@ -1,4 +1,4 @@
-import { isFinalStatus } from '@argmax/db/jobStatus';
+import { isFinalStatus } from '@argmax/db';
 import { limitExceeded } from '../errors.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import type { JobDispatch } from './jobDispatch.ts';

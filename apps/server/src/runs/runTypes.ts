@@ -1,6 +1,4 @@
-import { isFinalStatus, type JOB_STATUSES } from '@argmax/db/jobStatus';
-import type { RunStep } from '@argmax/db/repositories/runSteps';
-import type { Run } from '@argmax/db/repositories/runs';
+import { isFinalStatus, type JOB_STATUSES, type Run, type RunStep } from '@argmax/db';
 import { loadRun, requireTeamRole } from '../access.ts';
 import { UserRef } from '../auth/userTypes.ts';
 import { notFound } from '../errors.ts';

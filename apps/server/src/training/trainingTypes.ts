@@ -1,5 +1,4 @@
-import { isFinalStatus } from '@argmax/db/jobStatus';
-import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
+import { isFinalStatus, type TrainingJob } from '@argmax/db';
 import { Repeater } from 'graphql-yoga';
 import { z } from 'zod';
 import { loadTeamItem, requireTeamRole } from '../access.ts';
