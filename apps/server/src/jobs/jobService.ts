@@ -42,6 +42,12 @@ export class JobService<Stored extends StoredJob> {
     return job;
   }
 
+  /** Cancels `job` unless it has already ended; returns the job as stored now (the cancel mutations' answer). */
+  async cancelUnlessEnded(job: Stored): Promise<Stored> {
+    if (!isFinalStatus(job.status)) await this.cancel(job.id);
+    return (await this.kind.rows.get(job.id)) ?? job;
+  }
+
   async cancel(id: string): Promise<void> {
     if (this.local?.cancel(id)) return;
     // Executing elsewhere (a worker process, another server): whoever has it stops and records it.

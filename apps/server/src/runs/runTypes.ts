@@ -260,8 +260,7 @@ builder.mutationField('cancelRun', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.id), 'MEMBER');
-      if (!isFinalStatus(run.status)) await ctx.services.runs.cancel(run.id);
-      return seenLike(run, (await ctx.storage.runs.get(run.id)) ?? run);
+      return seenLike(run, await ctx.services.runs.cancelUnlessEnded(run));
     },
   }),
 );

@@ -88,8 +88,7 @@ builder.mutationField('cancelTraining', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const job = await loadJob(ctx, String(args.id), 'MEMBER');
-      if (!isFinalStatus(job.status)) await ctx.services.training.cancel(job.id);
-      return seenLike(job, (await ctx.storage.trainingJobs.get(job.id)) ?? job);
+      return seenLike(job, await ctx.services.training.cancelUnlessEnded(job));
     },
   }),
 );
