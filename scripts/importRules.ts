@@ -36,6 +36,8 @@ export const importRules: PackageRules[] = [
     name: '@argmax/db',
     sourceRoot: 'src',
     layers: [
+      ['index.ts'],
+      // Helpers that tests share; product code never imports them.
       ['testing'],
       ['openDatabase.ts'],
       ['storage.ts', 'migrate.ts', 'drivers'],

@@ -1,4 +1,4 @@
-import { createTestDatabase, probePostgres } from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, probePostgres } from '@argmax/db/testing';
 import type { ServerConfig } from '@argmax/server/config';
 import { startTestServer } from '@argmax/server/testing/testServer';
 import type { BenchRow, BenchSuite } from './benchRow.ts';

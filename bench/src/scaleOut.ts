@@ -4,7 +4,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, probePostgres } from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, probePostgres } from '@argmax/db/testing';
 import { configFromEnv, type ServerConfig } from '@argmax/server/config';
 import type { ApiClient } from '@argmax/server/testing/apiClient';
 import { deleteRedisKeys, TEST_REDIS_URL } from '@argmax/server/testing/redisForTests';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, probePostgres } from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, probePostgres } from '@argmax/db/testing';
 import type { ServerConfig } from '@argmax/server/config';
 import { startTestServer } from '@argmax/server/testing/testServer';
 import type { BenchRow, BenchSuite } from './benchRow.ts';

@@ -1,5 +1,4 @@
-import type { Run } from '@argmax/db/repositories/runs';
-import type { Role } from '@argmax/db/repositories/teams';
+import type { Role, Run } from '@argmax/db';
 import { forbidden, notFound, unauthenticated } from './errors.ts';
 import type { ApiContext, Viewer } from './graphql/apiContext.ts';
 import { roleAtLeast } from './visibility/policy.ts';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Storage } from '@argmax/db/storage';
+import type { Storage } from '@argmax/db';
 import { clientAddress, trustedProxyList } from './auth/clientAddress.ts';
 import type { ApiContext, Viewer } from './graphql/apiContext.ts';
 import { SESSION_COOKIE } from './http/sessionCookie.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, type TestDatabase } from '@argmax/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './testing/apiClient.ts';
 import { deleteRedisKeys, postgresAndRedisForTests, TEST_REDIS_URL } from './testing/redisForTests.ts';

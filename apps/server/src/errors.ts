@@ -6,7 +6,7 @@ import {
   LastOwnerError,
   NotFoundError,
   InvalidArgumentError as StorageInvalidArgument,
-} from '@argmax/db/errors';
+} from '@argmax/db';
 import { GraphQLError } from 'graphql';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, type TestDatabase } from '@argmax/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from './config.ts';
 import type { ApiClient } from './testing/apiClient.ts';

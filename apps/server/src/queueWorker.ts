@@ -1,5 +1,4 @@
-import { DatabaseUnavailableError } from '@argmax/db/errors';
-import type { Storage } from '@argmax/db/storage';
+import { DatabaseUnavailableError, type Storage } from '@argmax/db';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { LocalExecutors } from './jobs/jobDispatch.ts';
 import { QUEUE_NAME, type QueueJobData, queueConnection, queuePrefix } from './jobs/redisQueue.ts';

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@argmax/db/openDatabase';
-import { createTestModel, createTestTeam, createTestUser } from '@argmax/db/testing/fixtures';
+import { openDatabase } from '@argmax/db';
+import { createTestModel, createTestTeam, createTestUser } from '@argmax/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer } from './testing/testServer.ts';
 

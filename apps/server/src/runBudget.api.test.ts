@@ -1,5 +1,5 @@
 import { defaultTimeBudget } from '@argmax/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from './testing/testServer.ts';
 
 const START = `mutation($teamId: ID!, $modelId: ID!, $input: StartRunInput!) {
@@ -54,7 +54,12 @@ async function runToEnd(alias: string, input: Record<string, unknown>) {
 
 describe('time-budgeted runs over HTTP and WebSocket', () => {
   it('a run given neither steps nor restarts gets the CLI default budget, and records what it chose', async () => {
+    // The job thread's stderr is piped into this process's: core's note of the choice must not reach it.
+    const stderr = vi.spyOn(process.stderr, 'write');
     const { run, live, replayed } = await runToEnd('budget-default', {});
+    const written = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
+    stderr.mockRestore();
+    expect(written).not.toContain('argmax: time budget');
     expect(run.status).toBe('SUCCEEDED');
     expect(run.spec).toEqual({ steps: null, restarts: null, timeBudgetSeconds: defaultTimeBudget });
     const budget = run.budget!;

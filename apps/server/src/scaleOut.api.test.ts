@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createTestDatabase,
-  postgresForTests,
-  type TestDatabase,
-} from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@argmax/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisForTests, TEST_REDIS_URL } from './testing/redisForTests.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';

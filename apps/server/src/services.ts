@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { initBackend } from '@argmax/core';
-import { openDatabase } from '@argmax/db/openDatabase';
-import type { Storage } from '@argmax/db/storage';
+import { openDatabase, type Storage } from '@argmax/db';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import type { Plugin } from 'graphql-yoga';
 import { type AttemptLimiter, memoryAttemptLimiter } from './auth/attemptLimiter.ts';
@@ -14,8 +13,7 @@ import type { ApiServices } from './graphql/apiContext.ts';
 import { type HealthSources, handleHealth } from './http/health.ts';
 import { queryLimits } from './http/queryLimits.ts';
 import { refuseOversizedUpload } from './http/uploadLimit.ts';
-import { jobExecutors } from './jobExecutors.ts';
-import { followCancellations } from './jobs/followCancellations.ts';
+import { startJobExecutors } from './jobExecutors.ts';
 import { inProcessDispatch } from './jobs/inProcessDispatch.ts';
 import type { JobDispatch } from './jobs/jobDispatch.ts';
 import { redisQueueDispatch } from './jobs/redisQueueDispatch.ts';
@@ -80,18 +78,9 @@ export async function createServices(config: ServerConfig): Promise<Services> {
     });
   } else {
     pool.prewarm(1);
-    const execution = {
-      storage,
-      pool,
-      bus,
-      config,
-      backend: () => backend.name,
-      workerId: config.workerId,
-      onStep: () => metrics.countStep(),
-    };
-    const local = jobExecutors(execution);
-    dispatch = inProcessDispatch(local, pool, config.log);
-    stopFollowing = followCancellations(bus, local);
+    const local = startJobExecutors({ storage, pool, bus, config, backend: backend.name, metrics });
+    dispatch = inProcessDispatch(local.executors, pool, config.log);
+    stopFollowing = local.stopFollowing;
   }
   const runs = new RunService(storage, dispatch, bus, config);
   const training = new TrainingService(storage, dispatch, bus);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MIGRATION_LOCK_KEY } from '@argmax/db/migrate';
-import { createTestDatabase, type TestDatabase } from '@argmax/db/testing/postgresTestDatabase';
+import { MIGRATION_LOCK_KEY } from '@argmax/db';
+import { createTestDatabase, type TestDatabase } from '@argmax/db/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRedisKeys, postgresAndRedisForTests, TEST_REDIS_URL } from './testing/redisForTests.ts';

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initBackend } from '@argmax/core';
-import { openDatabase } from '@argmax/db/openDatabase';
+import { openDatabase } from '@argmax/db';
 import { assertQueueConfig, type ServerConfig } from './config.ts';
 import { handleHealth } from './http/health.ts';
-import { jobExecutors } from './jobExecutors.ts';
-import { followCancellations } from './jobs/followCancellations.ts';
+import { startJobExecutors } from './jobExecutors.ts';
 import { WorkerPool } from './jobs/workerPool.ts';
 import { Metrics } from './observability/metrics.ts';
 import { openEventBus } from './pubsub/openEventBus.ts';
@@ -43,17 +42,14 @@ export async function startWorkerProcess(config: ServerConfig): Promise<WorkerPr
     { queueDepth: async () => ({ waiting: pool.queued, active: pool.running }) },
     'worker',
   );
-  const execution = {
+  const { executors, stopFollowing } = startJobExecutors({
     storage,
     pool,
     bus: events.bus,
     config,
-    backend: () => backend.name,
-    workerId: config.workerId,
-    onStep: () => metrics.countStep(),
-  };
-  const executors = jobExecutors(execution);
-  const stopFollowing = followCancellations(events.bus, executors);
+    backend: backend.name,
+    metrics,
+  });
   const queue = startQueueWorker({
     redisUrl: config.redisUrl!,
     ...(config.redisPrefix ? { redisPrefix: config.redisPrefix } : {}),

@@ -1,5 +1,4 @@
-import type { ApiToken } from '@argmax/db/repositories/apiTokens';
-import type { User } from '@argmax/db/repositories/users';
+import type { ApiToken, User } from '@argmax/db';
 import { z } from 'zod';
 import { requireViewer } from '../access.ts';
 import { ApiError, notFound, unauthenticated } from '../errors.ts';

@@ -1,5 +1,4 @@
-import type { User } from '@argmax/db/repositories/users';
-import type { Storage } from '@argmax/db/storage';
+import type { Storage, User } from '@argmax/db';
 import type { ServerConfig } from '../config.ts';
 import type { WorkerPool } from '../jobs/workerPool.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';

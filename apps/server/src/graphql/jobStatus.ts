@@ -1,4 +1,4 @@
-import { JOB_STATUSES } from '@argmax/db/jobStatus';
+import { JOB_STATUSES } from '@argmax/db';
 import { builder } from './builder.ts';
 
 /** The status of a run or a training job: one lifecycle, one enum. */

@@ -1,4 +1,4 @@
-import type { Storage } from '@argmax/db/storage';
+import type { Storage } from '@argmax/db';
 import type { ServerConfig } from '../config.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import type { WorkerPool } from './workerPool.ts';

@@ -1,5 +1,4 @@
-import type { JobStatus } from '@argmax/db/jobStatus';
-import type { JobOutcome, JobRepository } from '@argmax/db/repositories/jobLifecycle';
+import type { JobOutcome, JobRepository, JobStatus } from '@argmax/db';
 
 /** A stored job as the job machinery reads it: runs and training jobs both are. */
 export interface StoredJob {

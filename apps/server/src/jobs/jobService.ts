@@ -1,4 +1,4 @@
-import { isFinalStatus } from '@argmax/db/jobStatus';
+import { isFinalStatus } from '@argmax/db';
 import { limitExceeded } from '../errors.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import type { JobDispatch } from './jobDispatch.ts';
@@ -40,6 +40,12 @@ export class JobService<Stored extends StoredJob> {
     const job = await create();
     await this.dispatch.submit(this.kind.name, job.id);
     return job;
+  }
+
+  /** Cancels `job` unless it has already ended; returns the job as stored now (the cancel mutations' answer). */
+  async cancelUnlessEnded(job: Stored): Promise<Stored> {
+    if (!isFinalStatus(job.status)) await this.cancel(job.id);
+    return (await this.kind.rows.get(job.id)) ?? job;
   }
 
   async cancel(id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { JobOutcome } from '@argmax/db/repositories/jobLifecycle';
+import type { JobOutcome } from '@argmax/db';
 import type { ExecutionContext } from './executionContext.ts';
 import type { JobExecutor } from './jobDispatch.ts';
 import { endJob, type JobKind, type StorageWrite, type StoredJob } from './jobKind.ts';

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError } from '@argmax/db/errors';
+import { DatabaseUnavailableError } from '@argmax/db';
 import type { StorageWrite } from './jobKind.ts';
 
 const isUnavailable = (error: unknown) => error instanceof DatabaseUnavailableError;

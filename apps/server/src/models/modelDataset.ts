@@ -1,5 +1,5 @@
 import { type DatasetName, fashionMnistClassNames, mnistClassNames } from '@argmax/core';
-import type { ModelSummary } from '@argmax/db/repositories/models';
+import type { ModelSummary } from '@argmax/db';
 
 /** A dataset whose prior the server builds, and which a model may be known to be made for. */
 export type PriorDataset = DatasetName;

@@ -1,4 +1,4 @@
-import type { ModelSummary } from '@argmax/db/repositories/models';
+import type { ModelSummary } from '@argmax/db';
 import { requireTeamRole, requireViewer } from '../access.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { ApiContext } from '../graphql/apiContext.ts';

@@ -1,5 +1,4 @@
-import type { ModelSummary } from '@argmax/db/repositories/models';
-import type { Storage } from '@argmax/db/storage';
+import type { ModelSummary, Storage } from '@argmax/db';
 import { ApiError, badInput, limitExceeded } from '../errors.ts';
 import type { TrainedModel } from '../jobs/thread/jobMessages.ts';
 import { JobFailedError, type WorkerPool } from '../jobs/workerPool.ts';

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describeModel, fashionMnistClassNames, memoryLoadHandler } from '@argmax/core';
-import { ConflictError } from '@argmax/db/errors';
-import type { Storage } from '@argmax/db/storage';
+import { ConflictError, type Storage } from '@argmax/db';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 
 export const SEED_MODEL_NAME = 'Fashion-MNIST MLP (seed)';

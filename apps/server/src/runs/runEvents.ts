@@ -1,6 +1,4 @@
-import { isFinalStatus } from '@argmax/db/jobStatus';
-import type { Run } from '@argmax/db/repositories/runs';
-import type { Storage } from '@argmax/db/storage';
+import { isFinalStatus, type Run, type Storage } from '@argmax/db';
 import { Repeater } from 'graphql-yoga';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
 import type { EventBus, RunEvent } from '../pubsub/eventBus.ts';

@@ -1,6 +1,5 @@
 import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core';
-import type { RunStep } from '@argmax/db/repositories/runSteps';
-import type { Run } from '@argmax/db/repositories/runs';
+import type { Run, RunStep } from '@argmax/db';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { type JobSteps, PoolExecutor } from '../jobs/poolExecutor.ts';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';

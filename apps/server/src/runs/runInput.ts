@@ -1,5 +1,5 @@
 import { methodDefaults } from '@argmax/core';
-import type { ModelSummary } from '@argmax/db/repositories/models';
+import type { ModelSummary } from '@argmax/db';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';

@@ -1,5 +1,4 @@
-import type { Run } from '@argmax/db/repositories/runs';
-import type { Storage } from '@argmax/db/storage';
+import type { Run, Storage } from '@argmax/db';
 import type { JobKind } from '../jobs/jobKind.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 import { endCertificate } from './certificate/certificateEnd.ts';

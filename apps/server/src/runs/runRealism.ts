@@ -1,4 +1,4 @@
-import type { Run } from '@argmax/db/repositories/runs';
+import type { Run } from '@argmax/db';
 import { z } from 'zod';
 import type { RealismMessage } from '../jobs/thread/realismMessages.ts';
 import { inputToPngDataUrl } from './runImages.ts';

@@ -1,4 +1,4 @@
-import type { Storage } from '@argmax/db/storage';
+import type { Storage } from '@argmax/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/testServer.ts';
 

@@ -1,6 +1,4 @@
-import type { RunStep } from '@argmax/db/repositories/runSteps';
-import type { Run } from '@argmax/db/repositories/runs';
-import type { Storage } from '@argmax/db/storage';
+import type { Run, RunStep, Storage } from '@argmax/db';
 import type { RunEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { boundPointEvent, certificateAsSeen, finalWordEvent } from './certificate/certificateView.ts';
 import { budgetOf, countsOf } from './runBudget.ts';

@@ -1,5 +1,4 @@
-import type { Run } from '@argmax/db/repositories/runs';
-import type { Storage } from '@argmax/db/storage';
+import type { Run, Storage } from '@argmax/db';
 import type { ServerConfig } from '../config.ts';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import { JobService } from '../jobs/jobService.ts';

@@ -1,5 +1,5 @@
 import { defaultTimeBudget } from '@argmax/core';
-import type { ModelSummary } from '@argmax/db/repositories/models';
+import type { ModelSummary } from '@argmax/db';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
 import { toRunSpec } from './runInput.ts';

@@ -1,6 +1,4 @@
-import { isFinalStatus, type JOB_STATUSES } from '@argmax/db/jobStatus';
-import type { RunStep } from '@argmax/db/repositories/runSteps';
-import type { Run } from '@argmax/db/repositories/runs';
+import { isFinalStatus, type JOB_STATUSES, type Run, type RunStep } from '@argmax/db';
 import { loadRun, requireTeamRole } from '../access.ts';
 import { UserRef } from '../auth/userTypes.ts';
 import { notFound } from '../errors.ts';
@@ -262,8 +260,7 @@ builder.mutationField('cancelRun', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.id), 'MEMBER');
-      if (!isFinalStatus(run.status)) await ctx.services.runs.cancel(run.id);
-      return seenLike(run, (await ctx.storage.runs.get(run.id)) ?? run);
+      return seenLike(run, await ctx.services.runs.cancelUnlessEnded(run));
     },
   }),
 );

@@ -1,4 +1,4 @@
-import type { ShareLink } from '@argmax/db/repositories/shareLinks';
+import type { ShareLink } from '@argmax/db';
 import { loadRun } from '../access.ts';
 import { notFound } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';

@@ -1,6 +1,4 @@
-import type { Invite } from '@argmax/db/repositories/invites';
-import { type Membership, ROLES, type Role, type Team } from '@argmax/db/repositories/teams';
-import type { User } from '@argmax/db/repositories/users';
+import { type Invite, type Membership, ROLES, type Role, type Team, type User } from '@argmax/db';
 import { z } from 'zod';
 import { requireTeamRole, requireViewer } from '../access.ts';
 import { UserRef } from '../auth/userTypes.ts';

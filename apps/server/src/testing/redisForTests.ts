@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { postgresForTests, servicesRequired } from '@argmax/db/testing/postgresTestDatabase';
+import { postgresForTests, servicesRequired } from '@argmax/db/testing';
 import { Redis } from 'ioredis';
 import { openEventBus } from '../pubsub/openEventBus.ts';
 

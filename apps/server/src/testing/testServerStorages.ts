@@ -1,4 +1,4 @@
-import { createTestDatabase, postgresForTests } from '@argmax/db/testing/postgresTestDatabase';
+import { createTestDatabase, postgresForTests } from '@argmax/db/testing';
 import type { ServerConfig } from '../config.ts';
 import { startTestServer, type TestServer } from './testServer.ts';
 

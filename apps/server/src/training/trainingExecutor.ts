@@ -1,4 +1,4 @@
-import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
+import type { TrainingJob } from '@argmax/db';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { type JobSteps, PoolExecutor } from '../jobs/poolExecutor.ts';
 import type { TrainedModel, TrainingEventPayload } from '../jobs/thread/jobMessages.ts';

@@ -1,5 +1,4 @@
-import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
-import type { Storage } from '@argmax/db/storage';
+import type { Storage, TrainingJob } from '@argmax/db';
 import type { JobKind } from '../jobs/jobKind.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';
 

@@ -1,5 +1,4 @@
-import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
-import type { Storage } from '@argmax/db/storage';
+import type { Storage, TrainingJob } from '@argmax/db';
 import type { JobDispatch } from '../jobs/jobDispatch.ts';
 import { JobService } from '../jobs/jobService.ts';
 import type { EventBus } from '../pubsub/eventBus.ts';

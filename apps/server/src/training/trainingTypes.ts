@@ -1,5 +1,4 @@
-import { isFinalStatus } from '@argmax/db/jobStatus';
-import type { TrainingJob } from '@argmax/db/repositories/trainingJobs';
+import { isFinalStatus, type TrainingJob } from '@argmax/db';
 import { Repeater } from 'graphql-yoga';
 import { z } from 'zod';
 import { loadTeamItem, requireTeamRole } from '../access.ts';
@@ -89,8 +88,7 @@ builder.mutationField('cancelTraining', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const job = await loadJob(ctx, String(args.id), 'MEMBER');
-      if (!isFinalStatus(job.status)) await ctx.services.training.cancel(job.id);
-      return seenLike(job, (await ctx.storage.trainingJobs.get(job.id)) ?? job);
+      return seenLike(job, await ctx.services.training.cancelUnlessEnded(job));
     },
   }),
 );

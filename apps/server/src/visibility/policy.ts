@@ -1,4 +1,4 @@
-import type { Role } from '@argmax/db/repositories/teams';
+import type { Role } from '@argmax/db';
 
 /**
  * Who may read which fields, in one table. A root field decides how its caller reached the object it

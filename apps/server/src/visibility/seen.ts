@@ -1,4 +1,4 @@
-import type { Role } from '@argmax/db/repositories/teams';
+import type { Role } from '@argmax/db';
 import type { Access } from './policy.ts';
 
 /**

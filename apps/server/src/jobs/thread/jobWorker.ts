@@ -80,7 +80,10 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
   );
   const prior = job.prior ? await storedPrior(job.prior.location) : undefined;
   if (job.prior?.search && !prior) throw new Error(`the ${job.prior.location.dataset} prior is not stored`);
-  const options = { ...job.options, signal, snapshot };
+  // Core's one-line notes (the time budget's choice, a fall-back to cpu) would reach the server's stderr for
+  // every run; the budget's choice is stored on the run (`Run.budget`), so the thread drops them, as it does
+  // initBackend's.
+  const options = { ...job.options, signal, snapshot, log: () => {} };
   const events =
     job.prior?.search && prior
       ? numberedSteps(

@@ -1,5 +1,4 @@
-import type { Run } from '@argmax/db/repositories/runs';
-import type { Storage } from '@argmax/db/storage';
+import type { Run, Storage } from '@argmax/db';
 import type { StorageWrite } from '../../jobs/jobKind.ts';
 import type { EventBus } from '../../pubsub/eventBus.ts';
 import { certificateAsSeen, finalWordEvent } from './certificateView.ts';

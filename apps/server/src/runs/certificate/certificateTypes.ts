@@ -1,8 +1,4 @@
-import type {
-  CERTIFICATE_STATUSES,
-  CertificateBound,
-  RunCertificate,
-} from '@argmax/db/repositories/runCertificates';
+import type { CERTIFICATE_STATUSES, CertificateBound, RunCertificate } from '@argmax/db';
 import { type ApiTypes, builder } from '../../graphql/builder.ts';
 import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
 import type { CertificateFigures } from './certificateView.ts';

@@ -1,5 +1,4 @@
-import { isFinalStatus } from '@argmax/db/jobStatus';
-import type { CertificateBound, RunCertificate } from '@argmax/db/repositories/runCertificates';
+import { type CertificateBound, isFinalStatus, type RunCertificate } from '@argmax/db';
 import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
 
 const FINAL_CERTIFICATE: ReadonlySet<string> = new Set(['DONE', 'UNSUPPORTED', 'OFF', 'STOPPED']);

@@ -1,6 +1,5 @@
-import { openDatabase } from '@argmax/db/openDatabase';
-import type { Storage } from '@argmax/db/storage';
-import { createTestModel, createTestTeam, createTestUser } from '@argmax/db/testing/fixtures';
+import { openDatabase, type Storage } from '@argmax/db';
+import { createTestModel, createTestTeam, createTestUser } from '@argmax/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateBoundMessage } from '../../jobs/thread/certificateMessages.ts';
 import { createEventBus, type RunBoundEvent } from '../../pubsub/eventBus.ts';

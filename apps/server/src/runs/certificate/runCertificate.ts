@@ -1,6 +1,5 @@
 import type { ModelOutputs, OptimizationResult } from '@argmax/core';
-import type { CertificateBound } from '@argmax/db/repositories/runCertificates';
-import type { Storage } from '@argmax/db/storage';
+import type { CertificateBound, Storage } from '@argmax/db';
 import type { CertificateMessage, CertificateResultMessage } from '../../jobs/thread/certificateMessages.ts';
 import type { EventBus } from '../../pubsub/eventBus.ts';
 import { boundPointEvent, type CertificateFigures, certificateEvent } from './certificateView.ts';
