@@ -57,6 +57,7 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'snapshotSteps',
     'snapshot',
     'realism',
+    'budget',
   ],
   Model: ['name', 'inputShape', 'outputCount', 'classNames', 'dataset'],
   User: ['displayName'],
@@ -72,7 +73,9 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'constraints',
     'regularizers',
     'prior',
+    'timeBudgetSeconds',
   ],
+  RunBudget: ['seconds', 'steps', 'restarts', 'secondsPerStep'],
   RunObjective: ['kind', 'index', 'layer', 'channel'],
   RunConstraints: ['box', 'linf', 'l2', 'mask', 'linear', 'quantizeLevels'],
   RunBox: ['lo', 'hi'],
@@ -109,7 +112,17 @@ const shareLinkSees: Record<string, readonly string[]> = {
   RealismJudge: ['name', 'label', 'probability'],
   RealismCriteria: ['nearest', 'manifold', 'judges', 'nearestLow', 'nearestHigh', 'manifoldHigh'],
   RunStatusEvent: ['runId', 'status', 'error', 'priorProgress', 'priorStage'],
-  RunStepEvent: ['runId', 'step', 'steps', 'objective', 'violation', 'outputs', 'image', 'publishedAt'],
+  RunStepEvent: [
+    'runId',
+    'step',
+    'steps',
+    'restarts',
+    'objective',
+    'violation',
+    'outputs',
+    'image',
+    'publishedAt',
+  ],
   RunBoundEvent: [
     'runId',
     'index',
@@ -251,7 +264,8 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
       {
         t: teamId,
         m: modelId,
-        i: { target: { kind: 'LOGIT', index: 3 }, steps: 10, restarts: 2, prior: 'MNIST' },
+        // Time-budgeted, so that it also shows what a budget chose (`Run.budget`).
+        i: { target: { kind: 'LOGIT', index: 3 }, timeBudgetSeconds: 0.5, prior: 'MNIST' },
       },
     );
     await owner.client.subscribe('subscription($r: ID!) { runEvents(runId: $r) { __typename } }', {

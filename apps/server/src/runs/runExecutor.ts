@@ -234,7 +234,12 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           optimizeSeconds: result.seconds,
           steps: result.steps,
           restarts: result.restarts,
-          ...(result.budget ? { budget: { ...result.budget } } : {}),
+          // The core's whole choice; a search in a prior reports none, and keeps what its first step showed.
+          ...(result.budget
+            ? { budget: { ...result.budget } }
+            : state.budget
+              ? { budget: state.budget.choice }
+              : {}),
         },
         ...(state.realism ? { realism: state.realism } : {}),
       };
