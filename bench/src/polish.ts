@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { linearDomain } from '@argmax/core/lp/linearDomain';
 import { loadModel } from '@argmax/core/models/loadModel';
-import { extractDenseRelu } from '@argmax/core/network/denseRelu';
+import { extractDenseRelu } from '@argmax/core/network/denseReluChain';
 import { runOptimization } from '@argmax/core/optimize/optimize';
 import { compilePiecewiseLinear } from '@argmax/core/polish/piecewiseLinearObjective';
 import { maximizeExactly } from '@argmax/core/polish/reluMilp';

@@ -1,4 +1,5 @@
-import { type DenseReluNetwork, forwardDenseRelu } from '../network/denseRelu.ts';
+import type { DenseReluNetwork } from '../network/denseReluChain.ts';
+import { forwardLayerGraph, opSize } from '../network/layerGraph.ts';
 import { type MarginTerm, marginValue } from '../objectives/marginTerm.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
 
@@ -68,7 +69,7 @@ export function evaluatePiecewiseLinear(
   objective: PiecewiseLinearObjective,
   input: ArrayLike<number>,
 ): number {
-  const outputs = forwardDenseRelu(network, input);
+  const outputs = forwardLayerGraph(network, input);
   const node = (i: number): ArrayLike<number> => (i < 0 ? input : outputs[i]!);
   let value = 0;
   for (const term of objective.affine) value += term.weight * node(term.node)[term.index]!;
@@ -83,6 +84,5 @@ export function evaluatePiecewiseLinear(
 
 export function nodeSize(network: DenseReluNetwork, node: number): number {
   if (node < 0) return network.inputSize;
-  const op = network.ops[node]!;
-  return op.kind === 'dense' ? op.outSize : op.size;
+  return opSize(network.ops[node]!);
 }

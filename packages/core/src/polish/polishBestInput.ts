@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '../errors.ts';
 import { solverReady } from '../lp/highsWorkerClient.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
+import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
+import { forwardLayerGraph } from '../network/layerGraph.ts';
 import { largestOther } from '../objectives/marginTerm.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import {
@@ -85,7 +86,9 @@ export async function polishBestInput(
   if (input.length !== network.inputSize) {
     throw new InvalidArgumentError('input', input, `${network.inputSize} values (the model's input size)`);
   }
-  if (network.ops.some((op) => op.kind === 'dense' && (!allFinite(op.weights) || !allFinite(op.bias)))) {
+  if (
+    network.ops.some((op) => op.kind === 'affine' && (!allFinite(op.matrix.values) || !allFinite(op.bias)))
+  ) {
     return { skipped: 'model: weights contain NaN or Infinity' };
   }
   const compiled = compilePiecewiseLinear(network, objective);
@@ -222,7 +225,7 @@ async function solveRegion(
 ): Promise<Region | undefined> {
   if (timeLimitSeconds <= 0) return undefined;
   // A negative-weight margin is taken against the runner-up class at the point we come from.
-  const logits = forwardDenseRelu(network, near).at(-1) ?? near;
+  const logits = forwardLayerGraph(network, near).at(-1) ?? near;
   const { lp, rowOp, rowUnit } = buildRegionLp(
     network,
     objective,
@@ -260,7 +263,7 @@ async function neighbourhoodSearch(
   const units = widths.reduce((sum, w) => sum + w.length, 0);
   let current = start;
   for (let k = Math.min(8, units); k > 0 && timeLeft() > 0 && !signal?.aborted; ) {
-    const outputs = forwardDenseRelu(network, current.x);
+    const outputs = forwardLayerGraph(network, current.x);
     const nearness: { op: number; unit: number; distance: number }[] = [];
     network.ops.forEach((op, i) => {
       if (op.kind !== 'relu') return;
@@ -322,12 +325,12 @@ function reluInputWidths(network: DenseReluNetwork, domain: LinearDomain): Float
   let lower = Float64Array.from(domain.lo);
   let upper = Float64Array.from(domain.hi);
   return network.ops.map((op) => {
-    if (op.kind === 'dense') {
+    if (op.kind === 'affine') {
       const l = Float64Array.from(op.bias);
       const u = Float64Array.from(op.bias);
       for (let o = 0; o < op.outSize; o++) {
         for (let i = 0; i < op.inSize; i++) {
-          const w = op.weights[o * op.inSize + i]!;
+          const w = op.matrix.values[o * op.inSize + i]!;
           l[o]! += w * (w > 0 ? lower[i]! : upper[i]!);
           u[o]! += w * (w > 0 ? upper[i]! : lower[i]!);
         }
@@ -344,7 +347,7 @@ function reluInputWidths(network: DenseReluNetwork, domain: LinearDomain): Float
 
 /** Each ReLU's phase at `x` (a unit exactly at 0 counts as active; both regions contain x). */
 function patternAt(network: DenseReluNetwork, x: Float64Array): ActivationPattern {
-  const outputs = forwardDenseRelu(network, x);
+  const outputs = forwardLayerGraph(network, x);
   return network.ops.map((op, i) => {
     if (op.kind !== 'relu') return new Uint8Array(0);
     const before = i === 0 ? x : outputs[i - 1]!;

@@ -1,6 +1,6 @@
 import type { LinearDomain } from '../lp/linearDomain.ts';
 import { type LinearProgram, packRows } from '../lp/linearProgram.ts';
-import type { DenseReluNetwork } from '../network/denseRelu.ts';
+import type { DenseReluNetwork } from '../network/denseReluChain.ts';
 import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
 
 /** One phase per ReLU unit (1 active, 0 inactive), indexed by op; non-ReLU ops have empty arrays. */
@@ -65,10 +65,10 @@ export function buildRegionLp(
   let map: AffineMap | null = null;
   if (needed.has(-1)) maps.set(-1, identity(n));
   network.ops.forEach((op, opIndex) => {
-    if (op.kind === 'dense') {
+    if (op.kind === 'affine') {
       map = map
-        ? denseMap(op.weights, op.bias, op.outSize, op.inSize, map, n)
-        : { M: op.weights.slice(), m: op.bias.slice(), rows: op.outSize };
+        ? denseMap(op.matrix.values, op.bias, op.outSize, op.inSize, map, n)
+        : { M: op.matrix.values.slice(), m: op.bias.slice(), rows: op.outSize };
     } else {
       const phases = pattern[opIndex]!;
       const source: AffineMap = map ?? identity(n);

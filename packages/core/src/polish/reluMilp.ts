@@ -1,7 +1,8 @@
 import type { LinearDomain } from '../lp/linearDomain.ts';
 import type { LinearProgram } from '../lp/linearProgram.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { type DenseReluNetwork, forwardDenseRelu } from '../network/denseRelu.ts';
+import type { DenseReluNetwork } from '../network/denseReluChain.ts';
+import { forwardLayerGraph } from '../network/layerGraph.ts';
 import { largestOther } from '../objectives/marginTerm.ts';
 import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
 import type { ActivationPattern } from './regionLp.ts';
@@ -72,7 +73,7 @@ export async function buildReluMilp(
   let lower = Array.from(domain.lo);
   let upper = Array.from(domain.hi);
   for (const [opIndex, op] of network.ops.entries()) {
-    if (op.kind === 'dense') {
+    if (op.kind === 'affine') {
       const next = { cols: [] as number[], lower: [] as number[], upper: [] as number[] };
       for (let o = 0; o < op.outSize; o++) {
         let l = op.bias[o]!;
@@ -80,7 +81,7 @@ export async function buildReluMilp(
         const rowCols: number[] = [];
         const rowVals: number[] = [];
         for (let i = 0; i < op.inSize; i++) {
-          const w = op.weights[o * op.inSize + i]!;
+          const w = op.matrix.values[o * op.inSize + i]!;
           if (w === 0) continue;
           l += w * (w > 0 ? lower[i]! : upper[i]!);
           u += w * (w > 0 ? upper[i]! : lower[i]!);
@@ -168,7 +169,7 @@ export async function buildReluMilp(
     integers,
     binaries: integers.length,
     startAt: (x) => {
-      const outputs = forwardDenseRelu(network, x);
+      const outputs = forwardLayerGraph(network, x);
       const node = (i: number) => (i < 0 ? x : outputs[i]!);
       return Float64Array.from(sources, (s) => {
         switch (s.kind) {

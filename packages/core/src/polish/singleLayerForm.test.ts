@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { type DenseReluNetwork, extractDenseRelu } from '../network/denseRelu.ts';
+import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';

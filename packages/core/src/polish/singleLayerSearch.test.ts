@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { linearDomain } from '../lp/linearDomain.ts';
-import { extractDenseRelu } from '../network/denseRelu.ts';
+import { extractDenseRelu } from '../network/denseReluChain.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { maximizeExactly } from './reluMilp.ts';

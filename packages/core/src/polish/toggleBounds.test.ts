@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { extractDenseRelu } from '../network/denseRelu.ts';
+import { extractDenseRelu } from '../network/denseReluChain.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';

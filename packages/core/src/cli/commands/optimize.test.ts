@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
 import { linearDomain } from '../../lp/linearDomain.ts';
 import { saveModel } from '../../models/saveModel.ts';
-import { extractDenseRelu } from '../../network/denseRelu.ts';
+import { extractDenseRelu } from '../../network/denseReluChain.ts';
 import { compilePiecewiseLinear } from '../../polish/piecewiseLinearObjective.ts';
 import { maximizeExactly } from '../../polish/reluMilp.ts';
 import { randomReluMlp } from '../../testing/randomReluMlp.ts';
