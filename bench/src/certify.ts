@@ -1,17 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { certifyGraph } from '@argmax/core/certify/certify';
-import { intervalBounds } from '@argmax/core/certify/intervalBounds';
 import {
   compileLogitObjective,
   concaveCases,
   type LogitObjective,
 } from '@argmax/core/certify/logitObjective';
-import { buildNetworkMilp } from '@argmax/core/certify/networkMilp';
 import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
 import type { Certificate } from '@argmax/core/certify/types';
 import { loadDataset } from '@argmax/core/data/loadDataset';
 import { runHighs } from '@argmax/core/lp/highsSolve';
+import { buildNetworkMilp } from '@argmax/core/lp/networkMilp';
 import { loadModel } from '@argmax/core/models/loadModel';
+import { intervalBounds } from '@argmax/core/network/intervalBounds';
 import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
 import { runOptimization } from '@argmax/core/optimize/optimize';
 import type { ConstraintSpec } from '@argmax/core/spec/types';

@@ -1,21 +1,20 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { runHighs } from '../lp/highsSolve.ts';
+import { buildNetworkMilp, type ConcaveCase, milpSupport } from '../lp/networkMilp.ts';
+import { intervalBounds, type NodeBounds } from '../network/intervalBounds.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
 import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { initialParameters, optimizeBound } from './boundOptimizer.ts';
 import { branchAndBound, padLp } from './branchAndBound.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { intervalBounds, type NodeBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
 import {
-  type ConcaveCase,
   compileLogitObjective,
   concaveCases,
   evaluateLogitObjective,
   type LogitObjective,
 } from './logitObjective.ts';
-import { buildNetworkMilp, milpSupport } from './networkMilp.ts';
 import { phaseThenSubsetSearch } from './phaseThenSubsetSearch.ts';
 import {
   type CertifyRegion,

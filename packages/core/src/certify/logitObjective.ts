@@ -1,3 +1,4 @@
+import type { ConcaveCase } from '../lp/networkMilp.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import { type MarginTerm, marginValue } from '../objectives/marginTerm.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
@@ -7,15 +8,6 @@ export interface LogitObjective {
   /** Weight per logit. */
   linear: Float64Array;
   margins: MarginTerm[];
-}
-
-/**
- * A concave piece the bounds work on: `base · logits + Σ_m weight_m · min_{d ∈ options_m} d · logits`.
- * Each `min` is bounded by a mixture `Σ θ d` over its options (θ on the simplex, optimised).
- */
-export interface ConcaveCase {
-  base: Float64Array;
-  mins: { weight: number; options: Float64Array[] }[];
 }
 
 /** Most linear cases a negative-weight margin may expand into (each is bounded separately). */

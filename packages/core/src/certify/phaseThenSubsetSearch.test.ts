@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
+import { intervalBounds } from '../network/intervalBounds.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
 import { singleLayerValue } from '../polish/singleLayerForm.ts';
 import { randomGraph } from '../testing/testNetworks.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { intervalBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
 import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { phaseThenSubsetSearch } from './phaseThenSubsetSearch.ts';

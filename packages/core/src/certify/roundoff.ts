@@ -1,5 +1,5 @@
+import type { NodeBounds } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
-import type { NodeBounds } from './intervalBounds.ts';
 import type { LogitObjective } from './logitObjective.ts';
 
 const unit32 = 2 ** -24;

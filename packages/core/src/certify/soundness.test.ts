@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
+import { intervalBounds } from '../network/intervalBounds.ts';
 import { logitsAt } from '../network/layerGraph.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { randomGraph, sampledMaximum } from '../testing/testNetworks.ts';
 import { evaluateBound, initialParameters } from './boundOptimizer.ts';
 import { certifyGraph } from './certify.ts';
 import { addSlopeLine, slopeLine, slopeRow } from './inputSlopes.ts';
-import { intervalBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
 import {
   compileLogitObjective,

@@ -6,9 +6,9 @@ import { linearDomain } from '../lp/linearDomain.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
+import { maximizeExactly } from './exactMilp.ts';
 import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { polishBestInput } from './polishBestInput.ts';
-import { maximizeExactly } from './reluMilp.ts';
 
 beforeAll(async () => {
   await initBackend('cpu', () => {});

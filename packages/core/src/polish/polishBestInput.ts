@@ -7,13 +7,13 @@ import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluCha
 import { forwardLayerGraph } from '../network/layerGraph.ts';
 import { largestOther } from '../objectives/marginTerm.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { polishMilp } from './exactMilp.ts';
 import {
   compilePiecewiseLinear,
   evaluatePiecewiseLinear,
   type PiecewiseLinearObjective,
 } from './piecewiseLinearObjective.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
-import { buildReluMilp } from './reluMilp.ts';
 import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
 
@@ -274,7 +274,7 @@ async function neighbourhoodSearch(
     });
     nearness.sort((a, b) => a.distance - b.distance);
     const free = new Set(nearness.slice(0, k).map((u) => `${u.op}:${u.unit}`));
-    const milp = await buildReluMilp(network, objective, domain, {
+    const milp = await polishMilp(network, objective, domain, {
       fixed: { pattern: current.pattern, free: (op, unit) => free.has(`${op}:${unit}`) },
     });
     // HiGHS gets most of the time left and stops itself, keeping its incumbent; the rest is grace
@@ -314,7 +314,7 @@ async function relaxationPoint(
   timeLeft: () => number,
 ): Promise<Float64Array | undefined> {
   if (timeLeft() <= 0) return undefined;
-  const { lp } = await buildReluMilp(network, objective, domain);
+  const { lp } = await polishMilp(network, objective, domain);
   const solution = await solveLp(lp, { timeLimitSeconds: timeLeft() / 1000 });
   if (solution.status !== 'optimal') return undefined;
   return clipToDomain(solution.x.subarray(0, network.inputSize), domain);

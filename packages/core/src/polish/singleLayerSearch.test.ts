@@ -3,8 +3,8 @@ import { initBackend } from '../backend/initBackend.ts';
 import { linearDomain } from '../lp/linearDomain.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
+import { maximizeExactly } from './exactMilp.ts';
 import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { maximizeExactly } from './reluMilp.ts';
 import { singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
 
