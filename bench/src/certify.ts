@@ -1,10 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { compileCertifiedObjective } from '@argmax/core/certify/certifiedObjective';
 import { certifyGraph } from '@argmax/core/certify/certify';
-import {
-  compileLogitObjective,
-  concaveCases,
-  type LogitObjective,
-} from '@argmax/core/certify/logitObjective';
 import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
 import type { Certificate } from '@argmax/core/certify/types';
 import { loadDataset } from '@argmax/core/data/loadDataset';
@@ -13,6 +9,7 @@ import { buildNetworkMilp } from '@argmax/core/lp/networkMilp';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { intervalBounds } from '@argmax/core/network/intervalBounds';
 import { extractLayerGraph, type LayerGraph } from '@argmax/core/network/layerGraph';
+import { concaveCases, type ExactObjective } from '@argmax/core/objectives/exactObjective';
 import { runOptimization } from '@argmax/core/optimize/optimize';
 import type { ConstraintSpec } from '@argmax/core/spec/types';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
@@ -220,10 +217,10 @@ async function plainBigM(
   constraints: ConstraintSpec,
   seconds: number,
 ): Promise<Baseline> {
-  const objective = compileLogitObjective(graph, spec) as LogitObjective;
+  const objective = compileCertifiedObjective(graph, spec) as ExactObjective;
   const region = certifyRegion(constraints, graph.inputSize) as CertifyRegion;
   const bounds = intervalBounds(graph, region.lo, region.hi);
-  const [c] = concaveCases(objective);
+  const [c] = concaveCases(graph, objective);
   const milp = buildNetworkMilp(graph, bounds, c!, region, { objectiveAware: false });
   const started = performance.now();
   const solved = await runHighs(milp.lp, {

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { linearDomain } from '@argmax/core/lp/linearDomain';
 import { loadModel } from '@argmax/core/models/loadModel';
 import { extractDenseRelu } from '@argmax/core/network/denseReluChain';
+import { compileExactObjective } from '@argmax/core/objectives/exactObjective';
 import { runOptimization } from '@argmax/core/optimize/optimize';
 import { maximizeExactly } from '@argmax/core/polish/exactMilp';
-import { compilePiecewiseLinear } from '@argmax/core/polish/piecewiseLinearObjective';
 import type { ObjectiveSpec } from '@argmax/core/spec/types';
 import { randomReluMlp } from '@argmax/core/testing/randomReluMlp';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
@@ -76,7 +76,7 @@ export const polishSuite: BenchSuite = {
       const extraction = extractDenseRelu(model);
       model.dispose();
       if (!('network' in extraction)) throw new Error(extraction.unsupported);
-      const compiled = compilePiecewiseLinear(extraction.network, objective);
+      const compiled = compileExactObjective(extraction.network, objective);
       const domain = linearDomain({}, net.inputs);
       if ('unsupported' in compiled || 'unsupported' in domain) throw new Error('not piecewise linear');
       // Warm-started from the answer under test: the start only speeds up the proof.

@@ -1,10 +1,10 @@
 import type { LinearDomain } from '../lp/linearDomain.ts';
-import { buildNetworkMilp, type ConcaveCase, type NetworkMilp } from '../lp/networkMilp.ts';
+import { buildNetworkMilp, type NetworkMilp } from '../lp/networkMilp.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { tightenReluBounds } from '../lp/tightenBounds.ts';
 import type { DenseReluNetwork } from '../network/denseReluChain.ts';
 import { intervalBounds, tightenFrom } from '../network/intervalBounds.ts';
-import type { PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
 import type { ActivationPattern } from './regionLp.ts';
 
 export interface PolishMilpOptions {
@@ -21,7 +21,7 @@ export interface PolishMilpOptions {
  */
 export async function polishMilp(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   options: PolishMilpOptions = {},
 ): Promise<NetworkMilp> {
@@ -48,30 +48,9 @@ export async function polishMilp(
     });
   }
   if (options.tightenBounds) await tightenReluBounds(network, bounds, domain);
-  return buildNetworkMilp(network, bounds, concaveCase(network, objective), domain, {
+  return buildNetworkMilp(network, bounds, concaveCases(network, objective)[0]!, domain, {
     ...(splitSign ? { splitSign } : {}),
   });
-}
-
-/** The objective in the MILP's form: logit weights, other units' terms, each margin a min of differences. */
-function concaveCase(network: DenseReluNetwork, objective: PiecewiseLinearObjective): ConcaveCase {
-  const logitsNode = network.ops.length - 1;
-  const classes = network.outputSize;
-  const base = new Float64Array(classes);
-  const terms = objective.affine.filter((t) => t.node !== logitsNode);
-  for (const t of objective.affine) if (t.node === logitsNode) base[t.index]! += t.weight;
-  const mins = objective.margins.map((m) => ({
-    weight: m.weight,
-    options: Array.from({ length: classes }, (_, j) => j)
-      .filter((j) => j !== m.index)
-      .map((j) => {
-        const d = new Float64Array(classes);
-        d[m.index] = 1;
-        d[j] = -1;
-        return d;
-      }),
-  }));
-  return { base, terms, mins };
 }
 
 export interface ExactMaximum {
@@ -88,7 +67,7 @@ export interface ExactMaximum {
  */
 export async function maximizeExactly(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   options: {
     timeLimitSeconds?: number;

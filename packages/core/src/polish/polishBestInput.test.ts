@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { linearDomain } from '../lp/linearDomain.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
+import { compileExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { maximizeExactly } from './exactMilp.ts';
-import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { polishBestInput } from './polishBestInput.ts';
 
 beforeAll(async () => {
@@ -59,7 +59,7 @@ function violation(x: Float32Array, lo: number, hi: number): number {
 async function exactOptimum(model: tfl.LayersModel, spec: ObjectiveSpec, constraints: ConstraintSpec = {}) {
   const extraction = extractDenseRelu(model);
   if (!('network' in extraction)) throw new Error(extraction.unsupported);
-  const objective = compilePiecewiseLinear(extraction.network, spec);
+  const objective = compileExactObjective(extraction.network, spec);
   const domain = linearDomain(constraints, extraction.network.inputSize);
   if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
   return maximizeExactly(extraction.network, objective, domain, { timeLimitSeconds: 60 });

@@ -5,14 +5,14 @@ import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomai
 import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
+import {
+  compileExactObjective,
+  type ExactObjective,
+  evaluateExactObjective,
+} from '../objectives/exactObjective.ts';
 import { largestOther } from '../objectives/marginTerm.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
 import { polishMilp } from './exactMilp.ts';
-import {
-  compilePiecewiseLinear,
-  evaluatePiecewiseLinear,
-  type PiecewiseLinearObjective,
-} from './piecewiseLinearObjective.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
 import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
@@ -91,7 +91,7 @@ export async function polishBestInput(
   ) {
     return { skipped: 'model: weights contain NaN or Infinity' };
   }
-  const compiled = compilePiecewiseLinear(network, objective);
+  const compiled = compileExactObjective(network, objective);
   if ('unsupported' in compiled) return { skipped: `objective: ${compiled.unsupported}` };
   const domain = linearDomain(constraints, network.inputSize);
   if ('unsupported' in domain) return { skipped: `constraints: ${domain.unsupported}` };
@@ -102,7 +102,7 @@ export async function polishBestInput(
   const deadline = started + (options.timeLimitMs ?? 2000);
   const start = Float64Array.from(input);
   const startFeasible = satisfiesRows(domain, clipToDomain(start, domain));
-  const startValue = evaluatePiecewiseLinear(network, compiled, clipToDomain(start, domain));
+  const startValue = evaluateExactObjective(network, compiled, clipToDomain(start, domain));
   const timeLeft = () => deadline - performance.now();
   // A deep net's walk from the start leaves part of the budget to the walk from the LP relaxation.
   const startWalkEnd = started + startWalkShare * (deadline - started);
@@ -131,14 +131,14 @@ export async function polishBestInput(
 
   const seconds = (performance.now() - started) / 1000;
   const polished = current ? Float32Array.from(clipToDomain(current.x, domain)) : undefined;
-  const polishedValue = polished ? evaluatePiecewiseLinear(network, compiled, polished) : Number.NaN;
+  const polishedValue = polished ? evaluateExactObjective(network, compiled, polished) : Number.NaN;
   if (polished && (!startFeasible || !(polishedValue < startValue))) {
     return { input: polished, value: polishedValue, startValue, regions, seconds };
   }
   const kept = Float32Array.from(clipToDomain(start, domain));
   return {
     input: kept,
-    value: evaluatePiecewiseLinear(network, compiled, kept),
+    value: evaluateExactObjective(network, compiled, kept),
     startValue,
     regions,
     seconds,
@@ -148,7 +148,7 @@ export async function polishBestInput(
 /** One ReLU layer: the search over which ReLUs count (singleLayerSearch.ts). */
 async function searchSingleLayer(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   form: SingleLayerForm,
   start: Float64Array,
@@ -159,7 +159,7 @@ async function searchSingleLayer(
   const found = await singleLayerSearch(
     form,
     domain,
-    (x) => evaluatePiecewiseLinear(network, objective, x),
+    (x) => evaluateExactObjective(network, objective, x),
     { x: clipToDomain(start, domain), feasible: startFeasible },
     timeLeft,
     options.signal,
@@ -180,7 +180,7 @@ async function searchSingleLayer(
  */
 async function searchRegions(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   start: Float64Array,
   timeLeft: () => number,
@@ -217,7 +217,7 @@ async function searchRegions(
 
 async function solveRegion(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   pattern: ActivationPattern,
   near: Float64Array,
@@ -242,7 +242,7 @@ async function solveRegion(
     if (rowOp[r]! >= 0 && dual > 1e-9) binding.push({ op: rowOp[r]!, unit: rowUnit[r]!, dual });
   }
   binding.sort((a, b) => b.dual - a.dual);
-  return { pattern, x, value: evaluatePiecewiseLinear(network, objective, x), binding };
+  return { pattern, x, value: evaluateExactObjective(network, objective, x), binding };
 }
 
 /**
@@ -253,7 +253,7 @@ async function solveRegion(
  */
 async function neighbourhoodSearch(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   start: Region,
   timeLeft: () => number,
@@ -289,7 +289,7 @@ async function neighbourhoodSearch(
     });
     if (solution.feasible) {
       const x = clipToDomain(solution.x.subarray(0, network.inputSize), domain);
-      const value = evaluatePiecewiseLinear(network, objective, x);
+      const value = evaluateExactObjective(network, objective, x);
       if (value > current.value + 1e-9 * Math.max(1, Math.abs(current.value))) {
         current = { pattern: patternAt(network, x), x, value, binding: [] };
         continue;
@@ -309,7 +309,7 @@ async function neighbourhoodSearch(
  */
 async function relaxationPoint(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   timeLeft: () => number,
 ): Promise<Float64Array | undefined> {

@@ -1,7 +1,7 @@
 import type { LinearDomain } from '../lp/linearDomain.ts';
 import { type LinearProgram, packRows } from '../lp/linearProgram.ts';
 import type { DenseReluNetwork } from '../network/denseReluChain.ts';
-import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import type { ExactObjective } from '../objectives/exactObjective.ts';
 
 /** One phase per ReLU unit (1 active, 0 inactive), indexed by op; non-ReLU ops have empty arrays. */
 export type ActivationPattern = Uint8Array[];
@@ -29,7 +29,7 @@ interface AffineMap {
  */
 export function buildRegionLp(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   pattern: ActivationPattern,
   runnerUp: (index: number) => number,
@@ -126,7 +126,7 @@ export function buildRegionLp(
 
   if (positiveMargins.length > 0) {
     const logits = maps.get(logitsNode)!;
-    const classes = nodeSize(network, logitsNode);
+    const classes = network.outputSize;
     positiveMargins.forEach((term, t) => {
       colCost[n + t] = term.weight;
       const k = term.index;

@@ -2,7 +2,7 @@ import type { LinearDomain } from '../lp/linearDomain.ts';
 import { emptyRows, type LinearProgram, packRows, pushUnitRow } from '../lp/linearProgram.ts';
 import type { DenseReluNetwork } from '../network/denseReluChain.ts';
 import { opSize } from '../network/layerGraph.ts';
-import type { PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import type { ExactObjective } from '../objectives/exactObjective.ts';
 
 /**
  * The objective of a network with one ReLU layer as `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`:
@@ -26,7 +26,7 @@ export interface SingleLayerForm {
  */
 export function singleLayerForm(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
 ): SingleLayerForm | undefined {
   const reluAt = network.ops.findIndex((op) => op.kind === 'relu');
   if (reluAt < 0 || objective.margins.length > 0) return undefined;

@@ -3,9 +3,9 @@ import { initBackend } from '../backend/initBackend.ts';
 import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
+import { compileExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { toggleBounds } from './toggleBounds.ts';
 
@@ -30,7 +30,7 @@ describe('toggleBounds', () => {
       const model = randomReluMlp({ inputs, hidden: [16], classes: 4, seed: 5 });
       const extraction = extractDenseRelu(model);
       if ('unsupported' in extraction) throw new Error(extraction.unsupported);
-      const objective = compilePiecewiseLinear(extraction.network, { kind: 'logit', index: 1 });
+      const objective = compileExactObjective(extraction.network, { kind: 'logit', index: 1 });
       const domain = linearDomain(constraints, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const form = singleLayerForm(extraction.network, objective)!;

@@ -12,8 +12,8 @@ import { initBackend } from '../../backend/initBackend.ts';
 import { linearDomain } from '../../lp/linearDomain.ts';
 import { saveModel } from '../../models/saveModel.ts';
 import { extractDenseRelu } from '../../network/denseReluChain.ts';
+import { compileExactObjective } from '../../objectives/exactObjective.ts';
 import { maximizeExactly } from '../../polish/exactMilp.ts';
-import { compilePiecewiseLinear } from '../../polish/piecewiseLinearObjective.ts';
 import { randomReluMlp } from '../../testing/randomReluMlp.ts';
 import type { CliIo } from '../command.ts';
 import { optimizeCommand } from './optimize.ts';
@@ -222,7 +222,7 @@ describe('argmax optimize: results', () => {
         ReturnType<typeof extractDenseRelu>,
         { network: unknown }
       >;
-      const objective = compilePiecewiseLinear(network, { kind: 'logit', index: k });
+      const objective = compileExactObjective(network, { kind: 'logit', index: k });
       const domain = linearDomain({}, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const exact = await maximizeExactly(network, objective, domain, { timeLimitSeconds: 120 });
