@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { compileCertifiedObjective } from '@argmax/core/certify/certifiedObjective';
 import { certifyGraph } from '@argmax/core/certify/certify';
-import { type CertifyRegion, certifyRegion } from '@argmax/core/certify/region';
+import { certifyRegion } from '@argmax/core/certify/region';
 import type { Certificate } from '@argmax/core/certify/types';
+import { buildFeasibleSet } from '@argmax/core/constraints/feasibleSet';
 import { loadDataset } from '@argmax/core/data/loadDataset';
 import { runHighs } from '@argmax/core/lp/highsSolve';
 import { buildNetworkMilp } from '@argmax/core/lp/networkMilp';
@@ -218,7 +219,9 @@ async function plainBigM(
   seconds: number,
 ): Promise<Baseline> {
   const objective = compileCertifiedObjective(graph, spec) as ExactObjective;
-  const region = certifyRegion(constraints, graph.inputSize) as CertifyRegion;
+  const region = certifyRegion(
+    buildFeasibleSet(constraints, { size: graph.inputSize, shape: graph.inputShape }),
+  );
   const bounds = intervalBounds(graph, region.lo, region.hi);
   const [c] = concaveCases(graph, objective);
   const milp = buildNetworkMilp(graph, bounds, c!, region, { objectiveAware: false });

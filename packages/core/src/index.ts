@@ -7,9 +7,8 @@
 
 export { type BackendInfo, type BackendName, backendInfo, initBackend } from './backend/initBackend.ts';
 export { certificateSupport, certify, relativeGap } from './certify/certify.ts';
-export { feasibleWithin } from './certify/region.ts';
 export type { Certificate, CertifyOptions, CertifyProgress, CertifyResult } from './certify/types.ts';
-export { buildFeasibleSet, type FeasibleSet } from './constraints/feasibleSet.ts';
+export { buildFeasibleSet, type FeasibleSet, feasibleWithin } from './constraints/feasibleSet.ts';
 export {
   type DatasetName,
   datasetNames,

@@ -1,4 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { EmptyFeasibleSetError } from '../constraints/emptyFeasibleSet.ts';
+import { buildFeasibleSet, feasibleWithin } from '../constraints/feasibleSet.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { runHighs } from '../lp/highsSolve.ts';
 import { buildNetworkMilp, type ConcaveCase, milpSupport } from '../lp/networkMilp.ts';
@@ -12,13 +14,7 @@ import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
 import { phaseThenSubsetSearch } from './phaseThenSubsetSearch.ts';
-import {
-  type CertifyRegion,
-  certifyRegion,
-  feasibleWithin,
-  regionViolation,
-  toFloat32Inside,
-} from './region.ts';
+import { type CertifyRegion, certifyRegion, toFloat32Inside } from './region.ts';
 import { solveRegionLp } from './regionPolish.ts';
 import { relativeGap } from './relativeGap.ts';
 import { float32Allowance } from './roundoff.ts';
@@ -79,8 +75,16 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   if (bad) return { supported: false, reason: `model: layer ${bad.layer} has NaN or infinite weights` };
   const objective = compileCertifiedObjective(graph, options.objective);
   if ('unsupported' in objective) return { supported: false, reason: `objective: ${objective.unsupported}` };
-  const region = certifyRegion(options.constraints ?? {}, graph.inputSize);
-  if ('unsupported' in region) return { supported: false, reason: `constraints: ${region.unsupported}` };
+  let region: CertifyRegion;
+  try {
+    region = certifyRegion(
+      buildFeasibleSet(options.constraints, { size: graph.inputSize, shape: graph.inputShape }),
+    );
+  } catch (error) {
+    // An empty set has no maximum to bound: a reason, as before any search.
+    if (error instanceof EmptyFeasibleSetError) return { supported: false, reason: error.message };
+    throw error;
+  }
 
   const best = bestTracker(graph, objective, region);
   if (options.incumbent) {
@@ -284,7 +288,7 @@ function bestTracker(graph: LayerGraph, objective: ExactObjective, region: Certi
     input: toFloat32Inside(region.lo, region),
     consider(x: ArrayLike<number>): number {
       const input = toFloat32Inside(x, region);
-      if (regionViolation(region, input) > feasibleWithin) return Number.NEGATIVE_INFINITY;
+      if (region.set.violation(input) > feasibleWithin) return Number.NEGATIVE_INFINITY;
       const value = evaluateExactObjective(graph, objective, input);
       if (value > tracker.value) {
         tracker.value = value;

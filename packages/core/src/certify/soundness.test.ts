@@ -4,13 +4,14 @@ import { intervalBounds } from '../network/intervalBounds.ts';
 import { logitsAt } from '../network/layerGraph.ts';
 import { concaveCases, type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { feasibleSetFor } from '../testing/feasibleSets.ts';
 import { randomGraph, sampledMaximum } from '../testing/testNetworks.ts';
 import { evaluateBound, initialParameters } from './boundOptimizer.ts';
 import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { certifyGraph } from './certify.ts';
 import { addSlopeLine, slopeLine, slopeRow } from './inputSlopes.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
-import { type CertifyRegion, certifyRegion } from './region.ts';
+import { certifyRegion } from './region.ts';
 import type { Certificate } from './types.ts';
 
 /** A varied problem per seed: region kind, objective kind and network shape all rotate. */
@@ -44,7 +45,7 @@ function problemFor(seed: number, inputs: number) {
 
 function compiled(graph: ReturnType<typeof randomGraph>, spec: ObjectiveSpec, constraints: ConstraintSpec) {
   const objective = compileCertifiedObjective(graph, spec) as ExactObjective;
-  const region = certifyRegion(constraints, graph.inputSize) as CertifyRegion;
+  const region = certifyRegion(feasibleSetFor(constraints, graph.inputSize));
   return { objective, region };
 }
 

@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { solverReady } from '../lp/highsWorkerClient.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
@@ -11,7 +12,7 @@ import {
   evaluateExactObjective,
 } from '../objectives/exactObjective.ts';
 import { largestOther } from '../objectives/marginTerm.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 import { polishMilp } from './exactMilp.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
 import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
@@ -76,7 +77,7 @@ interface Region {
 export async function polishBestInput(
   model: tfl.LayersModel,
   objective: ObjectiveSpec,
-  constraints: ConstraintSpec,
+  constraints: FeasibleSet,
   input: Float32Array,
   options: PolishOptions = {},
 ): Promise<PolishResult> {
@@ -93,8 +94,15 @@ export async function polishBestInput(
   }
   const compiled = compileExactObjective(network, objective);
   if ('unsupported' in compiled) return { skipped: `objective: ${compiled.unsupported}` };
-  const domain = linearDomain(constraints, network.inputSize);
-  if ('unsupported' in domain) return { skipped: `constraints: ${domain.unsupported}` };
+  if (constraints.input.size !== network.inputSize) {
+    throw new InvalidArgumentError(
+      'constraints',
+      `a feasible set of ${constraints.input.size} inputs`,
+      `one of ${network.inputSize} (the model's input size)`,
+    );
+  }
+  if (constraints.ball) return { skipped: 'constraints: an L2 ball is not a linear constraint' };
+  const domain = linearDomain(constraints);
 
   // The budget is for solving: loading the solver (once per process, or after a solve was ended) is not.
   await solverReady();

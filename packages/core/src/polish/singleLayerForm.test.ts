@@ -1,11 +1,11 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
 import { compileExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
+import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 
@@ -98,7 +98,7 @@ describe('singleLayerLps', () => {
     const model = sandwich();
     const network = networkOf(model);
     const objective = compileExactObjective(network, spec);
-    const domain = linearDomain({}, inputs);
+    const domain = linearDomainFor({}, inputs);
     if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
     const form = singleLayerForm(network, objective)!;
     for (const x of points(6, 3).map((p) => p.map((v) => Math.min(1, Math.max(0, v))))) {

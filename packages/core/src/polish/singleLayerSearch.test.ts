@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
 import { compileExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
+import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { maximizeExactly } from './exactMilp.ts';
 import { singleLayerForm } from './singleLayerForm.ts';
@@ -24,7 +24,7 @@ describe('singleLayerSearch on one-ReLU-layer MLPs (exact optimum by MILP)', () 
       if ('unsupported' in extraction) throw new Error(extraction.unsupported);
       const { network } = extraction;
       const objective = compileExactObjective(network, { kind: 'logit', index: 3 });
-      const domain = linearDomain({}, inputs);
+      const domain = linearDomainFor({}, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const exact = await maximizeExactly(network, objective, domain, { timeLimitSeconds: 60 });
       expect(exact.status).toBe('optimal');

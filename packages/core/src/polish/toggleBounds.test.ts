@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
 import { compileExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
+import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { toggleBounds } from './toggleBounds.ts';
@@ -31,7 +31,7 @@ describe('toggleBounds', () => {
       const extraction = extractDenseRelu(model);
       if ('unsupported' in extraction) throw new Error(extraction.unsupported);
       const objective = compileExactObjective(extraction.network, { kind: 'logit', index: 1 });
-      const domain = linearDomain(constraints, inputs);
+      const domain = linearDomainFor(constraints, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const form = singleLayerForm(extraction.network, objective)!;
       const lpFor = singleLayerLps(form, domain);

@@ -1,4 +1,5 @@
-import { type CertifyRegion, feasibleWithin, regionViolation } from '../certify/region.ts';
+import type { CertifyRegion } from '../certify/region.ts';
+import { feasibleWithin } from '../constraints/feasibleSet.ts';
 import { seededRandom } from '../methods/random.ts';
 import type { LayerGraph, LayerOp } from '../network/layerGraph.ts';
 import { type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
@@ -89,7 +90,7 @@ export function sampledMaximum(
     value: Number.NEGATIVE_INFINITY,
     input: new Float64Array(n),
   };
-  const feasible = samples.filter((x) => regionViolation(region, x) <= feasibleWithin);
+  const feasible = samples.filter((x) => region.set.violation(x) <= feasibleWithin);
   for (const x of feasible) {
     const value = evaluateExactObjective(graph, objective, x);
     if (value > best.value) best = { value, input: x };

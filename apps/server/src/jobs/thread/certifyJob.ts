@@ -3,8 +3,7 @@
  * and after the optimiser certifies its best input (warm start), streaming every bound as it falls.
  */
 import { certificateSupport, certify, relativeGap } from '@argmax/core/certify/certify';
-import { feasibleWithin } from '@argmax/core/certify/region';
-import { buildFeasibleSet } from '@argmax/core/constraints/feasibleSet';
+import { buildFeasibleSet, feasibleWithin } from '@argmax/core/constraints/feasibleSet';
 import { CancelledError } from '@argmax/core/errors';
 import { evaluateObjective } from '@argmax/core/optimize/evaluateObjective';
 import type { OptimizationResult } from '@argmax/core/spec/types';
