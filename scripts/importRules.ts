@@ -24,7 +24,9 @@ export const importRules: PackageRules[] = [
       ['polish', 'realism'],
       ['methods'],
       ['models', 'objectives', 'training'],
-      ['import', 'image', 'data', 'network', 'lp'],
+      // LP/MILP programs, the network's MILP among them: above the network form they encode.
+      ['lp'],
+      ['import', 'image', 'data', 'network'],
       ['constraints'],
       ['spec', 'backend'],
       ['errors.ts'],

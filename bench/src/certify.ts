@@ -1,17 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import {
+  buildFeasibleSet,
   buildNetworkMilp,
   type Certificate,
-  type CertifyRegion,
   type ConstraintSpec,
   certifyGraph,
   certifyRegion,
-  compileLogitObjective,
+  compileCertifiedObjective,
   concaveCases,
+  type ExactObjective,
   extractLayerGraph,
   intervalBounds,
   type LayerGraph,
-  type LogitObjective,
   loadDataset,
   loadModel,
   runHighs,
@@ -222,10 +222,12 @@ async function plainBigM(
   constraints: ConstraintSpec,
   seconds: number,
 ): Promise<Baseline> {
-  const objective = compileLogitObjective(graph, spec) as LogitObjective;
-  const region = certifyRegion(constraints, graph.inputSize) as CertifyRegion;
+  const objective = compileCertifiedObjective(graph, spec) as ExactObjective;
+  const region = certifyRegion(
+    buildFeasibleSet(constraints, { size: graph.inputSize, shape: graph.inputShape }),
+  );
   const bounds = intervalBounds(graph, region.lo, region.hi);
-  const [c] = concaveCases(objective);
+  const [c] = concaveCases(graph, objective);
   const milp = buildNetworkMilp(graph, bounds, c!, region, { objectiveAware: false });
   const started = performance.now();
   const solved = await runHighs(milp.lp, {

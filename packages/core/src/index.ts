@@ -8,14 +8,12 @@
 export { type BackendInfo, type BackendName, backendInfo, initBackend } from './backend/initBackend.ts';
 // The certifier's and the polish's parts, for the benchmarks that measure them one at a time (bench/).
 // They change with those two; nothing else should build on them.
+export { compileCertifiedObjective } from './certify/certifiedObjective.ts';
 export { certificateSupport, certify, certifyGraph, relativeGap } from './certify/certify.ts';
-export { intervalBounds, type NodeBounds } from './certify/intervalBounds.ts';
-export { compileLogitObjective, concaveCases, type LogitObjective } from './certify/logitObjective.ts';
-export { buildNetworkMilp } from './certify/networkMilp.ts';
-export { type CertifyRegion, certifyRegion, feasibleWithin } from './certify/region.ts';
+export { type CertifyRegion, certifyRegion } from './certify/region.ts';
 export type { Certificate, CertifyOptions, CertifyProgress, CertifyResult } from './certify/types.ts';
 export { type FlagSpec, type ParsedArgs, parseArgs } from './cli/args.ts';
-export { buildFeasibleSet, type FeasibleSet } from './constraints/feasibleSet.ts';
+export { buildFeasibleSet, type FeasibleSet, feasibleWithin } from './constraints/feasibleSet.ts';
 export {
   type DatasetName,
   datasetNames,
@@ -36,21 +34,26 @@ export {
 export { encodePng, pngDataUrl } from './image/encodePng.ts';
 export { type ImportedModel, type ImportOptions, importModel } from './import/importModel.ts';
 export { runHighs } from './lp/highsSolve.ts';
-export { linearDomain } from './lp/linearDomain.ts';
+export { buildNetworkMilp } from './lp/networkMilp.ts';
 export { describeModel, type ModelDescription } from './models/describeModel.ts';
 export { loadModel } from './models/loadModel.ts';
 export { type ModelBytes, memoryLoadHandler, saveToBytes } from './models/memoryIo.ts';
 export { buildSeedMlp } from './models/seedMlp.ts';
 export { buildSmallCnn } from './models/smallCnn.ts';
-export { extractDenseRelu } from './network/denseRelu.ts';
+export { extractDenseRelu } from './network/denseReluChain.ts';
+export { intervalBounds, type NodeBounds } from './network/intervalBounds.ts';
 export { jointInputShape } from './network/jointInputShape.ts';
 export { extractLayerGraph, type LayerGraph } from './network/layerGraph.ts';
+export {
+  compileExactObjective,
+  concaveCases,
+  type ExactObjective,
+} from './objectives/exactObjective.ts';
 export { evaluateObjective } from './optimize/evaluateObjective.ts';
 export { optimize, runOptimization } from './optimize/optimize.ts';
 export { methodDefaults, methodNames } from './optimize/resolveOptions.ts';
 export { defaultTimeBudget } from './optimize/timeBudget.ts';
-export { compilePiecewiseLinear } from './polish/piecewiseLinearObjective.ts';
-export { maximizeExactly } from './polish/reluMilp.ts';
+export { maximizeExactly } from './polish/exactMilp.ts';
 export type { BuildPriorOptions } from './prior/buildPrior.ts';
 export { type DatasetPriorOptions, datasetPrior } from './prior/datasetPrior.ts';
 export { type ClassSearchInfo, classSearch, optimizeForClass } from './prior/optimizeForClass.ts';

@@ -1,3 +1,5 @@
+import type { ConcaveCase } from '../lp/networkMilp.ts';
+import type { NodeBounds } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import {
   addSlopeLine,
@@ -8,9 +10,7 @@ import {
   slopeLineAt,
   slopeRow,
 } from './inputSlopes.ts';
-import type { NodeBounds } from './intervalBounds.ts';
 import { backward, boxMaximum, defaultSlopes, forwardRelaxed, type Slopes } from './linearRelaxation.ts';
-import type { ConcaveCase } from './logitObjective.ts';
 import type { CertifyRegion } from './region.ts';
 
 /**

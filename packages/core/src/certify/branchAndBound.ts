@@ -1,4 +1,7 @@
 import { runHighs } from '../lp/highsSolve.ts';
+import type { ConcaveCase } from '../lp/networkMilp.ts';
+import { buildNetworkMilp, objectiveAwareUnits } from '../lp/networkMilp.ts';
+import { cloneBounds, type NodeBounds, tightenFrom } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import {
   type BoundParameters,
@@ -7,9 +10,6 @@ import {
   initialParameters,
   optimizeBound,
 } from './boundOptimizer.ts';
-import { cloneBounds, type NodeBounds, tightenFrom } from './intervalBounds.ts';
-import type { ConcaveCase } from './logitObjective.ts';
-import { buildNetworkMilp, objectiveAwareUnits } from './networkMilp.ts';
 import type { CertifyRegion } from './region.ts';
 
 /**

@@ -1,29 +1,20 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { EmptyFeasibleSetError } from '../constraints/emptyFeasibleSet.ts';
+import { buildFeasibleSet, feasibleWithin } from '../constraints/feasibleSet.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
 import { runHighs } from '../lp/highsSolve.ts';
+import { buildNetworkMilp, type ConcaveCase, milpSupport } from '../lp/networkMilp.ts';
+import { intervalBounds, type NodeBounds } from '../network/intervalBounds.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
+import { concaveCases, type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { initialParameters, optimizeBound } from './boundOptimizer.ts';
 import { branchAndBound, padLp } from './branchAndBound.ts';
+import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { intervalBounds, type NodeBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
-import {
-  type ConcaveCase,
-  compileLogitObjective,
-  concaveCases,
-  evaluateLogitObjective,
-  type LogitObjective,
-} from './logitObjective.ts';
-import { buildNetworkMilp, milpSupport } from './networkMilp.ts';
 import { phaseThenSubsetSearch } from './phaseThenSubsetSearch.ts';
-import {
-  type CertifyRegion,
-  certifyRegion,
-  feasibleWithin,
-  regionViolation,
-  toFloat32Inside,
-} from './region.ts';
+import { type CertifyRegion, certifyRegion, toFloat32Inside } from './region.ts';
 import { solveRegionLp } from './regionPolish.ts';
 import { relativeGap } from './relativeGap.ts';
 import { float32Allowance } from './roundoff.ts';
@@ -58,7 +49,7 @@ export function certificateSupport(
 ): string | undefined {
   const extraction = extractLayerGraph(model);
   if ('unsupported' in extraction) return `model: ${extraction.unsupported}`;
-  const compiled = compileLogitObjective(extraction.graph, objective);
+  const compiled = compileCertifiedObjective(extraction.graph, objective);
   return 'unsupported' in compiled ? `objective: ${compiled.unsupported}` : undefined;
 }
 
@@ -82,10 +73,18 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
       op.kind === 'affine' && (!op.bias.every(Number.isFinite) || !op.matrix.values.every(Number.isFinite)),
   );
   if (bad) return { supported: false, reason: `model: layer ${bad.layer} has NaN or infinite weights` };
-  const objective = compileLogitObjective(graph, options.objective);
+  const objective = compileCertifiedObjective(graph, options.objective);
   if ('unsupported' in objective) return { supported: false, reason: `objective: ${objective.unsupported}` };
-  const region = certifyRegion(options.constraints ?? {}, graph.inputSize);
-  if ('unsupported' in region) return { supported: false, reason: `constraints: ${region.unsupported}` };
+  let region: CertifyRegion;
+  try {
+    region = certifyRegion(
+      buildFeasibleSet(options.constraints, { size: graph.inputSize, shape: graph.inputShape }),
+    );
+  } catch (error) {
+    // An empty set has no maximum to bound: a reason, as before any search.
+    if (error instanceof EmptyFeasibleSetError) return { supported: false, reason: error.message };
+    throw error;
+  }
 
   const best = bestTracker(graph, objective, region);
   if (options.incumbent) {
@@ -101,7 +100,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   best.consider(Float64Array.from(region.lo, (l, i) => (l + region.hi[i]!) / 2));
 
   const bounds = intervalBounds(graph, region.lo, region.hi);
-  const cases = concaveCases(objective);
+  const cases = concaveCases(graph, objective);
   const ibp = Math.max(...cases.map((c) => intervalObjectiveBound(c, bounds, graph.ops.length)));
   let roundoff = float32Allowance(graph, bounds, objective);
   const pad = (bound: number) => bound + roundoff + 1e-9 * (1 + Math.abs(bound));
@@ -283,14 +282,14 @@ function hiddenLayerForms(
 }
 
 /** The best feasible input seen: candidates are rounded to float32 inside the bounds, then checked. */
-function bestTracker(graph: LayerGraph, objective: LogitObjective, region: CertifyRegion) {
+function bestTracker(graph: LayerGraph, objective: ExactObjective, region: CertifyRegion) {
   const tracker = {
     value: Number.NEGATIVE_INFINITY,
     input: toFloat32Inside(region.lo, region),
     consider(x: ArrayLike<number>): number {
       const input = toFloat32Inside(x, region);
-      if (regionViolation(region, input) > feasibleWithin) return Number.NEGATIVE_INFINITY;
-      const value = evaluateLogitObjective(objective, forwardLayerGraph(graph, input).at(-1) ?? input);
+      if (region.set.violation(input) > feasibleWithin) return Number.NEGATIVE_INFINITY;
+      const value = evaluateExactObjective(graph, objective, input);
       if (value > tracker.value) {
         tracker.value = value;
         tracker.input = input;

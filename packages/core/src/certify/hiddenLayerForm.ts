@@ -1,6 +1,6 @@
+import type { ConcaveCase } from '../lp/networkMilp.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
-import type { ConcaveCase } from './logitObjective.ts';
 
 /**
  * A case of a certified objective on `affine → relu → affine` as the polish's one-ReLU-layer form

@@ -1,5 +1,5 @@
+import { float64Allowance } from '../network/intervalBounds.ts';
 import type { AffineOp, LayerGraph } from '../network/layerGraph.ts';
-import { float64Allowance } from './intervalBounds.ts';
 
 /**
  * A tighter upper bound for a first-layer ReLU `relu(w·x + b)` over the input box: any linear function

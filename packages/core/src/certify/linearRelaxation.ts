@@ -1,5 +1,5 @@
+import { float64Allowance, type NodeBounds, tightenFrom } from '../network/intervalBounds.ts';
 import { type LayerGraph, type LayerOp, opSize } from '../network/layerGraph.ts';
-import { float64Allowance, type NodeBounds, tightenFrom } from './intervalBounds.ts';
 
 /**
  * CROWN/DeepPoly-style linear bounds by back-substitution. A linear function `Λ·node + c` of some node

@@ -1,27 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
+import { intervalBounds } from '../network/intervalBounds.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
+import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
 import { singleLayerValue } from '../polish/singleLayerForm.ts';
+import type { ConstraintSpec } from '../spec/types.ts';
+import { feasibleSetFor } from '../testing/feasibleSets.ts';
 import { randomGraph } from '../testing/testNetworks.ts';
+import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { intervalBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
-import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { phaseThenSubsetSearch } from './phaseThenSubsetSearch.ts';
-import { type CertifyRegion, certifyRegion } from './region.ts';
+import { certifyRegion } from './region.ts';
 
-function setup(
-  inputs: number,
-  hidden: number,
-  seed: number,
-  constraints: Parameters<typeof certifyRegion>[0],
-) {
+function setup(inputs: number, hidden: number, seed: number, constraints: ConstraintSpec) {
   const graph = randomGraph({ inputs, hidden: [hidden], outputs: 3, seed });
-  const objective = compileLogitObjective(graph, { kind: 'logit', index: 0 }) as LogitObjective;
-  const c = concaveCases(objective)[0]!;
+  const objective = compileCertifiedObjective(graph, { kind: 'logit', index: 0 }) as ExactObjective;
+  const c = concaveCases(graph, objective)[0]!;
   const form = hiddenLayerForm(graph, c);
   if (typeof form === 'string') throw new Error(form);
-  const region = certifyRegion(constraints, inputs) as CertifyRegion;
+  const region = certifyRegion(feasibleSetFor(constraints, inputs));
   const bounds = intervalBounds(graph, region.lo, region.hi);
   crownIntermediateBounds(graph, bounds);
   return { graph, c, form, region, bounds };

@@ -1,8 +1,8 @@
 import { runHighs } from '../lp/highsSolve.ts';
+import type { ConcaveCase } from '../lp/networkMilp.ts';
+import { buildNetworkMilp } from '../lp/networkMilp.ts';
+import type { NodeBounds } from '../network/intervalBounds.ts';
 import { forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
-import type { NodeBounds } from './intervalBounds.ts';
-import type { ConcaveCase } from './logitObjective.ts';
-import { buildNetworkMilp } from './networkMilp.ts';
 import type { CertifyRegion } from './region.ts';
 
 /**

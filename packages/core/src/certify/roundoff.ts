@@ -1,6 +1,6 @@
+import type { NodeBounds } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
-import type { NodeBounds } from './intervalBounds.ts';
-import type { LogitObjective } from './logitObjective.ts';
+import type { ExactObjective } from '../objectives/exactObjective.ts';
 
 const unit32 = 2 ** -24;
 
@@ -15,7 +15,7 @@ function gamma32(n: number): number {
  * affine op `|fl(Wx+b) − (Wx+b)| ≤ |W|·E_in + γ_{k+1}·(|W|·|x| + |b|)` with `|x|` from the node
  * bounds, ReLU and max pooling never increase the error. Inputs are float32 values, so exact.
  */
-export function float32Allowance(graph: LayerGraph, bounds: NodeBounds, objective: LogitObjective): number {
+export function float32Allowance(graph: LayerGraph, bounds: NodeBounds, objective: ExactObjective): number {
   let error = new Float64Array(graph.inputSize);
   graph.ops.forEach((op, p) => {
     const lo = bounds.lo[p]!;
@@ -67,7 +67,10 @@ export function float32Allowance(graph: LayerGraph, bounds: NodeBounds, objectiv
   let total = 0;
   let size = 0;
   let terms = 0;
-  objective.linear.forEach((w, i) => {
+  // Every term weighs a logit (compileCertifiedObjective).
+  const linear = new Float64Array(graph.outputSize);
+  for (const t of objective.affine) linear[t.index]! += t.weight;
+  linear.forEach((w, i) => {
     if (w === 0) return;
     total += Math.abs(w) * error[i]!;
     size += Math.abs(w) * magnitude(i);

@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
+import { intervalBounds } from '../network/intervalBounds.ts';
 import { logitsAt } from '../network/layerGraph.ts';
+import { concaveCases, type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { feasibleSetFor } from '../testing/feasibleSets.ts';
 import { randomGraph, sampledMaximum } from '../testing/testNetworks.ts';
 import { evaluateBound, initialParameters } from './boundOptimizer.ts';
+import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { certifyGraph } from './certify.ts';
 import { addSlopeLine, slopeLine, slopeRow } from './inputSlopes.ts';
-import { intervalBounds } from './intervalBounds.ts';
 import { crownIntermediateBounds } from './linearRelaxation.ts';
-import {
-  compileLogitObjective,
-  concaveCases,
-  evaluateLogitObjective,
-  type LogitObjective,
-} from './logitObjective.ts';
-import { type CertifyRegion, certifyRegion } from './region.ts';
+import { certifyRegion } from './region.ts';
 import type { Certificate } from './types.ts';
 
 /** A varied problem per seed: region kind, objective kind and network shape all rotate. */
@@ -47,8 +44,8 @@ function problemFor(seed: number, inputs: number) {
 }
 
 function compiled(graph: ReturnType<typeof randomGraph>, spec: ObjectiveSpec, constraints: ConstraintSpec) {
-  const objective = compileLogitObjective(graph, spec) as LogitObjective;
-  const region = certifyRegion(constraints, graph.inputSize) as CertifyRegion;
+  const objective = compileCertifiedObjective(graph, spec) as ExactObjective;
+  const region = certifyRegion(feasibleSetFor(constraints, graph.inputSize));
   return { objective, region };
 }
 
@@ -74,7 +71,7 @@ describe('bounds are never below a sampled value', () => {
 
       const bounds = intervalBounds(graph, region.lo, region.hi);
       crownIntermediateBounds(graph, bounds);
-      for (const c of concaveCases(objective)) {
+      for (const c of concaveCases(graph, objective)) {
         const problem = { graph, bounds, region, objective: c };
         const plain = evaluateBound({ ...problem, inputSlopes: false }, initialParameters(problem));
         // Each case only bounds its own piece of the objective; the max over cases bounds the objective.
@@ -153,7 +150,7 @@ describe('exact search', () => {
         expect(certificate.bestValue, label).toBeGreaterThanOrEqual(
           sampled.value - 1e-4 * Math.max(1, Math.abs(sampled.value)),
         );
-        const reproduced = evaluateLogitObjective(objective, logitsAt(graph, certificate.input));
+        const reproduced = evaluateExactObjective(graph, objective, certificate.input);
         expect(reproduced, label).toBe(certificate.bestValue);
         expect(certificate.bounds.ibp, label).toBeGreaterThanOrEqual(certificate.bestValue);
         expect(certificate.bounds.crown, label).toBeGreaterThanOrEqual(certificate.bestValue);

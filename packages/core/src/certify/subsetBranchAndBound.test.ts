@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
 import { logitsAt } from '../network/layerGraph.ts';
+import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
 import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
 import { randomGraph } from '../testing/testNetworks.ts';
+import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { certifyGraph } from './certify.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { subsetBranchAndBound } from './subsetBranchAndBound.ts';
 import { dualEvaluator, initialTheta, optimizeDual, subsetProblem } from './subsetDual.ts';
 
 function formOf(seed: number, inputs: number, hidden: number, index = seed % 3) {
   const graph = randomGraph({ inputs, hidden: [hidden], outputs: 3, seed });
-  const objective = compileLogitObjective(graph, { kind: 'logit', index }) as LogitObjective;
-  const form = hiddenLayerForm(graph, concaveCases(objective)[0]!);
+  const objective = compileCertifiedObjective(graph, { kind: 'logit', index }) as ExactObjective;
+  const form = hiddenLayerForm(graph, concaveCases(graph, objective)[0]!);
   if (typeof form === 'string') throw new Error(form);
   return { graph, form };
 }

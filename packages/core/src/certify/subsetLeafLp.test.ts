@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../methods/random.ts';
+import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
 import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
 import { randomGraph } from '../testing/testNetworks.ts';
+import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';
-import { compileLogitObjective, concaveCases, type LogitObjective } from './logitObjective.ts';
 import { subsetProblem } from './subsetDual.ts';
 import { solveLeafLp } from './subsetLeafLp.ts';
 
@@ -14,8 +15,11 @@ describe('subset search leaves', () => {
     for (let trial = 0; trial < 60; trial++) {
       const n = 2;
       const graph = randomGraph({ inputs: n, hidden: [8], outputs: 3, seed: 500 + trial });
-      const objective = compileLogitObjective(graph, { kind: 'logit', index: trial % 3 }) as LogitObjective;
-      const form = hiddenLayerForm(graph, concaveCases(objective)[0]!);
+      const objective = compileCertifiedObjective(graph, {
+        kind: 'logit',
+        index: trial % 3,
+      }) as ExactObjective;
+      const form = hiddenLayerForm(graph, concaveCases(graph, objective)[0]!);
       if (typeof form === 'string') throw new Error(form);
       const lo = Float64Array.from({ length: n }, () => random() * 2 - 1.5);
       const hi = lo.map((l) => l + 0.5 + random() * 1.5);

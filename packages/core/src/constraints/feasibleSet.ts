@@ -17,7 +17,10 @@ import { intersectLinfBall, type LinfBall, parseLinfBall } from './linfBall.ts';
 import { parseQuantize } from './quantize.ts';
 import type { InputDescription } from './vectors.ts';
 
-/** Projections end within this violation (input units): well inside the 1e-6 the results promise. */
+/** Feasibility tolerance for answers, in input units (what results, certificates and polish promise). */
+export const feasibleWithin = 1e-6;
+
+/** Projections end within this violation (input units): well inside `feasibleWithin`. */
 export const projectionTolerance = 1e-7;
 
 /**

@@ -1,5 +1,5 @@
 import { clipToBox } from '../constraints/box.ts';
-import type { Bound, ConstraintSpec } from '../spec/types.ts';
+import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 
 export interface LinearRow {
   coefficients: Float64Array;
@@ -15,56 +15,16 @@ export interface LinearDomain {
 }
 
 /**
- * Box ∩ L∞ ball ∩ mask become per-input bounds; linear constraints become rows. An L2 ball is not
- * linear, and an empty intersection has nothing to polish: both return the reason.
+ * The linear part of a feasible set as LP bounds and rows: its per-input bounds (box ∩ L∞ ball ∩ mask,
+ * copied) and one row `w·x ≤ b` per halfspace. The one place constraints become LP rows; an L2 ball is
+ * not linear, so each caller decides what stands in for it.
  */
-export function linearDomain(spec: ConstraintSpec, size: number): LinearDomain | { unsupported: string } {
-  if (spec.l2) return { unsupported: 'an L2 ball is not a linear constraint' };
-  const lo = new Float64Array(size);
-  const hi = new Float64Array(size);
-  const boxLo = spec.box?.lo ?? 0;
-  const boxHi = spec.box?.hi ?? 1;
-  for (let i = 0; i < size; i++) {
-    lo[i] = boundAt(boxLo, i);
-    hi[i] = boundAt(boxHi, i);
-  }
-  if (spec.linf) {
-    const { reference, epsilon } = spec.linf;
-    for (let i = 0; i < size; i++) {
-      lo[i] = Math.max(lo[i]!, reference[i]! - epsilon);
-      hi[i] = Math.min(hi[i]!, reference[i]! + epsilon);
-    }
-  }
-  if (spec.mask) {
-    const { fixed, reference } = spec.mask;
-    for (let i = 0; i < size; i++) {
-      if (!fixed[i]) continue;
-      const value = reference[i]!;
-      if (value < lo[i]! || value > hi[i]!) {
-        return {
-          unsupported: `masked input ${i} is held at ${value}, outside its bounds [${lo[i]}, ${hi[i]}]`,
-        };
-      }
-      lo[i] = value;
-      hi[i] = value;
-    }
-  }
-  for (let i = 0; i < size; i++) {
-    if (!(lo[i]! <= hi[i]!)) return { unsupported: `the constraints leave no value for input ${i}` };
-  }
-  const rows = (spec.linear ?? []).map(
-    (c): LinearRow => ({
-      coefficients:
-        c.weights === 'mean' ? new Float64Array(size).fill(1 / size) : Float64Array.from(c.weights),
-      lower: c.sense === '>=' ? c.bound : Number.NEGATIVE_INFINITY,
-      upper: c.sense === '<=' ? c.bound : Number.POSITIVE_INFINITY,
-    }),
-  );
-  return { lo, hi, rows };
-}
-
-function boundAt(bound: Bound, i: number): number {
-  return typeof bound === 'number' ? bound : (bound[i] as number);
+export function linearDomain(set: FeasibleSet): LinearDomain {
+  return {
+    lo: Float64Array.from(set.bounds.lo),
+    hi: Float64Array.from(set.bounds.hi),
+    rows: set.halfspaces.map((h) => ({ coefficients: h.w, lower: Number.NEGATIVE_INFINITY, upper: h.b })),
+  };
 }
 
 /** A copy of `x` clamped into the domain's per-input bounds (its rows are not enforced). */

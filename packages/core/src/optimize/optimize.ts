@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/initBackend.ts';
-import { buildFeasibleSet, type FeasibleSet } from '../constraints/feasibleSet.ts';
+import { buildFeasibleSet, type FeasibleSet, feasibleWithin } from '../constraints/feasibleSet.ts';
 import { quantizeInput, roundings } from '../constraints/quantize.ts';
 import { assertFinite, CancelledError } from '../errors.ts';
 import { prewarmSolver } from '../lp/highsWorkerClient.ts';
@@ -31,8 +31,6 @@ const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
   'trainable-input-layer': trainableInputLayer,
 };
 
-/** A result counts as feasible within this (the promise every projected method makes). */
-const feasibleWithin = 1e-6;
 /**
  * Wall-clock budget for the exact polish of ReLU MLPs, a limit rather than its usual length: on the
  * seed MLP the search ends on its own once no toggle promises more (often within 100–200 ms), and the
@@ -102,16 +100,10 @@ export async function* optimize(
     let valueBeforePolish: number | undefined;
     let polishSkipped: string | undefined;
     if (resolved.polish) {
-      const polished = await polishBestInput(
-        model,
-        options.objective,
-        options.constraints ?? {},
-        outcome.input,
-        {
-          timeLimitMs: Math.max(polishTimeLimitMs, polishTimeShare * (performance.now() - started)),
-          ...(options.signal ? { signal: options.signal } : {}),
-        },
-      );
+      const polished = await polishBestInput(model, options.objective, set, outcome.input, {
+        timeLimitMs: Math.max(polishTimeLimitMs, polishTimeShare * (performance.now() - started)),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       if ('skipped' in polished) polishSkipped = polished.skipped;
       else {
         const candidate = Float32Array.from(polished.input);

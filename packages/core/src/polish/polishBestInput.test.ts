@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
-import { extractDenseRelu } from '../network/denseRelu.ts';
+import { extractDenseRelu } from '../network/denseReluChain.ts';
+import { compileExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { feasibleSetFor, linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
+import { maximizeExactly } from './exactMilp.ts';
 import { polishBestInput } from './polishBestInput.ts';
-import { maximizeExactly } from './reluMilp.ts';
 
 beforeAll(async () => {
   await initBackend('cpu', () => {});
@@ -59,8 +59,8 @@ function violation(x: Float32Array, lo: number, hi: number): number {
 async function exactOptimum(model: tfl.LayersModel, spec: ObjectiveSpec, constraints: ConstraintSpec = {}) {
   const extraction = extractDenseRelu(model);
   if (!('network' in extraction)) throw new Error(extraction.unsupported);
-  const objective = compilePiecewiseLinear(extraction.network, spec);
-  const domain = linearDomain(constraints, extraction.network.inputSize);
+  const objective = compileExactObjective(extraction.network, spec);
+  const domain = linearDomainFor(constraints, extraction.network.inputSize);
   if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
   return maximizeExactly(extraction.network, objective, domain, { timeLimitSeconds: 60 });
 }
@@ -87,7 +87,9 @@ describe('polishBestInput on small ReLU MLPs (exact optimum by MILP)', () => {
         const start = randomStart(model, spec, inputs, seed);
         // A generous wall-clock budget: the search stops on its own once the full MILP is solved, and a
         // loaded CI machine must not turn a time limit into a failure.
-        const polished = await polishBestInput(model, spec, {}, start.x, { timeLimitMs: 20_000 });
+        const polished = await polishBestInput(model, spec, feasibleSetFor({}, inputs), start.x, {
+          timeLimitMs: 20_000,
+        });
         if ('skipped' in polished) throw new Error(polished.skipped);
         expect(violation(polished.input, 0, 1)).toBe(0);
         expect(polished.value).toBeGreaterThanOrEqual(start.value - 1e-5);
@@ -117,7 +119,12 @@ describe('polishBestInput on small ReLU MLPs (exact optimum by MILP)', () => {
       };
       const spec: ObjectiveSpec = { kind: 'logit', index: 0 };
       const exact = await exactOptimum(model, spec, constraints);
-      const polished = await polishBestInput(model, spec, constraints, Float32Array.from(reference));
+      const polished = await polishBestInput(
+        model,
+        spec,
+        feasibleSetFor(constraints, inputs),
+        Float32Array.from(reference),
+      );
       if ('skipped' in polished) throw new Error(polished.skipped);
       const x = polished.input;
       expect(violation(x, 0, 1)).toBe(0);
@@ -136,16 +143,21 @@ describe('polishBestInput on small ReLU MLPs (exact optimum by MILP)', () => {
     const model = randomReluMlp({ inputs, hidden: [6], classes: 3, seed: 2 });
     const x = new Float32Array(inputs).fill(0.5);
     const reference = Array.from(x);
-    expect(await polishBestInput(model, { kind: 'prob', index: 0 }, {}, x)).toEqual({
+    expect(await polishBestInput(model, { kind: 'prob', index: 0 }, feasibleSetFor({}, inputs), x)).toEqual({
       skipped: expect.stringMatching(/objective: .*prob.* not piecewise linear/),
     });
     expect(
-      await polishBestInput(model, { kind: 'logit', index: 0 }, { l2: { reference, epsilon: 1 } }, x),
+      await polishBestInput(
+        model,
+        { kind: 'logit', index: 0 },
+        feasibleSetFor({ l2: { reference, epsilon: 1 } }, inputs),
+        x,
+      ),
     ).toEqual({ skipped: expect.stringMatching(/L2 ball/) });
     const tanh = tfl.sequential({
       layers: [tfl.layers.dense({ units: 4, inputShape: [inputs], activation: 'tanh', name: 'squash' })],
     });
-    expect(await polishBestInput(tanh, { kind: 'logit', index: 0 }, {}, x)).toEqual({
+    expect(await polishBestInput(tanh, { kind: 'logit', index: 0 }, feasibleSetFor({}, inputs), x)).toEqual({
       skipped: expect.stringMatching(/squash.*tanh/),
     });
     model.dispose();
@@ -155,7 +167,12 @@ describe('polishBestInput on small ReLU MLPs (exact optimum by MILP)', () => {
   it('leaves no tensors behind', async () => {
     const model = randomReluMlp({ inputs, hidden: [12], classes: 3, seed: 3 });
     const before = tf.memory().numTensors;
-    await polishBestInput(model, { kind: 'logit', index: 0 }, {}, new Float32Array(inputs).fill(0.5));
+    await polishBestInput(
+      model,
+      { kind: 'logit', index: 0 },
+      feasibleSetFor({}, inputs),
+      new Float32Array(inputs).fill(0.5),
+    );
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

@@ -1,18 +1,20 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { solverReady } from '../lp/highsWorkerClient.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { type DenseReluNetwork, extractDenseRelu, forwardDenseRelu } from '../network/denseRelu.ts';
-import { largestOther } from '../objectives/marginTerm.ts';
-import type { ConstraintSpec, ObjectiveSpec } from '../spec/types.ts';
+import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
+import { forwardLayerGraph } from '../network/layerGraph.ts';
 import {
-  compilePiecewiseLinear,
-  evaluatePiecewiseLinear,
-  type PiecewiseLinearObjective,
-} from './piecewiseLinearObjective.ts';
+  compileExactObjective,
+  type ExactObjective,
+  evaluateExactObjective,
+} from '../objectives/exactObjective.ts';
+import { largestOther } from '../objectives/marginTerm.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
+import { polishMilp } from './exactMilp.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
-import { buildReluMilp } from './reluMilp.ts';
 import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
 
@@ -75,7 +77,7 @@ interface Region {
 export async function polishBestInput(
   model: tfl.LayersModel,
   objective: ObjectiveSpec,
-  constraints: ConstraintSpec,
+  constraints: FeasibleSet,
   input: Float32Array,
   options: PolishOptions = {},
 ): Promise<PolishResult> {
@@ -85,13 +87,22 @@ export async function polishBestInput(
   if (input.length !== network.inputSize) {
     throw new InvalidArgumentError('input', input, `${network.inputSize} values (the model's input size)`);
   }
-  if (network.ops.some((op) => op.kind === 'dense' && (!allFinite(op.weights) || !allFinite(op.bias)))) {
+  if (
+    network.ops.some((op) => op.kind === 'affine' && (!allFinite(op.matrix.values) || !allFinite(op.bias)))
+  ) {
     return { skipped: 'model: weights contain NaN or Infinity' };
   }
-  const compiled = compilePiecewiseLinear(network, objective);
+  const compiled = compileExactObjective(network, objective);
   if ('unsupported' in compiled) return { skipped: `objective: ${compiled.unsupported}` };
-  const domain = linearDomain(constraints, network.inputSize);
-  if ('unsupported' in domain) return { skipped: `constraints: ${domain.unsupported}` };
+  if (constraints.input.size !== network.inputSize) {
+    throw new InvalidArgumentError(
+      'constraints',
+      `a feasible set of ${constraints.input.size} inputs`,
+      `one of ${network.inputSize} (the model's input size)`,
+    );
+  }
+  if (constraints.ball) return { skipped: 'constraints: an L2 ball is not a linear constraint' };
+  const domain = linearDomain(constraints);
 
   // The budget is for solving: loading the solver (once per process, or after a solve was ended) is not.
   await solverReady();
@@ -99,7 +110,7 @@ export async function polishBestInput(
   const deadline = started + (options.timeLimitMs ?? 2000);
   const start = Float64Array.from(input);
   const startFeasible = satisfiesRows(domain, clipToDomain(start, domain));
-  const startValue = evaluatePiecewiseLinear(network, compiled, clipToDomain(start, domain));
+  const startValue = evaluateExactObjective(network, compiled, clipToDomain(start, domain));
   const timeLeft = () => deadline - performance.now();
   // A deep net's walk from the start leaves part of the budget to the walk from the LP relaxation.
   const startWalkEnd = started + startWalkShare * (deadline - started);
@@ -128,14 +139,14 @@ export async function polishBestInput(
 
   const seconds = (performance.now() - started) / 1000;
   const polished = current ? Float32Array.from(clipToDomain(current.x, domain)) : undefined;
-  const polishedValue = polished ? evaluatePiecewiseLinear(network, compiled, polished) : Number.NaN;
+  const polishedValue = polished ? evaluateExactObjective(network, compiled, polished) : Number.NaN;
   if (polished && (!startFeasible || !(polishedValue < startValue))) {
     return { input: polished, value: polishedValue, startValue, regions, seconds };
   }
   const kept = Float32Array.from(clipToDomain(start, domain));
   return {
     input: kept,
-    value: evaluatePiecewiseLinear(network, compiled, kept),
+    value: evaluateExactObjective(network, compiled, kept),
     startValue,
     regions,
     seconds,
@@ -145,7 +156,7 @@ export async function polishBestInput(
 /** One ReLU layer: the search over which ReLUs count (singleLayerSearch.ts). */
 async function searchSingleLayer(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   form: SingleLayerForm,
   start: Float64Array,
@@ -156,7 +167,7 @@ async function searchSingleLayer(
   const found = await singleLayerSearch(
     form,
     domain,
-    (x) => evaluatePiecewiseLinear(network, objective, x),
+    (x) => evaluateExactObjective(network, objective, x),
     { x: clipToDomain(start, domain), feasible: startFeasible },
     timeLeft,
     options.signal,
@@ -177,7 +188,7 @@ async function searchSingleLayer(
  */
 async function searchRegions(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   start: Float64Array,
   timeLeft: () => number,
@@ -214,7 +225,7 @@ async function searchRegions(
 
 async function solveRegion(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   pattern: ActivationPattern,
   near: Float64Array,
@@ -222,7 +233,7 @@ async function solveRegion(
 ): Promise<Region | undefined> {
   if (timeLimitSeconds <= 0) return undefined;
   // A negative-weight margin is taken against the runner-up class at the point we come from.
-  const logits = forwardDenseRelu(network, near).at(-1) ?? near;
+  const logits = forwardLayerGraph(network, near).at(-1) ?? near;
   const { lp, rowOp, rowUnit } = buildRegionLp(
     network,
     objective,
@@ -239,7 +250,7 @@ async function solveRegion(
     if (rowOp[r]! >= 0 && dual > 1e-9) binding.push({ op: rowOp[r]!, unit: rowUnit[r]!, dual });
   }
   binding.sort((a, b) => b.dual - a.dual);
-  return { pattern, x, value: evaluatePiecewiseLinear(network, objective, x), binding };
+  return { pattern, x, value: evaluateExactObjective(network, objective, x), binding };
 }
 
 /**
@@ -250,7 +261,7 @@ async function solveRegion(
  */
 async function neighbourhoodSearch(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   start: Region,
   timeLeft: () => number,
@@ -260,7 +271,7 @@ async function neighbourhoodSearch(
   const units = widths.reduce((sum, w) => sum + w.length, 0);
   let current = start;
   for (let k = Math.min(8, units); k > 0 && timeLeft() > 0 && !signal?.aborted; ) {
-    const outputs = forwardDenseRelu(network, current.x);
+    const outputs = forwardLayerGraph(network, current.x);
     const nearness: { op: number; unit: number; distance: number }[] = [];
     network.ops.forEach((op, i) => {
       if (op.kind !== 'relu') return;
@@ -271,7 +282,7 @@ async function neighbourhoodSearch(
     });
     nearness.sort((a, b) => a.distance - b.distance);
     const free = new Set(nearness.slice(0, k).map((u) => `${u.op}:${u.unit}`));
-    const milp = await buildReluMilp(network, objective, domain, {
+    const milp = await polishMilp(network, objective, domain, {
       fixed: { pattern: current.pattern, free: (op, unit) => free.has(`${op}:${unit}`) },
     });
     // HiGHS gets most of the time left and stops itself, keeping its incumbent; the rest is grace
@@ -286,7 +297,7 @@ async function neighbourhoodSearch(
     });
     if (solution.feasible) {
       const x = clipToDomain(solution.x.subarray(0, network.inputSize), domain);
-      const value = evaluatePiecewiseLinear(network, objective, x);
+      const value = evaluateExactObjective(network, objective, x);
       if (value > current.value + 1e-9 * Math.max(1, Math.abs(current.value))) {
         current = { pattern: patternAt(network, x), x, value, binding: [] };
         continue;
@@ -306,12 +317,12 @@ async function neighbourhoodSearch(
  */
 async function relaxationPoint(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   timeLeft: () => number,
 ): Promise<Float64Array | undefined> {
   if (timeLeft() <= 0) return undefined;
-  const { lp } = await buildReluMilp(network, objective, domain);
+  const { lp } = await polishMilp(network, objective, domain);
   const solution = await solveLp(lp, { timeLimitSeconds: timeLeft() / 1000 });
   if (solution.status !== 'optimal') return undefined;
   return clipToDomain(solution.x.subarray(0, network.inputSize), domain);
@@ -322,12 +333,12 @@ function reluInputWidths(network: DenseReluNetwork, domain: LinearDomain): Float
   let lower = Float64Array.from(domain.lo);
   let upper = Float64Array.from(domain.hi);
   return network.ops.map((op) => {
-    if (op.kind === 'dense') {
+    if (op.kind === 'affine') {
       const l = Float64Array.from(op.bias);
       const u = Float64Array.from(op.bias);
       for (let o = 0; o < op.outSize; o++) {
         for (let i = 0; i < op.inSize; i++) {
-          const w = op.weights[o * op.inSize + i]!;
+          const w = op.matrix.values[o * op.inSize + i]!;
           l[o]! += w * (w > 0 ? lower[i]! : upper[i]!);
           u[o]! += w * (w > 0 ? upper[i]! : lower[i]!);
         }
@@ -344,7 +355,7 @@ function reluInputWidths(network: DenseReluNetwork, domain: LinearDomain): Float
 
 /** Each ReLU's phase at `x` (a unit exactly at 0 counts as active; both regions contain x). */
 function patternAt(network: DenseReluNetwork, x: Float64Array): ActivationPattern {
-  const outputs = forwardDenseRelu(network, x);
+  const outputs = forwardLayerGraph(network, x);
   return network.ops.map((op, i) => {
     if (op.kind !== 'relu') return new Uint8Array(0);
     const before = i === 0 ? x : outputs[i - 1]!;

@@ -1,7 +1,7 @@
 import type { LinearDomain } from '../lp/linearDomain.ts';
 import { type LinearProgram, packRows } from '../lp/linearProgram.ts';
-import type { DenseReluNetwork } from '../network/denseRelu.ts';
-import { nodeSize, type PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import type { DenseReluNetwork } from '../network/denseReluChain.ts';
+import type { ExactObjective } from '../objectives/exactObjective.ts';
 
 /** One phase per ReLU unit (1 active, 0 inactive), indexed by op; non-ReLU ops have empty arrays. */
 export type ActivationPattern = Uint8Array[];
@@ -29,7 +29,7 @@ interface AffineMap {
  */
 export function buildRegionLp(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
   domain: LinearDomain,
   pattern: ActivationPattern,
   runnerUp: (index: number) => number,
@@ -65,10 +65,10 @@ export function buildRegionLp(
   let map: AffineMap | null = null;
   if (needed.has(-1)) maps.set(-1, identity(n));
   network.ops.forEach((op, opIndex) => {
-    if (op.kind === 'dense') {
+    if (op.kind === 'affine') {
       map = map
-        ? denseMap(op.weights, op.bias, op.outSize, op.inSize, map, n)
-        : { M: op.weights.slice(), m: op.bias.slice(), rows: op.outSize };
+        ? denseMap(op.matrix.values, op.bias, op.outSize, op.inSize, map, n)
+        : { M: op.matrix.values.slice(), m: op.bias.slice(), rows: op.outSize };
     } else {
       const phases = pattern[opIndex]!;
       const source: AffineMap = map ?? identity(n);
@@ -126,7 +126,7 @@ export function buildRegionLp(
 
   if (positiveMargins.length > 0) {
     const logits = maps.get(logitsNode)!;
-    const classes = nodeSize(network, logitsNode);
+    const classes = network.outputSize;
     positiveMargins.forEach((term, t) => {
       colCost[n + t] = term.weight;
       const k = term.index;

@@ -1,12 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { type DenseReluNetwork, extractDenseRelu } from '../network/denseRelu.ts';
+import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
+import { compileExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
+import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 
 beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('singleLayerForm', () => {
   it('rewrites the objective as constant + linear·x + Σ c_j relu(A_j x + b_j), exactly', () => {
     const model = sandwich();
     const network = networkOf(model);
-    const objective = compilePiecewiseLinear(network, spec);
+    const objective = compileExactObjective(network, spec);
     if ('unsupported' in objective) throw new Error(objective.unsupported);
     const form = singleLayerForm(network, objective);
     if (!form) throw new Error('expected a single-layer form');
@@ -74,18 +74,18 @@ describe('singleLayerForm', () => {
       z.forEach((v, j) => {
         value += form.c[j]! * Math.max(v, 0);
       });
-      expect(value).toBeCloseTo(evaluatePiecewiseLinear(network, objective, x), 9);
+      expect(value).toBeCloseTo(evaluateExactObjective(network, objective, x), 9);
     }
     model.dispose();
   });
 
   it('is undefined for two ReLU layers and for margins', () => {
     const deep = randomReluMlp({ inputs, hidden: [4, 4], classes: 3, seed: 1 });
-    const deepObjective = compilePiecewiseLinear(networkOf(deep), { kind: 'logit', index: 0 });
+    const deepObjective = compileExactObjective(networkOf(deep), { kind: 'logit', index: 0 });
     if ('unsupported' in deepObjective) throw new Error(deepObjective.unsupported);
     expect(singleLayerForm(networkOf(deep), deepObjective)).toBeUndefined();
     const shallow = randomReluMlp({ inputs, hidden: [4], classes: 3, seed: 1 });
-    const margin = compilePiecewiseLinear(networkOf(shallow), { kind: 'margin', index: 0 });
+    const margin = compileExactObjective(networkOf(shallow), { kind: 'margin', index: 0 });
     if ('unsupported' in margin) throw new Error(margin.unsupported);
     expect(singleLayerForm(networkOf(shallow), margin)).toBeUndefined();
     deep.dispose();
@@ -97,8 +97,8 @@ describe('singleLayerLps', () => {
   it('is a lower bound: the objective at its optimum is at least the LP value, and equals it at the counted set', async () => {
     const model = sandwich();
     const network = networkOf(model);
-    const objective = compilePiecewiseLinear(network, spec);
-    const domain = linearDomain({}, inputs);
+    const objective = compileExactObjective(network, spec);
+    const domain = linearDomainFor({}, inputs);
     if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
     const form = singleLayerForm(network, objective)!;
     for (const x of points(6, 3).map((p) => p.map((v) => Math.min(1, Math.max(0, v))))) {
@@ -106,12 +106,10 @@ describe('singleLayerLps', () => {
       const solution = await solveLp(singleLayerLps(form, domain)((j) => z[j]! > 0));
       expect(solution.status).toBe('optimal');
       const optimum = solution.x.slice(0, inputs);
-      const value = evaluatePiecewiseLinear(network, objective, optimum);
+      const value = evaluateExactObjective(network, objective, optimum);
       expect(value).toBeGreaterThanOrEqual(solution.objective - 1e-7);
       // The LP counts exactly the ReLUs active at x, so x (with t = relu) is feasible at f(x).
-      expect(solution.objective).toBeGreaterThanOrEqual(
-        evaluatePiecewiseLinear(network, objective, x) - 1e-7,
-      );
+      expect(solution.objective).toBeGreaterThanOrEqual(evaluateExactObjective(network, objective, x) - 1e-7);
     }
     model.dispose();
   });

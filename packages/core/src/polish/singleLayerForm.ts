@@ -1,7 +1,8 @@
 import type { LinearDomain } from '../lp/linearDomain.ts';
 import { emptyRows, type LinearProgram, packRows, pushUnitRow } from '../lp/linearProgram.ts';
-import type { DenseReluNetwork } from '../network/denseRelu.ts';
-import type { PiecewiseLinearObjective } from './piecewiseLinearObjective.ts';
+import type { DenseReluNetwork } from '../network/denseReluChain.ts';
+import { opSize } from '../network/layerGraph.ts';
+import type { ExactObjective } from '../objectives/exactObjective.ts';
 
 /**
  * The objective of a network with one ReLU layer as `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`:
@@ -25,7 +26,7 @@ export interface SingleLayerForm {
  */
 export function singleLayerForm(
   network: DenseReluNetwork,
-  objective: PiecewiseLinearObjective,
+  objective: ExactObjective,
 ): SingleLayerForm | undefined {
   const reluAt = network.ops.findIndex((op) => op.kind === 'relu');
   if (reluAt < 0 || objective.margins.length > 0) return undefined;
@@ -37,8 +38,8 @@ export function singleLayerForm(
   maps.set(-1, map);
   for (let i = 0; i < reluAt; i++) {
     const op = network.ops[i]!;
-    if (op.kind !== 'dense') return undefined;
-    map = composeDense(op.weights, op.bias, op.outSize, op.inSize, map, n);
+    if (op.kind !== 'affine') return undefined;
+    map = composeDense(op.matrix.values, op.bias, op.outSize, op.inSize, map, n);
     maps.set(i, map);
   }
   const units = map.m.length;
@@ -58,13 +59,13 @@ export function singleLayerForm(
     g[term.index] = term.weight;
     for (let i = term.node; i > reluAt; i--) {
       const op = network.ops[i]!;
-      if (op.kind !== 'dense') return undefined;
+      if (op.kind !== 'affine') return undefined;
       const back = new Float64Array(op.inSize);
       for (let o = 0; o < op.outSize; o++) {
         const w = g[o]!;
         if (w === 0) continue;
         constant += w * op.bias[o]!;
-        for (let j = 0; j < op.inSize; j++) back[j]! += w * op.weights[o * op.inSize + j]!;
+        for (let j = 0; j < op.inSize; j++) back[j]! += w * op.matrix.values[o * op.inSize + j]!;
       }
       g = back;
     }
@@ -183,6 +184,5 @@ function composeDense(
 }
 
 function outSize(network: DenseReluNetwork, node: number): number {
-  const op = network.ops[node]!;
-  return op.kind === 'dense' ? op.outSize : op.size;
+  return opSize(network.ops[node]!);
 }

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
-import { extractDenseRelu } from '../network/denseRelu.ts';
+import { extractDenseRelu } from '../network/denseReluChain.ts';
+import { compileExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
+import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { compilePiecewiseLinear, evaluatePiecewiseLinear } from './piecewiseLinearObjective.ts';
-import { maximizeExactly } from './reluMilp.ts';
+import { maximizeExactly } from './exactMilp.ts';
 import { singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
 
@@ -23,12 +23,12 @@ describe('singleLayerSearch on one-ReLU-layer MLPs (exact optimum by MILP)', () 
       const extraction = extractDenseRelu(model);
       if ('unsupported' in extraction) throw new Error(extraction.unsupported);
       const { network } = extraction;
-      const objective = compilePiecewiseLinear(network, { kind: 'logit', index: 3 });
-      const domain = linearDomain({}, inputs);
+      const objective = compileExactObjective(network, { kind: 'logit', index: 3 });
+      const domain = linearDomainFor({}, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const exact = await maximizeExactly(network, objective, domain, { timeLimitSeconds: 60 });
       expect(exact.status).toBe('optimal');
-      const evaluate = (x: Float64Array) => evaluatePiecewiseLinear(network, objective, x);
+      const evaluate = (x: Float64Array) => evaluateExactObjective(network, objective, x);
       const start = new Float64Array(inputs).fill(0.5);
       const found = await singleLayerSearch(
         singleLayerForm(network, objective)!,

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { linearDomain } from '../lp/linearDomain.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { extractDenseRelu } from '../network/denseRelu.ts';
+import { extractDenseRelu } from '../network/denseReluChain.ts';
+import { compileExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
+import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { compilePiecewiseLinear } from './piecewiseLinearObjective.ts';
 import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { toggleBounds } from './toggleBounds.ts';
 
@@ -30,8 +30,8 @@ describe('toggleBounds', () => {
       const model = randomReluMlp({ inputs, hidden: [16], classes: 4, seed: 5 });
       const extraction = extractDenseRelu(model);
       if ('unsupported' in extraction) throw new Error(extraction.unsupported);
-      const objective = compilePiecewiseLinear(extraction.network, { kind: 'logit', index: 1 });
-      const domain = linearDomain(constraints, inputs);
+      const objective = compileExactObjective(extraction.network, { kind: 'logit', index: 1 });
+      const domain = linearDomainFor(constraints, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const form = singleLayerForm(extraction.network, objective)!;
       const lpFor = singleLayerLps(form, domain);

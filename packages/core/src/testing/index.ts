@@ -4,4 +4,5 @@
  */
 
 export { type BadModelFile, badModelFiles } from '../import/badModelFiles.ts';
+export { feasibleSetFor, linearDomainFor } from './feasibleSets.ts';
 export { type RandomReluMlpOptions, randomReluMlp } from './randomReluMlp.ts';

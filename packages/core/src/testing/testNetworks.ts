@@ -1,7 +1,8 @@
-import { evaluateLogitObjective, type LogitObjective } from '../certify/logitObjective.ts';
-import { type CertifyRegion, feasibleWithin, regionViolation } from '../certify/region.ts';
+import type { CertifyRegion } from '../certify/region.ts';
+import { feasibleWithin } from '../constraints/feasibleSet.ts';
 import { seededRandom } from '../methods/random.ts';
-import { type LayerGraph, type LayerOp, logitsAt } from '../network/layerGraph.ts';
+import type { LayerGraph, LayerOp } from '../network/layerGraph.ts';
+import { type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 
 /**
  * Tiny random networks built directly as float64 layer graphs, and a dense sampler of their objective,
@@ -59,7 +60,7 @@ export function randomGraph({ inputs, hidden, outputs, seed, leaky }: RandomGrap
  */
 export function sampledMaximum(
   graph: LayerGraph,
-  objective: LogitObjective,
+  objective: ExactObjective,
   region: CertifyRegion,
   { steps = 41, random = 2000, seed = 1 }: { steps?: number; random?: number; seed?: number } = {},
 ): { value: number; input: Float64Array; samples: Float64Array[] } {
@@ -89,9 +90,9 @@ export function sampledMaximum(
     value: Number.NEGATIVE_INFINITY,
     input: new Float64Array(n),
   };
-  const feasible = samples.filter((x) => regionViolation(region, x) <= feasibleWithin);
+  const feasible = samples.filter((x) => region.set.violation(x) <= feasibleWithin);
   for (const x of feasible) {
-    const value = evaluateLogitObjective(objective, logitsAt(graph, x));
+    const value = evaluateExactObjective(graph, objective, x);
     if (value > best.value) best = { value, input: x };
   }
   return { ...best, samples: feasible };

@@ -9,11 +9,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
-import { linearDomain } from '../../lp/linearDomain.ts';
 import { saveModel } from '../../models/saveModel.ts';
-import { extractDenseRelu } from '../../network/denseRelu.ts';
-import { compilePiecewiseLinear } from '../../polish/piecewiseLinearObjective.ts';
-import { maximizeExactly } from '../../polish/reluMilp.ts';
+import { extractDenseRelu } from '../../network/denseReluChain.ts';
+import { compileExactObjective } from '../../objectives/exactObjective.ts';
+import { maximizeExactly } from '../../polish/exactMilp.ts';
+import { linearDomainFor } from '../../testing/feasibleSets.ts';
 import { randomReluMlp } from '../../testing/randomReluMlp.ts';
 import type { CliIo } from '../command.ts';
 import { optimizeCommand } from './optimize.ts';
@@ -222,8 +222,8 @@ describe('argmax optimize: results', () => {
         ReturnType<typeof extractDenseRelu>,
         { network: unknown }
       >;
-      const objective = compilePiecewiseLinear(network, { kind: 'logit', index: k });
-      const domain = linearDomain({}, inputs);
+      const objective = compileExactObjective(network, { kind: 'logit', index: k });
+      const domain = linearDomainFor({}, inputs);
       if ('unsupported' in objective || 'unsupported' in domain) throw new Error('unsupported');
       const exact = await maximizeExactly(network, objective, domain, { timeLimitSeconds: 120 });
       expect(exact.status).toBe('optimal');

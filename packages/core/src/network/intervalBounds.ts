@@ -1,4 +1,4 @@
-import type { AffineOp, LayerGraph, LayerOp } from '../network/layerGraph.ts';
+import type { AffineOp, LayerGraph, LayerOp } from './layerGraph.ts';
 
 /**
  * Lower and upper bounds of every node over a region: node 0 is the input, node i + 1 the output of op

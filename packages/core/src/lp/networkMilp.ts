@@ -1,11 +1,28 @@
-import type { LinearProgram } from '../lp/linearProgram.ts';
-import type { LayerGraph } from '../network/layerGraph.ts';
-import type { NodeBounds } from './intervalBounds.ts';
-import type { ConcaveCase } from './logitObjective.ts';
-import type { CertifyRegion } from './region.ts';
+import type { NodeBounds } from '../network/intervalBounds.ts';
+import { forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
+import type { LinearDomain } from './linearDomain.ts';
+import type { LinearProgram } from './linearProgram.ts';
+
+/** `weight` times output `index` of op `node` (-1: the input itself). */
+export interface AffineTerm {
+  weight: number;
+  node: number;
+  index: number;
+}
 
 /**
- * A concave objective case of a ReLU/LeakyReLU network over a region as a MILP (or, without binaries,
+ * A concave objective of a network: `base · logits + Σ terms + Σ_m weight_m · min_{d ∈ options_m} d · logits`
+ * (every weight_m > 0; logits are the last op's output). `terms` weigh other nodes' units (a hidden
+ * layer's unit objective). The bounds bound each `min` through a mixture `Σ θ d` over its options.
+ */
+export interface ConcaveCase {
+  base: Float64Array;
+  terms?: AffineTerm[];
+  mins: { weight: number; options: Float64Array[] }[];
+}
+
+/**
+ * A concave objective of a ReLU/LeakyReLU network over a region as a MILP (or, without binaries,
  * its LP relaxation). Columns: the inputs, every affine op's outputs (bounded by the node bounds, with
  * equality rows), every open unit's activation. An open unit gets the big-M encoding with the node
  * bounds `[l, u]` (tight bounds make small M): `a ≥ z, a ≥ 0, a ≤ z − l(1−δ), a ≤ uδ`. Two kinds of
@@ -18,8 +35,10 @@ export interface NetworkMilp {
   lp: LinearProgram;
   integers: number[];
   /** Every column's value at input `x` (a MIP start; valid when x respects the fixed phases). */
-  startAt(x: ArrayLike<number>, outputs: Float64Array[]): Float64Array;
+  startAt(x: ArrayLike<number>, outputs?: Float64Array[]): Float64Array;
   binaries: number;
+  /** Per node (0: the input, p + 1: op p's output), each unit's column, or -1 where it is the constant 0. */
+  nodeColumns: number[][];
 }
 
 export interface NetworkMilpOptions {
@@ -29,6 +48,8 @@ export interface NetworkMilpOptions {
   relaxIntegrality?: boolean;
   /** Objective-aware relaxation of the last layer (default true; false gives the plain big-M). */
   objectiveAware?: boolean;
+  /** Encode only the first `ops` ops, with no objective (the LPs that tighten the next op's bounds). */
+  ops?: number;
 }
 
 /** Units that need no binary because the objective weighs them non-positively (see NetworkMilp). */
@@ -44,11 +65,16 @@ export function objectiveAwareUnits(
   if (!op || (op.kind !== 'relu' && op.kind !== 'leakyRelu')) return undefined;
   const rows = [objective.base, ...objective.mins.flatMap((m) => m.options)];
   const free = new Uint8Array(op.size).fill(1);
-  for (const row of rows) {
+  rows.forEach((row, r) => {
     let v: Float64Array = Float64Array.from(row);
-    for (let p = graph.ops.length - 1; p > last; p--) v = pullBack(graph.ops[p]!, v);
+    for (let p = graph.ops.length - 1; ; p--) {
+      // Unit terms are part of the linear row (row 0), on the node they weigh.
+      if (r === 0) for (const t of objective.terms ?? []) if (t.node === p) v[t.index]! += t.weight;
+      if (p === last) break;
+      v = pullBack(graph.ops[p]!, v);
+    }
     for (let j = 0; j < op.size; j++) if (v[j]! > 0) free[j] = 0;
-  }
+  });
   return { op: last, free };
 }
 
@@ -81,7 +107,7 @@ export function buildNetworkMilp(
   graph: LayerGraph,
   bounds: NodeBounds,
   objective: ConcaveCase,
-  region: CertifyRegion,
+  region: LinearDomain,
   options: NetworkMilpOptions = {},
 ): NetworkMilp {
   const n = graph.inputSize;
@@ -110,11 +136,16 @@ export function buildNetworkMilp(
     rowLower.push(lower);
     rowUpper.push(upper);
   };
-  const aware = options.objectiveAware === false ? undefined : objectiveAwareUnits(graph, objective);
+  const encoded = options.ops ?? graph.ops.length;
+  const withObjective = encoded === graph.ops.length;
+  const aware =
+    options.objectiveAware === false || !withObjective ? undefined : objectiveAwareUnits(graph, objective);
 
   // cols[i]: the column holding unit i of the current node, or -1 when it is the constant 0.
   let cols = Array.from({ length: n }, (_, i) => i);
+  const nodeColumns = [cols];
   graph.ops.forEach((op, p) => {
+    if (p >= encoded) return;
     const lo = bounds.lo[p + 1]!;
     const hi = bounds.hi[p + 1]!;
     if (op.kind === 'affine') {
@@ -137,6 +168,7 @@ export function buildNetworkMilp(
         next.push(z);
       }
       cols = next;
+      nodeColumns.push(cols);
       return;
     }
     if (op.kind === 'maxPool') throw new Error(milpSupport(graph));
@@ -182,16 +214,21 @@ export function buildNetworkMilp(
       next.push(y);
     }
     cols = next;
+    nodeColumns.push(cols);
   });
 
   const cost = new Map<number, number>();
   const addCost = (col: number, w: number) => {
     if (col >= 0) cost.set(col, (cost.get(col) ?? 0) + w);
   };
-  objective.base.forEach((w, i) => {
-    if (w !== 0) addCost(cols[i]!, w);
-  });
-  objective.mins.forEach((m, k) => {
+  const objectiveMins = withObjective ? objective.mins : [];
+  if (withObjective) {
+    objective.base.forEach((w, i) => {
+      if (w !== 0) addCost(cols[i]!, w);
+    });
+    for (const t of objective.terms ?? []) addCost(nodeColumns[t.node + 1]![t.index]!, t.weight);
+  }
+  objectiveMins.forEach((m, k) => {
     const t = addCol(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, { kind: 'min', min: k });
     addCost(t, m.weight);
     for (const d of m.options) {
@@ -239,8 +276,10 @@ export function buildNetworkMilp(
     lp,
     integers,
     binaries: integers.length,
-    startAt: (x, outputs) =>
-      Float64Array.from(sources, (s) => {
+    nodeColumns,
+    startAt: (x, given) => {
+      const outputs = given ?? forwardLayerGraph(graph, x);
+      return Float64Array.from(sources, (s) => {
         switch (s.kind) {
           case 'input':
             return x[s.index]!;
@@ -253,7 +292,8 @@ export function buildNetworkMilp(
             return Math.min(...objective.mins[s.min]!.options.map((d) => dotProduct(d, logits)));
           }
         }
-      }),
+      });
+    },
   };
 }
 

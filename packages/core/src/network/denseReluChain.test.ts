@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { extractDenseRelu, forwardDenseRelu } from './denseRelu.ts';
+import { extractDenseRelu } from './denseReluChain.ts';
+import { forwardLayerGraph } from './layerGraph.ts';
 
 beforeAll(async () => {
   await initBackend('cpu', () => {});
@@ -17,7 +18,7 @@ function predict(model: tfl.LayersModel, x: Float32Array, shape: number[]): Floa
   return tf.tidy(() => (model.predict(tf.tensor(x, [1, ...shape])) as tf.Tensor).dataSync() as Float32Array);
 }
 
-describe('extractDenseRelu', () => {
+describe('extractDenseRelu (a layer graph viewed as a dense-ReLU chain)', () => {
   it('reads Flatten/Dense/ReLU/Dropout/Activation/Softmax chains; the float64 pass matches tfjs', () => {
     const model = tfl.sequential({
       layers: [
@@ -36,11 +37,11 @@ describe('extractDenseRelu', () => {
     const { network } = extraction;
     expect(network.inputShape).toEqual([3, 4, 1]);
     expect(network.ops.map((op) => `${op.kind}:${op.layer}`)).toEqual([
-      'dense:d1',
+      'affine:d1',
       'relu:d1',
-      'dense:d2',
+      'affine:d2',
       'relu:r2',
-      'dense:logits',
+      'affine:logits',
     ]);
     expect(network.softmax).toBe(true);
     expect(network.layerOutputs.get('drop')).toBe(1);
@@ -48,7 +49,7 @@ describe('extractDenseRelu', () => {
 
     for (let trial = 0; trial < 5; trial++) {
       const x = Float32Array.from({ length: 12 }, (_, i) => Math.sin(trial * 12 + i * 1.7));
-      const logits = forwardDenseRelu(network, x).at(-1)!;
+      const logits = forwardLayerGraph(network, x).at(-1)!;
       const softmax = Array.from(logits, (v) => Math.exp(v));
       const total = softmax.reduce((a, b) => a + b, 0);
       const probabilities = predict(model, x, [3, 4, 1]);
@@ -70,7 +71,7 @@ describe('extractDenseRelu', () => {
     if (!('network' in extraction)) throw new Error(extraction.unsupported);
     expect(extraction.network.softmax).toBe(true);
     expect(extraction.network.layerOutputs.get('head')).toBe('softmax');
-    expect(extraction.network.ops.at(-1)).toMatchObject({ kind: 'dense', layer: 'head', outSize: 3 });
+    expect(extraction.network.ops.at(-1)).toMatchObject({ kind: 'affine', layer: 'head', outSize: 3 });
     model.dispose();
   });
 
@@ -78,22 +79,22 @@ describe('extractDenseRelu', () => {
     [
       'tanh',
       () => [tfl.layers.dense({ units: 2, inputShape: [4], activation: 'tanh', name: 'squash' })],
-      /squash: activation tanh/,
+      /squash \(Dense\): activation tanh/,
     ],
     [
       'a conv layer',
       () => [tfl.layers.conv2d({ filters: 2, kernelSize: 2, inputShape: [3, 3, 1], name: 'conv' })],
-      /layer conv of class Conv2D; supported: /,
+      /layer conv: a sparse affine map \(Conv2D.*; supported: /,
     ],
     [
       'a capped ReLU',
       () => [tfl.layers.reLU({ maxValue: 6, inputShape: [4], name: 'relu6' })],
-      /relu6: ReLU with maxValue 6/,
+      /relu6 \(ReLU\): maxValue 6/,
     ],
     [
       'Dense on a rank-3 input',
       () => [tfl.layers.dense({ units: 2, inputShape: [3, 4], name: 'wide' })],
-      /wide: Dense on a rank-3 input/,
+      /wide: a sparse affine map .*Dense on a rank > 2 input/,
     ],
   ])('says why it cannot read a model with %s', (_, layers, reason) => {
     const model = tfl.sequential({ layers: layers() });

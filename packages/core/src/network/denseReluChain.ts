@@ -1,0 +1,58 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  type AffineOp,
+  extractLayerGraph,
+  type LayerGraph,
+  type LayerOp,
+  type ReluOp,
+} from './layerGraph.ts';
+
+/** An affine op whose matrix is dense: a Dense layer on a flat input (BatchNormalization folded in). */
+export type DenseOp = AffineOp & { matrix: { kind: 'dense'; values: Float64Array } };
+
+export type DenseReluOp = DenseOp | ReluOp;
+
+/**
+ * A layer graph that is a plain chain of dense layers and ReLUs (an MLP): the same graph and ops,
+ * typed so that the polish's exact methods (activation-region LPs, one-layer forms) can read every
+ * op's weights as a dense `[outSize, inSize]` row-major matrix.
+ */
+export interface DenseReluNetwork extends LayerGraph {
+  ops: DenseReluOp[];
+}
+
+export type DenseReluExtraction = { network: DenseReluNetwork } | { unsupported: string };
+
+/** `graph` as a dense-ReLU chain, or the first op that is not a dense layer or a ReLU. */
+export function denseReluChain(graph: LayerGraph): DenseReluExtraction {
+  const ops: DenseReluOp[] = [];
+  for (const op of graph.ops) {
+    if (op.kind === 'relu' || (op.kind === 'affine' && isDense(op))) ops.push(op);
+    else
+      return { unsupported: `layer ${op.layer}: ${whyNotDenseRelu(op)}; supported: Dense and ReLU layers` };
+  }
+  return { network: { ...graph, ops } };
+}
+
+/** The model's layer graph as a dense-ReLU chain, or why it is not one. */
+export function extractDenseRelu(model: tfl.LayersModel): DenseReluExtraction {
+  const extraction = extractLayerGraph(model);
+  return 'unsupported' in extraction ? extraction : denseReluChain(extraction.graph);
+}
+
+function isDense(op: AffineOp): op is DenseOp {
+  return op.matrix.kind === 'dense';
+}
+
+function whyNotDenseRelu(op: LayerOp): string {
+  switch (op.kind) {
+    case 'affine':
+      return 'a sparse affine map (Conv2D, pooling, BatchNormalization on its own, or Dense on a rank > 2 input)';
+    case 'leakyRelu':
+      return 'LeakyReLU';
+    case 'maxPool':
+      return 'max pooling';
+    case 'relu':
+      return 'ReLU';
+  }
+}
