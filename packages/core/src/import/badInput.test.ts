@@ -15,11 +15,17 @@ import {
   kerasWith,
   type TfjsJson,
   tfjsFilesWith,
-} from './badModelFiles.ts';
+} from '../testing/badModelFiles.ts';
+import {
+  editHdf5,
+  fixtureBytes,
+  readKerasArchive,
+  writeHdf5,
+  writeKerasArchive,
+} from '../testing/testSupport.ts';
 import { ModelImportError } from './importError.ts';
 import { importModel } from './importModel.ts';
 import type { ModelSource } from './modelSource.ts';
-import { editHdf5, fixtureBytes, readKerasArchive, writeHdf5, writeKerasArchive } from './testSupport.ts';
 
 const kerasFile = kerasFixture;
 const h5File = h5Fixture;

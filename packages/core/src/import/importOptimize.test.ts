@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { runOptimization } from '../optimize/optimize.ts';
 import type { MethodName } from '../spec/types.ts';
+import { fixturesDir } from '../testing/testSupport.ts';
 import { type ImportedModel, importModel } from './importModel.ts';
-import { fixturesDir } from './testSupport.ts';
 
 const singleInput = [
   'keras-h5-mnist-mlp/mnist.h5',

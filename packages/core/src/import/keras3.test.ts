@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import {
+  conv2dValid,
+  dense,
+  type Image,
+  maxAbsDiff,
+  maxPool2,
+  relu,
+  softmax,
+} from '../testing/referenceOps.ts';
+import { fixtureBytes, fixturesDir, readHdf5Arrays, readKerasArchive } from '../testing/testSupport.ts';
 import { importModel } from './importModel.ts';
-import { conv2dValid, dense, type Image, maxAbsDiff, maxPool2, relu, softmax } from './referenceOps.ts';
-import { fixtureBytes, fixturesDir, readHdf5Arrays, readKerasArchive } from './testSupport.ts';
 import { deterministicInput } from './verifyModel.ts';
 
 const file = 'keras3-fashion-mnist-cnn/fashion_mnist.keras';

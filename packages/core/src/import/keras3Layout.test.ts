@@ -7,8 +7,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { ModelImportError } from './importError.ts';
-import { importModel } from './importModel.ts';
 import {
   addLayer,
   type DenseWeights,
@@ -19,9 +17,11 @@ import {
   kerasArchive,
   sequential,
   tensor,
-} from './keras3Files.ts';
+} from '../testing/keras3Files.ts';
+import { dense, maxAbsDiff, relu } from '../testing/referenceOps.ts';
+import { ModelImportError } from './importError.ts';
+import { importModel } from './importModel.ts';
 import { toSnakeCase } from './keras3WeightPaths.ts';
-import { dense, maxAbsDiff, relu } from './referenceOps.ts';
 import { deterministicInput } from './verifyModel.ts';
 
 const layer = (x: Float32Array, w: DenseWeights) => dense(x, w.kernel, w.bias);

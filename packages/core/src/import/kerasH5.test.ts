@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Group } from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { dense, maxAbsDiff, relu, softmax } from '../testing/referenceOps.ts';
+import { editHdf5, fixtureBytes, fixturesDir, readHdf5Arrays } from '../testing/testSupport.ts';
 import { ModelImportError } from './importError.ts';
 import { importModel } from './importModel.ts';
-import { dense, maxAbsDiff, relu, softmax } from './referenceOps.ts';
-import { editHdf5, fixtureBytes, fixturesDir, readHdf5Arrays } from './testSupport.ts';
 import { deterministicInput } from './verifyModel.ts';
 
 const file = 'keras-h5-mnist-mlp/mnist.h5';

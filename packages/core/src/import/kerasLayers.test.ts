@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { maxAbsDiff } from '../testing/referenceOps.ts';
+import { writeHdf5, writeKerasArchive } from '../testing/testSupport.ts';
 import { importModel } from './importModel.ts';
-import { maxAbsDiff } from './referenceOps.ts';
-import { writeHdf5, writeKerasArchive } from './testSupport.ts';
 import { deterministicInput } from './verifyModel.ts';
 
 type Weights = Record<string, { values: Float32Array; shape: number[] }[]>;

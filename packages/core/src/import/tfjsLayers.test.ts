@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { maxAbsDiff } from '../testing/referenceOps.ts';
+import { fixturesDir } from '../testing/testSupport.ts';
 import { importModel } from './importModel.ts';
-import { maxAbsDiff } from './referenceOps.ts';
-import { fixturesDir } from './testSupport.ts';
 import { deterministicInput } from './verifyModel.ts';
 
 interface ModelJson {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { readKerasArchive, writeKerasArchive } from '../import/testSupport.ts';
+import { readKerasArchive, writeKerasArchive } from '../testing/testSupport.ts';
 import { openModelFile } from './openModelFile.ts';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../fixtures/models/${path}`, import.meta.url));

@@ -3,6 +3,6 @@
  * tests, so both build the same inputs. Product code never imports them.
  */
 
-export { type BadModelFile, badModelFiles } from '../import/badModelFiles.ts';
+export { type BadModelFile, badModelFiles } from './badModelFiles.ts';
 export { feasibleSetFor, linearDomainFor } from './feasibleSets.ts';
 export { type RandomReluMlpOptions, randomReluMlp } from './randomReluMlp.ts';

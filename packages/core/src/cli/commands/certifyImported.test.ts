@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
-import { denseLayer, denseWeights, inputLayer, kerasArchive, sequential } from '../../import/keras3Files.ts';
-import { dense, relu } from '../../import/referenceOps.ts';
-import { fixtureBytes, fixturesDir, readHdf5Arrays } from '../../import/testSupport.ts';
+import { denseLayer, denseWeights, inputLayer, kerasArchive, sequential } from '../../testing/keras3Files.ts';
+import { dense, relu } from '../../testing/referenceOps.ts';
+import { fixtureBytes, fixturesDir, readHdf5Arrays } from '../../testing/testSupport.ts';
 import type { CliIo } from '../command.ts';
 import { certifyCommand } from './certify.ts';
 
