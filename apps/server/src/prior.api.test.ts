@@ -22,7 +22,7 @@ const EVENTS = `subscription($runId: ID!) { runEvents(runId: $runId) {
   __typename ... on RunStatusEvent { status error priorProgress priorStage } } }`;
 const RUN = `query($id: ID!) { run(id: $id) {
   status error value bestInput spec { prior constraints { box { lo hi } } }
-  certificate { status region upperBound bestValue gap proven reason }
+  certificate { status region upperBound bestValue gap proven reason history { upperBound } }
   realism {
     dataset targetClass judgesAgreeing realistic
     nearest { index label distance percentile image }
@@ -71,6 +71,7 @@ interface RunResult {
     gap: number | null;
     proven: boolean | null;
     reason: string | null;
+    history: { upperBound: number }[];
   } | null;
   realism: Realism | null;
 }
@@ -112,6 +113,9 @@ async function startAndWatch(
   const { run } = await client.data<{ run: RunResult }>(RUN, { id: startRun.id });
   return { id: startRun.id, events: events.map((e) => e.runEvents), run };
 }
+
+/** Where the server keeps the small Fashion-MNIST prior (its folder names the format version). */
+const smallPrior = () => ({ dataset: 'fashion-mnist' as const, dir: priors, sample: 'small' as const });
 
 const progressOf = (events: StatusEvent['runEvents'][]) =>
   events.filter((e) => e.priorProgress != null).map((e) => e.priorProgress!);
@@ -200,7 +204,7 @@ describe('runs in a dataset prior', () => {
   }, 600_000);
 
   it('a later run reuses the stored prior: no build, no progress', async () => {
-    const manifest = join(priors, 'fashion-mnist-small-v2', 'prior.json');
+    const manifest = join(priorFolder(smallPrior()), 'prior.json');
     const before = (await stat(manifest)).mtimeMs;
     const { client, teamId } = await server.signUp('bea');
     const { events, run } = await startAndWatch(client, teamId, {
@@ -236,6 +240,11 @@ describe('runs in a dataset prior', () => {
     expect(plain.run.certificate).toMatchObject({ status: 'OFF', region: 'PRIOR' });
     const upperBound = run.certificate!.upperBound!;
     expect(upperBound).toBeGreaterThanOrEqual(run.value);
+    // Its two bounds come one after the other; the history keeps the lowest so far, ending at the bound.
+    const history = run.certificate!.history.map((p) => p.upperBound);
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.every((b, i) => i === 0 || b <= history[i - 1]!)).toBe(true);
+    expect(history.at(-1)).toBe(upperBound);
     // The certifier's own best point never replaces the answer: the same search without a certificate
     // returns the same input.
     expect(run.bestInput).toEqual(plain.run.bestInput);
@@ -244,7 +253,7 @@ describe('runs in a dataset prior', () => {
     // the first scale; every later scale's set contains it), decoded and run forward here, score at
     // most the bound.
     await initBackend(undefined, () => {});
-    const prior = await loadPrior(priorFolder({ dataset: 'fashion-mnist', dir: priors, sample: 'small' }));
+    const prior = await loadPrior(priorFolder(smallPrior()));
     const base = prior!.classSubspaces![7]!;
     const scale = 1.6;
     const lo = Array.from(base.lo, (v) => v * scale);
