@@ -19,14 +19,14 @@ async function runFromApi(page: Page, id: string) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         query:
-          'query($id: ID!) { run(id: $id) { value spec { prior } certificate { upperBound } realism { realistic nearest { distance image } } } }',
+          'query($id: ID!) { run(id: $id) { value spec { prior } certificate { region upperBound } realism { realistic nearest { distance image } } } }',
         variables: { id: runId },
       }),
     });
     return (await response.json()).data.run as {
       value: number;
       spec: { prior: string };
-      certificate: { upperBound: number | null } | null;
+      certificate: { region: string; upperBound: number | null } | null;
       realism: { realistic: boolean; nearest: { distance: number; image: string } } | null;
     };
   }, id);
@@ -99,6 +99,12 @@ describe.runIf(canRun)('realistic answers in a real browser', () => {
     expect(await page.getByTestId('realism-verdict').textContent()).toBe(
       run.realism!.realistic ? '(all criteria met)' : '(criteria not all met)',
     );
+    // Its certificate bounds the set searched in the prior, and the panel says so.
+    expect(run.certificate?.region).toBe('PRIOR');
+    expect(await page.getByTestId('certificate-region').textContent()).toMatch(/^Bound inside the prior/);
+    expect(Number(await page.getByTestId('certificate-bound').textContent())).toBe(
+      Number(run.certificate!.upperBound!.toPrecision(6)),
+    );
     await panel.screenshot({ path: artifactPath('realism-panel.png') });
     expect(pageErrors).toEqual([]);
   }, 600_000);
@@ -136,7 +142,15 @@ describe.runIf(canRun)('realistic answers in a real browser', () => {
       expect(Number(boxTexts[i]!.match(/box max (\S+)/)![1])).toBe(shown(box.value));
       expect(Number(realisticTexts[i]!.match(/realistic (\S+)/)![1])).toBe(shown(realistic.value));
       if (box.certificate?.upperBound != null)
-        expect(Number(boxTexts[i]!.match(/≤ (\S+)/)![1])).toBe(shown(box.certificate.upperBound));
+        expect(boxTexts[i]!.match(/≤ (\S+) \(box bound\)/)?.[1]).toBe(
+          String(shown(box.certificate.upperBound)),
+        );
+      // The realistic prototype's bound holds inside the prior, and is said to.
+      expect(realistic.certificate?.region).toBe('PRIOR');
+      if (realistic.certificate?.upperBound != null)
+        expect(realisticTexts[i]!.match(/≤ (\S+) \(prior bound\)/)?.[1]).toBe(
+          String(shown(realistic.certificate.upperBound)),
+        );
       // The box maximum is at least as high as what the prior allows (the prior searches inside the box).
       expect(box.value).toBeGreaterThan(realistic.value - 1e-6);
     }

@@ -86,6 +86,7 @@ const shareLinkSees: Record<string, readonly string[]> = {
   RunSnapshot: ['step', 'input', 'image'],
   RunCertificate: [
     'status',
+    'region',
     'timeLimitSeconds',
     'bestValue',
     'upperBound',

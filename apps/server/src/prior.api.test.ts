@@ -1,10 +1,18 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset } from '@argmax/core';
+import {
+  decodeLatent,
+  evaluateObjective,
+  initBackend,
+  loadDataset,
+  loadModel,
+  loadPrior,
+} from '@argmax/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priorFolder } from './jobs/thread/priorLocation.ts';
+import { defaultSeedModelDir } from './models/seedModel.ts';
 import type { ApiClient } from './testing/apiClient.ts';
 import { startTestServer, type TestServer } from './testing/testServer.ts';
 
@@ -13,7 +21,8 @@ const START = `mutation($teamId: ID!, $modelId: ID!, $input: StartRunInput!) {
 const EVENTS = `subscription($runId: ID!) { runEvents(runId: $runId) {
   __typename ... on RunStatusEvent { status error priorProgress priorStage } } }`;
 const RUN = `query($id: ID!) { run(id: $id) {
-  status error value bestInput spec { prior }
+  status error value bestInput spec { prior constraints { box { lo hi } } }
+  certificate { status region upperBound bestValue gap proven reason history { upperBound } }
   realism {
     dataset targetClass judgesAgreeing realistic
     nearest { index label distance percentile image }
@@ -53,7 +62,17 @@ interface RunResult {
   error: string | null;
   value: number;
   bestInput: number[];
-  spec: { prior: string };
+  spec: { prior: string; constraints: { box: { lo: number; hi: number } } };
+  certificate: {
+    status: string;
+    region: string;
+    upperBound: number | null;
+    bestValue: number | null;
+    gap: number | null;
+    proven: boolean | null;
+    reason: string | null;
+    history: { upperBound: number }[];
+  } | null;
   realism: Realism | null;
 }
 
@@ -94,6 +113,9 @@ async function startAndWatch(
   const { run } = await client.data<{ run: RunResult }>(RUN, { id: startRun.id });
   return { id: startRun.id, events: events.map((e) => e.runEvents), run };
 }
+
+/** Where the server keeps the small Fashion-MNIST prior (its folder names the format version). */
+const smallPrior = () => ({ dataset: 'fashion-mnist' as const, dir: priors, sample: 'small' as const });
 
 const progressOf = (events: StatusEvent['runEvents'][]) =>
   events.filter((e) => e.priorProgress != null).map((e) => e.priorProgress!);
@@ -182,10 +204,7 @@ describe('runs in a dataset prior', () => {
   }, 600_000);
 
   it('a later run reuses the stored prior: no build, no progress', async () => {
-    const manifest = join(
-      priorFolder({ dataset: 'fashion-mnist', dir: priors, sample: 'small' }),
-      'prior.json',
-    );
+    const manifest = join(priorFolder(smallPrior()), 'prior.json');
     const before = (await stat(manifest)).mtimeMs;
     const { client, teamId } = await server.signUp('bea');
     const { events, run } = await startAndWatch(client, teamId, {
@@ -200,6 +219,68 @@ describe('runs in a dataset prior', () => {
     expect(builds()).toBe(1);
     expect((await stat(manifest)).mtimeMs).toBe(before);
   }, 300_000);
+
+  it('certifies a run in the prior over the set it searched, keeping its realistic answer', async () => {
+    const { client, teamId } = await server.signUp('eve');
+    const input = (certifySeconds: number) => ({
+      target: { kind: 'LOGIT', index: 7 },
+      steps: 30,
+      restarts: 4,
+      seed: 1,
+      prior: 'FASHION_MNIST',
+      certify: { timeLimitSeconds: certifySeconds },
+    });
+    const [certified, plain] = await Promise.all([
+      startAndWatch(client, teamId, input(4)),
+      startAndWatch(client, teamId, input(0)),
+    ]);
+    const run = certified.run;
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.certificate).toMatchObject({ status: 'DONE', region: 'PRIOR', bestValue: run.value });
+    expect(plain.run.certificate).toMatchObject({ status: 'OFF', region: 'PRIOR' });
+    const upperBound = run.certificate!.upperBound!;
+    expect(upperBound).toBeGreaterThanOrEqual(run.value);
+    // Its two bounds come one after the other; the history keeps the lowest so far, ending at the bound.
+    const history = run.certificate!.history.map((p) => p.upperBound);
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.every((b, i) => i === 0 || b <= history[i - 1]!)).toBe(true);
+    expect(history.at(-1)).toBe(upperBound);
+    // The certifier's own best point never replaces the answer: the same search without a certificate
+    // returns the same input.
+    expect(run.bestInput).toEqual(plain.run.bestInput);
+
+    // Independent check: points of the smallest set a class search looks in (the class's subspace at
+    // the first scale; every later scale's set contains it), decoded and run forward here, score at
+    // most the bound.
+    await initBackend(undefined, () => {});
+    const prior = await loadPrior(priorFolder(smallPrior()));
+    const base = prior!.classSubspaces![7]!;
+    const scale = 1.6;
+    const lo = Array.from(base.lo, (v) => v * scale);
+    const hi = Array.from(base.hi, (v) => v * scale);
+    const radius = base.radius * scale;
+    expect(lo.every((v, i) => v <= 0 && hi[i]! >= 0)).toBe(true);
+    const box: [number, number] = [run.spec.constraints.box.lo, run.spec.constraints.box.hi];
+    let seed = 12345;
+    const uniform = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const points = Array.from({ length: 200 }, () => {
+      const w = lo.map((l, i) => l + uniform() * (hi[i]! - l));
+      const norm = Math.hypot(...w);
+      // Pulled into the ball towards 0, which stays within the bounds (lo ≤ 0 ≤ hi).
+      return decodeLatent(
+        base.decoder,
+        w.map((v) => (norm > radius ? (v * radius) / norm : v)),
+        box,
+      );
+    });
+    const model = await loadModel(join(defaultSeedModelDir, 'model.json'));
+    const values = (await evaluateObjective(model, { kind: 'logit', index: 7 }, points)).map((e) => e.value);
+    model.dispose();
+    expect(Math.max(...values)).toBeLessThanOrEqual(upperBound);
+  }, 600_000);
 
   it('measures an unconstrained answer against the stored prior: the box maximum is nothing like the data', async () => {
     const { client, teamId } = await server.signUp('cy');

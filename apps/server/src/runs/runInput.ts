@@ -174,8 +174,8 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
   return {
     inputShape: model.inputShape,
     imageRange: [box.lo, box.hi],
-    // The certifier bounds the box, not the prior: its better input would not be a realistic one.
-    certify: { timeLimitSeconds: prior ? 0 : timeLimitSeconds },
+    // With a prior the certificate bounds the set searched (see certifyPriorJob), not the box.
+    certify: { timeLimitSeconds },
     ...(prior ? { prior } : {}),
     snapshots: {
       dense: input.snapshots?.dense ?? runInputDefaults.snapshots.dense,

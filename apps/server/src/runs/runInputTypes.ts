@@ -136,7 +136,7 @@ export const StartRunInput = builder.inputType('StartRunInput', {
     prior: t.field({
       type: PriorDatasetEnum,
       description:
-        "Search only realistic inputs: the dataset's prior (class targets: the class's own subspace, shrunk until realistic), built once on first use. Default NONE. The model's input must be the dataset's 28×28 image; only the box may constrain it besides; no certificate (it would bound the box).",
+        "Search only realistic inputs: the dataset's prior (class targets: the class's own subspace, shrunk until realistic), built once on first use. Default NONE. The model's input must be the dataset's 28×28 image; only the box may constrain it besides. Its certificate bounds the set searched (Run.certificate.region PRIOR), not the box.",
     }),
   }),
 });

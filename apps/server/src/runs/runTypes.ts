@@ -8,7 +8,7 @@ import { ModelRef } from '../models/modelTypes.ts';
 import type { RunEvent, RunStatusEvent, RunStepEvent } from '../pubsub/eventBus.ts';
 import { SHARE_LINK, seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
 import { RunBoundEventRef, RunCertificateRef } from './certificate/certificateTypes.ts';
-import { certificateAsSeen } from './certificate/certificateView.ts';
+import { certificateAsSeen, certificateRegion } from './certificate/certificateView.ts';
 import { RunRealismRef } from './realismTypes.ts';
 import { budgetOf, type RunBudget } from './runBudget.ts';
 import { runEvents } from './runEvents.ts';
@@ -107,7 +107,7 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
         const status = isFinalStatus(r.status)
           ? r.status
           : ((await ctx.storage.runs.get(r.id))?.status ?? r.status);
-        return certificateAsSeen(certificate, status);
+        return { ...certificateAsSeen(certificate, status), region: certificateRegion(specOf(r)) };
       },
     }),
     model: t.field({

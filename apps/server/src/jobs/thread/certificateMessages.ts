@@ -1,6 +1,9 @@
 import type { ModelOutputs } from '@argmax/core';
 import { z } from 'zod';
 
+/** The certifier's default relative tolerance for "proven". */
+export const provenWithin = 1e-4;
+
 /** What an optimisation asks of its certificate: wall-clock seconds after it; 0: none. */
 export const certifyRequestSchema = z.object({ timeLimitSeconds: z.number() });
 export type CertifyRequest = z.infer<typeof certifyRequestSchema>;

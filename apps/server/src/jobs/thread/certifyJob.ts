@@ -10,25 +10,32 @@ import {
   evaluateObjective,
   feasibleWithin,
   type OptimizationResult,
+  type Prior,
   relativeGap,
 } from '@argmax/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { CertificateMessage, CertificateResultMessage } from './certificateMessages.ts';
+import {
+  type CertificateMessage,
+  type CertificateResultMessage,
+  provenWithin,
+} from './certificateMessages.ts';
+import { certifyPriorResult } from './certifyPriorJob.ts';
 import type { OptimizeJob } from './jobMessages.ts';
-
-/** The certifier's default relative tolerance for "proven". */
-const provenWithin = 1e-4;
 
 export interface CertificateTask {
   /** Certifies the optimiser's result; resolves with the result message once it is sent (none when not asked). */
   after(result: OptimizationResult, signal: AbortSignal): Promise<CertificateResultMessage | undefined>;
 }
 
-/** Checked before the optimisation starts, so a run that cannot be certified says so from its start. */
+/**
+ * Checked before the optimisation starts, so a run that cannot be certified says so from its start.
+ * `searched`: the prior a run searches in, whose searched set its certificate bounds instead of the box.
+ */
 export function certificateTask(
   model: LayersModel,
   job: OptimizeJob,
   emit: (message: CertificateMessage) => void,
+  searched?: { prior: Prior; box: [number, number] },
 ): CertificateTask {
   const timeLimitSeconds = job.certify?.timeLimitSeconds ?? 0;
   if (!(timeLimitSeconds > 0)) return { after: async () => undefined };
@@ -43,7 +50,17 @@ export function certificateTask(
     async after(result, signal) {
       if (unsupported) return undefined;
       try {
-        const outcome = await certifyResult(model, job.options, timeLimitSeconds, result, signal, emit);
+        const outcome = searched
+          ? await certifyPriorResult(
+              model,
+              searched,
+              job.options.objective,
+              timeLimitSeconds,
+              result,
+              signal,
+              emit,
+            )
+          : await certifyResult(model, job.options, timeLimitSeconds, result, signal, emit);
         emit(outcome);
         return outcome;
       } catch (error) {

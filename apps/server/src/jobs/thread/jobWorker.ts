@@ -75,11 +75,15 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
     lastFrameAt = now;
     return true;
   };
-  const certificate = certificateTask(model, job, (event) =>
-    send({ type: 'event', jobId: job.jobId, event }),
-  );
   const prior = job.prior ? await storedPrior(job.prior.location) : undefined;
   if (job.prior?.search && !prior) throw new Error(`the ${job.prior.location.dataset} prior is not stored`);
+  // A run in a prior is certified over the set it searched, not over the box.
+  const certificate = certificateTask(
+    model,
+    job,
+    (event) => send({ type: 'event', jobId: job.jobId, event }),
+    job.prior?.search && prior ? { prior, box: job.prior.box } : undefined,
+  );
   // Core's one-line notes (the time budget's choice, a fall-back to cpu) would reach the server's stderr for
   // every run; the budget's choice is stored on the run (`Run.budget`), so the thread drops them, as it does
   // initBackend's.
@@ -100,7 +104,8 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
   if (!result) return;
   const certified = await certificate.after(result, signal);
   if (job.prior && prior) {
-    // The run keeps the certifier's input when it beat the optimiser's: that is the answer measured.
+    // The run keeps the certifier's input when it beat the optimiser's (never in a prior: that certifier
+    // bounds a superset of the searched set): that is the answer measured.
     const answer = certified?.status === 'DONE' && certified.better ? certified.better.input : result.input;
     const event = realismMessage(prior, job.prior.location.dataset, answer, job.options.objective);
     send({ type: 'event', jobId: job.jobId, event });

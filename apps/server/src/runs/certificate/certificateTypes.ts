@@ -1,7 +1,7 @@
-import type { CERTIFICATE_STATUSES, CertificateBound, RunCertificate } from '@argmax/db';
+import type { CERTIFICATE_STATUSES, CertificateBound } from '@argmax/db';
 import { type ApiTypes, builder } from '../../graphql/builder.ts';
 import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
-import type { CertificateFigures } from './certificateView.ts';
+import type { CERTIFICATE_REGIONS, CertificateFigures, CertificateView } from './certificateView.ts';
 
 /** Types of a run's certificate; `runTypes.ts` puts them on `Run.certificate` and in the `RunEvent` union. */
 export const CertificateStatusEnum = builder.enumType('CertificateStatus', {
@@ -13,6 +13,17 @@ export const CertificateStatusEnum = builder.enumType('CertificateStatus', {
     OFF: { description: 'Not asked for (certify.timeLimitSeconds was 0).' },
     STOPPED: { description: 'The run ended (cancelled, failed, server restart) first: see reason.' },
   } satisfies Record<(typeof CERTIFICATE_STATUSES)[number], unknown>,
+});
+
+export const CertificateRegionEnum = builder.enumType('CertificateRegion', {
+  description: 'The inputs a certificate’s upperBound holds over.',
+  values: {
+    BOX: { description: 'Every input within the run’s box and other input constraints.' },
+    PRIOR: {
+      description:
+        'Every input the search in the prior could return (the subspace searched, within its bounds and ball, decoded and clipped to the box): the realistic answer’s bound, not the box’s.',
+    },
+  } satisfies Record<(typeof CERTIFICATE_REGIONS)[number], unknown>,
 });
 
 const statusOf = (status: string) => status as (typeof CERTIFICATE_STATUSES)[number];
@@ -67,11 +78,12 @@ const figureFields = <Shape extends Figures>(t: PothosSchemaTypes.ObjectFieldBui
   seconds: t.float({ nullable: true, description: 'Certification time so far.', resolve: (c) => c.seconds }),
 });
 
-export const RunCertificateRef = builder.objectRef<RunCertificate>('RunCertificate').implement({
+export const RunCertificateRef = builder.objectRef<CertificateView>('RunCertificate').implement({
   description:
     'How close the run got: no input within its constraints scores above upperBound, and bestValue is reached by an input (the run’s best input, unless the constraints had to be relaxed to bound them).',
   fields: (t) => ({
     status: t.field({ type: CertificateStatusEnum, resolve: (c) => c.status }),
+    region: t.field({ type: CertificateRegionEnum, resolve: (c) => c.region }),
     timeLimitSeconds: t.exposeFloat('timeLimitSeconds'),
     ...figureFields(t),
     history: t.field({

@@ -1,5 +1,16 @@
 import { type CertificateBound, isFinalStatus, type RunCertificate } from '@argmax/db';
 import type { RunBoundEvent } from '../../pubsub/eventBus.ts';
+import type { RunSpec } from '../runSpec.ts';
+
+export const CERTIFICATE_REGIONS = ['BOX', 'PRIOR'] as const;
+export type CertificateRegion = (typeof CERTIFICATE_REGIONS)[number];
+
+/** What a run's certificate bounds: the set its search in a prior looked in, or the box and constraints. */
+export const certificateRegion = (spec: Pick<RunSpec, 'prior'>): CertificateRegion =>
+  spec.prior ? 'PRIOR' : 'BOX';
+
+/** A certificate as the API gives it: the stored one, and the region it bounds (from the run's request). */
+export type CertificateView = RunCertificate & { region: CertificateRegion };
 
 const FINAL_CERTIFICATE: ReadonlySet<string> = new Set(['DONE', 'UNSUPPORTED', 'OFF', 'STOPPED']);
 export const isFinalCertificate = (status: string) => FINAL_CERTIFICATE.has(status);

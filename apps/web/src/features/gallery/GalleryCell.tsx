@@ -56,7 +56,11 @@ export function GalleryCell({ runId, otherRunId, label }: Props) {
             data-testid={run.spec.prior === 'NONE' ? 'gallery-box-value' : 'gallery-realistic-value'}
           >
             {run.spec.prior === 'NONE' ? 'box max' : 'realistic'} {formatNumber(run.value)}
-            {run.certificate?.upperBound != null ? ` ≤ ${formatNumber(run.certificate.upperBound)}` : ''}
+            {run.certificate?.upperBound != null ? (
+              <span data-testid={`gallery-${run.certificate.region.toLowerCase()}-bound`}>
+                {` ≤ ${formatNumber(run.certificate.upperBound)} (${run.certificate.region === 'PRIOR' ? 'prior' : 'box'} bound)`}
+              </span>
+            ) : null}
             {run.realism ? (run.realism.realistic ? ' ✓' : ' ✗') : ''}
           </span>
         ))}

@@ -11,6 +11,7 @@ export const GalleryRunQuery = graphql(`
         prior
       }
       certificate {
+        region
         upperBound
       }
       realism {

@@ -10,16 +10,42 @@ const BEST_COLOR = '#2457d6';
  * optimum is proven, with the bound falling over time. It never shows a number the server did not compute:
  * without a certificate it says why.
  */
-export function CertificatePanel({ certificate }: { certificate: CertificateView | null }) {
+export function CertificatePanel({
+  certificate,
+  region,
+}: {
+  certificate: CertificateView | null;
+  /** What the bound holds over: the box (and constraints), or the set a search in a prior looked in. */
+  region: CertificateRegion | null;
+}) {
   return (
     <section className="card stack" aria-labelledby="certificate-heading" data-testid="certificate">
       <h3 id="certificate-heading">Upper bound / gap</h3>
-      <CertificateBody certificate={certificate} />
+      {region ? (
+        <p className="muted small" data-testid="certificate-region">
+          {regionTexts[region]}
+        </p>
+      ) : null}
+      <CertificateBody certificate={certificate} region={region} />
     </section>
   );
 }
 
-function CertificateBody({ certificate: c }: { certificate: CertificateView | null }) {
+export type CertificateRegion = 'BOX' | 'PRIOR';
+
+export const regionTexts: Record<CertificateRegion, string> = {
+  BOX: 'Bound over the box: no input within the box and the constraints scores above it.',
+  PRIOR:
+    'Bound inside the prior: no input the realistic search could return (its subspace, bounds and ball) scores above it; the box maximum can be far higher.',
+};
+
+function CertificateBody({
+  certificate: c,
+  region,
+}: {
+  certificate: CertificateView | null;
+  region: CertificateRegion | null;
+}) {
   if (c === null) return <p className="muted">No certificate: this run was made before runs had one.</p>;
   if (c.status === 'PENDING')
     return (
@@ -38,7 +64,8 @@ function CertificateBody({ certificate: c }: { certificate: CertificateView | nu
     <>
       {c.status === 'DONE' && c.proven ? (
         <p className="notice" data-testid="certificate-proven">
-          Proven optimal: no input within the constraints scores above the best value found
+          Proven optimal: no input {region === 'PRIOR' ? 'of the set searched' : 'within the constraints'}{' '}
+          scores above the best value found
           {c.gap ? ' (the gap left is the allowance for float32 round-off)' : ''}.
         </p>
       ) : null}

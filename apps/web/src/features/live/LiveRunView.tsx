@@ -114,7 +114,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
               targetIndex={targetClass(spec)}
             />
           </section>
-          <CertificatePanel certificate={certificate} />
+          <CertificatePanel certificate={certificate} region={run.certificate?.region ?? null} />
         </section>
       </div>
       {finished && run.realism ? (

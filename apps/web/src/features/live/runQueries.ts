@@ -22,6 +22,7 @@ export const SharedRunFieldsFragment = graphql(`
     outputs
     certificate {
       status
+      region
       timeLimitSeconds
       bestValue
       upperBound

@@ -35,7 +35,7 @@ export function PriorFields({ values, errors, set }: Props) {
       </label>
       <p id="prior-hint" className="muted small">
         Searches only inputs that look like the dataset (built once on first use; keeps the box, replaces the
-        other constraints, no certificate).
+        other constraints; the certificate bounds the set searched, not the box).
       </p>
     </fieldset>
   );
