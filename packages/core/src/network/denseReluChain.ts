@@ -36,15 +36,33 @@ export function denseReluChain(graph: LayerGraph): DenseReluExtraction {
 
 /** The model's layer graph as a dense-ReLU chain, or why it is not one. */
 export function extractDenseRelu(model: tfl.LayersModel): DenseReluExtraction {
+  // A convolution or pooling layer rules the model out before its graph is built: a large CNN's graph takes
+  // seconds to minutes to build, for a refusal.
+  for (const layer of model.layers) {
+    const kind = spatialLayers.get(layer.getClassName());
+    if (kind)
+      return {
+        unsupported: `layer ${layer.name}: ${whyNotDenseRelu(kind)}; supported: Dense and ReLU layers`,
+      };
+  }
   const extraction = extractLayerGraph(model);
   return 'unsupported' in extraction ? extraction : denseReluChain(extraction.graph);
 }
+
+/** Layers whose op is never dense, by class: what `whyNotDenseRelu` says of their op. */
+const spatialLayers = new Map<string, { kind: 'affine' | 'maxPool' }>([
+  ['Conv2D', { kind: 'affine' }],
+  ['AveragePooling2D', { kind: 'affine' }],
+  ['GlobalAveragePooling2D', { kind: 'affine' }],
+  ['MaxPooling2D', { kind: 'maxPool' }],
+  ['GlobalMaxPooling2D', { kind: 'maxPool' }],
+]);
 
 function isDense(op: AffineOp): op is DenseOp {
   return op.matrix.kind === 'dense';
 }
 
-function whyNotDenseRelu(op: LayerOp): string {
+function whyNotDenseRelu(op: Pick<LayerOp, 'kind'>): string {
   switch (op.kind) {
     case 'affine':
       return 'a sparse affine map (Conv2D, pooling, BatchNormalization on its own, or Dense on a rank > 2 input)';
