@@ -13,5 +13,6 @@ export interface BenchRow {
 /** A suite measures and returns rows; `quick` asks for a shortened run (for smoke tests). */
 export interface BenchSuite {
   name: string;
-  run(options: { quick: boolean; log: (line: string) => void }): Promise<BenchRow[]>;
+  /** `outDir`: the folder of the JSON report, where a suite may write pictures beside it. */
+  run(options: { quick: boolean; log: (line: string) => void; outDir: string }): Promise<BenchRow[]>;
 }

@@ -98,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
   const suites = wanted ? all.filter((s) => wanted.includes(s.name)) : all;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const backend = await initBackend(undefined, log);
+  const out = args.out ?? join(here, '..', 'results', 'latest.json');
+  await mkdir(dirname(out), { recursive: true });
   const started = new Date();
   const rows: BenchRow[] = [];
   const runs: { name: string; seconds: number; error?: string }[] = [];
@@ -105,7 +107,11 @@ async function main(argv: string[]): Promise<number> {
     log(`== ${suite.name}${args.quick ? ' (quick)' : ''}`);
     const t = performance.now();
     try {
-      const suiteRows = await suite.run({ quick: args.quick, log: (line) => log(`[${suite.name}] ${line}`) });
+      const suiteRows = await suite.run({
+        quick: args.quick,
+        log: (line) => log(`[${suite.name}] ${line}`),
+        outDir: dirname(out),
+      });
       rows.push(...suiteRows);
       runs.push({ name: suite.name, seconds: (performance.now() - t) / 1000 });
     } catch (error) {
@@ -132,8 +138,6 @@ async function main(argv: string[]): Promise<number> {
     suites: runs,
     rows,
   };
-  const out = args.out ?? join(here, '..', 'results', 'latest.json');
-  await mkdir(dirname(out), { recursive: true });
   // Written then renamed: an interrupted run never leaves half a JSON file behind.
   await writeFile(`${out}.tmp.json`, `${JSON.stringify(report, null, 2)}\n`);
   await rename(`${out}.tmp.json`, out);

@@ -1,10 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   classSearch,
   datasetPrior,
+  encodePng,
+  imageStrip,
   loadModel,
   measureRealism,
   type OptimizationResult,
@@ -33,7 +35,7 @@ const seedModel = fileURLToPath(
  */
 export const priorSuite: BenchSuite = {
   name: 'prior',
-  async run({ quick, log }) {
+  async run({ quick, log, outDir }) {
     const rows: BenchRow[] = [];
     const cacheDir = await mkdtemp(join(tmpdir(), 'argmax-bench-prior-'));
     const model = await loadModel(seedModel);
@@ -92,7 +94,9 @@ export const priorSuite: BenchSuite = {
         // The same search with only the ray towards the class mean to make answers realistic.
         'class subspace, ray only': (k) => classSubspace(k, false),
       };
+      const answers: Record<string, Float32Array[]> = {};
       for (const [method, run] of Object.entries(methods)) {
+        answers[method] = [];
         let passing = 0;
         let ratioSum = 0;
         let seconds = 0;
@@ -101,6 +105,7 @@ export const priorSuite: BenchSuite = {
           const started = performance.now();
           const cpuStarted = process.cpuUsage();
           const result = await run(k);
+          answers[method]![k] = result.input;
           seconds += (performance.now() - started) / 1000;
           const cpu = process.cpuUsage(cpuStarted);
           cpuSeconds += (cpu.user + cpu.system) / 1e6;
@@ -152,6 +157,9 @@ export const priorSuite: BenchSuite = {
           },
         );
       }
+      const picture = join(outDir, 'prior-gallery.png');
+      await writeFile(picture, galleryPicture([answers['class subspace']!, answers.none!], classes));
+      log(`wrote ${picture}: the class subspace's answers (top) above the box maxima (bottom)`);
       rows.push({
         suite: 'prior',
         case: 'fashion-mnist prior',
@@ -176,3 +184,21 @@ export const priorSuite: BenchSuite = {
     }
   },
 };
+
+/** Rows of answers (one image per class, 28×28 in [0, 1]) one above another, classes left to right, ×4. */
+function galleryPicture(rows: Float32Array[][], classes: number[]): Uint8Array {
+  const gap = 2;
+  const strips = rows.map((row) =>
+    imageStrip(
+      classes.map((k) => row[k]!),
+      [28, 28],
+      gap,
+      1,
+    ),
+  );
+  const width = strips[0]!.shape[1]!;
+  const height = strips.length * 28 + (strips.length - 1) * gap;
+  const values = new Float32Array(height * width).fill(1);
+  for (const [i, strip] of strips.entries()) values.set(strip.values, i * (28 + gap) * width);
+  return encodePng(values, { shape: [height, width], range: [0, 1], colormap: 'gray', scale: 4 });
+}

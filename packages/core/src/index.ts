@@ -32,6 +32,7 @@ export {
   UnsupportedError,
 } from './errors.ts';
 export { encodePng, pngDataUrl } from './image/encodePng.ts';
+export { imageStrip } from './image/imageStrip.ts';
 export { type ImportedModel, type ImportOptions, importModel } from './import/importModel.ts';
 export { runHighs } from './lp/highsSolve.ts';
 export { buildNetworkMilp } from './lp/networkMilp.ts';
