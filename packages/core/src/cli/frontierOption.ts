@@ -1,11 +1,8 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '../errors.ts';
-import type { ClassSearchInfo } from '../prior/optimizeForClass.ts';
-import type { PriorResult } from '../prior/optimizeInPrior.ts';
 import { classTarget } from '../prior/optimizeWithPrior.ts';
 import type { Prior } from '../prior/prior.ts';
-import { type FrontierPoint, realismFrontier } from '../prior/realismFrontier.ts';
-import type { ObjectiveSpec, OptimizationResult } from '../spec/types.ts';
+import type { FrontierPoint } from '../prior/realismFrontier.ts';
+import type { ObjectiveSpec } from '../spec/types.ts';
 
 /** `--frontier`: the class the target names, when the prior has its subspace; else a bad argument. */
 export function frontierClass(prior: Prior, target: ObjectiveSpec): number {
@@ -17,18 +14,6 @@ export function frontierClass(prior: Prior, target: ObjectiveSpec): number {
       'a class target (logit:K, prob:K, logprob:K or margin:K) and a prior with class subspaces',
     );
   return k;
-}
-
-/** The frontier of a class search's answer (see realismFrontier). */
-export function frontierOf(
-  model: tfl.LayersModel,
-  objective: ObjectiveSpec,
-  prior: Prior,
-  result: OptimizationResult,
-  box: [number, number],
-): Promise<FrontierPoint[]> {
-  const search = (result as { classSearch?: ClassSearchInfo }).classSearch!;
-  return realismFrontier(model, objective, prior, search, (result as PriorResult).latent, box);
 }
 
 /** RESULT.json's `frontier`: each point's t, value (and its fraction of `boxMax` when given), image and realism. */

@@ -2,9 +2,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluateObjective } from '../optimize/evaluateObjective.ts';
 import { measureRealism, type Realism } from '../realism/measureRealism.ts';
 import { isRealistic, realismBounds } from '../realism/realismCriteria.ts';
-import type { ObjectiveSpec } from '../spec/types.ts';
+import type { ObjectiveSpec, OptimizationResult } from '../spec/types.ts';
 import { decodeLatent } from './latentModel.ts';
 import { type ClassSearchInfo, classSearchSubspace } from './optimizeForClass.ts';
+import type { PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
 
 /** One point of the price of realism: the answer's ray at fraction `t`, its value and realism. */
@@ -58,6 +59,19 @@ export async function realismFrontier(
       realistic: isRealistic(realism, bounds, prior.judges.length),
     };
   });
+}
+
+/** The frontier of a prior search's result; null when it was not a class search (the data subspace has no class mean). */
+export async function resultFrontier(
+  model: tfl.LayersModel,
+  objective: ObjectiveSpec,
+  prior: Prior,
+  result: OptimizationResult,
+  box: [number, number],
+): Promise<FrontierPoint[] | null> {
+  const search = (result as { classSearch?: ClassSearchInfo }).classSearch;
+  const { latent } = result as Partial<PriorResult>;
+  return search && latent ? realismFrontier(model, objective, prior, search, latent, box) : null;
 }
 
 /** The largest t (at least 1) with t·w inside the ball and every per-coordinate bound. */

@@ -13,11 +13,12 @@ import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyIn
 import { diversePrototypes } from '../../prior/diversePrototypes.ts';
 import type { PriorResult } from '../../prior/optimizeInPrior.ts';
 import { optimizeWithPrior } from '../../prior/optimizeWithPrior.ts';
+import { resultFrontier } from '../../prior/realismFrontier.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
-import { frontierClass, frontierOf, frontierRecord } from '../frontierOption.ts';
+import { frontierClass, frontierRecord } from '../frontierOption.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
 import { diverseClass, diverseRecord, openPrior, priorNames, priorRecord } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
@@ -298,7 +299,7 @@ export const optimizeCommand: Command = {
           : undefined;
       const frontier =
         prior && parsed.args.frontier
-          ? await frontierOf(model, options.objective, prior, result, box)
+          ? await resultFrontier(model, options.objective, prior, result, box)
           : undefined;
       const record = {
         ...resultRecord(result, parsed),
