@@ -54,7 +54,7 @@ const RealismFrontierPointRef = builder
   .objectRef<NonNullable<RunRealism['frontier']>[number]>('RealismFrontierPoint')
   .implement({
     description:
-      "A point of the price of realism: the search's answer w scaled to t·w in the class subspace, from the class mean (t 0) through the answer (t 1) to the edge of the set searched.",
+      "A point of the price of realism: the search's answer w scaled to t·w in the class subspace, from the class mean (t 0) through the answer (t 1) to the edge of the largest set the class search may search.",
     fields: (t) => ({
       t: t.exposeFloat('t', { description: "The ray's fraction t." }),
       value: t.exposeFloat('value', { description: "The run's objective at the point." }),

@@ -5,7 +5,12 @@ import { initBackend } from '../backend/initBackend.ts';
 import { buildSeedMlp } from '../models/seedMlp.ts';
 import { realismBounds } from '../realism/realismCriteria.ts';
 import { halvesPrior, halvesSample, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
-import { type ClassSearchInfo, classSearchSubspace, optimizeForClass } from './optimizeForClass.ts';
+import {
+  type ClassSearchInfo,
+  classSearch,
+  classSearchSubspace,
+  optimizeForClass,
+} from './optimizeForClass.ts';
 import type { PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
 import { realismFrontier } from './realismFrontier.ts';
@@ -42,6 +47,8 @@ describe('realismFrontier', () => {
     const subspace = classSearchSubspace(prior.classSubspaces![k]!, scale);
     // A latent point well inside the set: the ray goes on beyond it.
     const latent = subspace.hi.map((h) => 0.3 * h);
+    // The ray ends at the edge of the largest set the class search may search.
+    const largest = classSearchSubspace(prior.classSubspaces![k]!, Math.max(...classSearch.radiusScales));
     const search: ClassSearchInfo = {
       classIndex: k,
       scale,
@@ -72,11 +79,11 @@ describe('realismFrontier', () => {
     const bounds = realismBounds(prior.realism);
     for (const point of points) {
       const w = Array.from(latent, (v) => v * point.t);
-      // Inside the set searched: the ball and every coordinate's bounds.
-      expect(Math.hypot(...w)).toBeLessThanOrEqual(subspace.radius * (1 + 1e-5));
+      // Inside the largest set: the ball and every coordinate's bounds.
+      expect(Math.hypot(...w)).toBeLessThanOrEqual(largest.radius * (1 + 1e-5));
       w.forEach((v, i) => {
-        expect(v).toBeGreaterThanOrEqual(subspace.lo[i]! - 1e-5);
-        expect(v).toBeLessThanOrEqual(subspace.hi[i]! + 1e-5);
+        expect(v).toBeGreaterThanOrEqual(largest.lo[i]! - 1e-5);
+        expect(v).toBeLessThanOrEqual(largest.hi[i]! + 1e-5);
       });
       const x = Array.from(subspace.decoder.offset, (o, j) => {
         let v = o;
@@ -101,6 +108,12 @@ describe('realismFrontier', () => {
           judgesSayK === prior.judges.length,
       );
     }
+    // The last point is on the largest set's edge: its ball or one coordinate's bound.
+    const end = Array.from(latent, (v) => v * points.at(-1)!.t);
+    const onEdge =
+      Math.abs(Math.hypot(...end) - largest.radius) < 1e-4 ||
+      end.some((v, i) => Math.abs(v - largest.hi[i]!) < 1e-5 || Math.abs(v - largest.lo[i]!) < 1e-5);
+    expect(onEdge).toBe(true);
     // Percentiles grow with the distances they rank.
     for (const measure of ['nearestTraining', 'manifold'] as const) {
       const sorted = points

@@ -4,7 +4,7 @@ import { measureRealism, type Realism } from '../realism/measureRealism.ts';
 import { isRealistic, realismBounds } from '../realism/realismCriteria.ts';
 import type { ObjectiveSpec, OptimizationResult } from '../spec/types.ts';
 import { decodeLatent } from './latentModel.ts';
-import { type ClassSearchInfo, classSearchSubspace } from './optimizeForClass.ts';
+import { type ClassSearchInfo, classSearch, classSearchSubspace } from './optimizeForClass.ts';
 import type { PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
 
@@ -25,9 +25,9 @@ export const frontierPoints = { inside: 7, beyond: 4 };
 /**
  * The price of realism for a class-subspace answer (latent w, found with `search`): the ray t·w from
  * the class mean (t = 0, the strongest prior) through the answer (t = 1) and on to the edge of the
- * set searched (its ball and per-coordinate bounds at the search's scale), each point decoded,
- * scored and measured. A sweep of prior strength along the one direction the answer chose: pure
- * computation, no search.
+ * largest set the class search may search (its ball and per-coordinate bounds at the largest of
+ * classSearch.radiusScales), where realism gives way; each point decoded, scored and measured. A
+ * sweep of prior strength along the one direction the answer chose: pure computation, no search.
  */
 export async function realismFrontier(
   model: tfl.LayersModel,
@@ -39,7 +39,11 @@ export async function realismFrontier(
 ): Promise<FrontierPoint[]> {
   const k = search.classIndex;
   const subspace = classSearchSubspace(prior.classSubspaces![k]!, search.scale);
-  const ts = frontierFractions(rayLimit(latent, subspace));
+  const largest = classSearchSubspace(
+    prior.classSubspaces![k]!,
+    Math.max(search.scale, ...classSearch.radiusScales),
+  );
+  const ts = frontierFractions(rayLimit(latent, largest));
   const inputs = ts.map((t) =>
     decodeLatent(
       subspace.decoder,

@@ -12,8 +12,8 @@ const PAD = { left: 56, right: 12, top: 12, bottom: 32 };
 
 /**
  * The price of realism: the objective against the nearest-training percentile along the answer's ray,
- * from the class mean (t 0) through the answer (t 1, ringed) to the edge of the set searched. Filled points
- * meet every realism criterion; hovering or clicking a point shows its image.
+ * from the class mean (t 0) through the answer (t 1, ringed) to the edge of the largest set the search
+ * may search. Filled points meet every realism criterion; hovering or clicking a point shows its image.
  */
 export function FrontierChart({ points }: { points: readonly FrontierPoint[] }) {
   const answerIndex = points.findIndex((p) => p.t === 1);
@@ -28,9 +28,9 @@ export function FrontierChart({ points }: { points: readonly FrontierPoint[] }) 
     <section className="card stack" aria-label="Price of realism" data-testid="frontier">
       <h3>Price of realism</h3>
       <p className="small muted">
-        The answer's ray from the class mean (t = 0) through the answer (t = 1, ringed) to the edge of the set
-        searched: objective against how far the nearest training image is (percentile among real images').
-        Filled points meet every realism criterion.
+        The answer's ray from the class mean (t = 0) through the answer (t = 1, ringed) to the edge of the
+        largest set the search may search: objective against how far the nearest training image is (percentile
+        among real images'). Filled points meet every realism criterion.
       </p>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <svg

@@ -88,8 +88,8 @@ Options:
                         draws them side by side
   --frontier            with --prior and a class target: also the price of realism, RESULT.json's
                         "frontier": the answer's ray t·w from the class mean (t 0) through the
-                        answer (t 1) to the edge of the set searched, each point's value, image
-                        and realism
+                        answer (t 1) to the edge of the largest set the class search may search,
+                        each point's value, image and realism
   --box-max VALUE       with --frontier: the box maximum (e.g. an unconstrained run's value or a
                         certified bound), so each frontier point also gets "fraction" (value / VALUE)
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
