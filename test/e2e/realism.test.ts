@@ -19,7 +19,7 @@ async function runFromApi(page: Page, id: string) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         query:
-          'query($id: ID!) { run(id: $id) { value spec { prior } certificate { region upperBound } realism { realistic nearest { distance image } } } }',
+          'query($id: ID!) { run(id: $id) { value spec { prior } certificate { region upperBound } realism { realistic nearest { distance image } frontier { t value image } } } }',
         variables: { id: runId },
       }),
     });
@@ -27,7 +27,11 @@ async function runFromApi(page: Page, id: string) {
       value: number;
       spec: { prior: string };
       certificate: { region: string; upperBound: number | null } | null;
-      realism: { realistic: boolean; nearest: { distance: number; image: string } } | null;
+      realism: {
+        realistic: boolean;
+        nearest: { distance: number; image: string };
+        frontier: { t: number; value: number; image: string }[] | null;
+      } | null;
     };
   }, id);
 }
@@ -106,6 +110,21 @@ describe.runIf(canRun)('realistic answers in a real browser', () => {
       Number(run.certificate!.upperBound!.toPrecision(6)),
     );
     await panel.screenshot({ path: artifactPath('realism-panel.png') });
+
+    // The price of realism: one point per frontier point the API gives, the answer (t = 1) ringed, and
+    // each point's own image shown when it is hovered.
+    const frontier = run.realism!.frontier!;
+    expect(frontier.length).toBeGreaterThanOrEqual(8);
+    const points = page.getByTestId('frontier-point');
+    expect(await points.count()).toBe(frontier.length);
+    expect(await page.locator('[data-testid="frontier-point"][data-answer="true"]').count()).toBe(1);
+    for (const i of [0, frontier.length - 1]) {
+      await points.nth(i).hover();
+      expect(await page.getByTestId('frontier-selected').locator('img').getAttribute('src')).toBe(
+        frontier[i]!.image,
+      );
+    }
+    await page.getByTestId('frontier').screenshot({ path: artifactPath('realism-frontier.png') });
     expect(pageErrors).toEqual([]);
   }, 600_000);
 

@@ -29,6 +29,7 @@ const RUN = `query($id: ID!) { run(id: $id) {
     manifold { components distance percentile }
     judges { name label probability }
     criteria { nearest manifold judges nearestLow nearestHigh manifoldHigh }
+    frontier { t value nearestDistance nearestPercentile manifoldPercentile judgesAgreeing realistic image }
   } } }`;
 
 interface StatusEvent {
@@ -56,6 +57,18 @@ interface Realism {
     nearestHigh: number;
     manifoldHigh: number;
   };
+  frontier:
+    | {
+        t: number;
+        value: number;
+        nearestDistance: number;
+        nearestPercentile: number;
+        manifoldPercentile: number;
+        judgesAgreeing: number | null;
+        realistic: boolean;
+        image: string;
+      }[]
+    | null;
 }
 interface RunResult {
   status: string;
@@ -215,6 +228,25 @@ describe('runs in a dataset prior', () => {
     });
     expect(run.status).toBe('SUCCEEDED');
     expect(run.realism?.targetClass).toBe(3);
+    // The price of realism: the ray from the class mean (t 0) through the run's answer (t 1).
+    const frontier = run.realism!.frontier!;
+    expect(frontier.length).toBeGreaterThanOrEqual(8);
+    expect(frontier[0]!.t).toBe(0);
+    for (let i = 1; i < frontier.length; i++) expect(frontier[i]!.t).toBeGreaterThan(frontier[i - 1]!.t);
+    const answer = frontier.find((p) => p.t === 1)!;
+    expect(answer.value).toBeCloseTo(run.value, 5);
+    expect(answer.nearestDistance).toBeCloseTo(run.realism!.nearest.distance, 5);
+    expect(answer.realistic).toBe(run.realism!.realistic);
+    for (const point of frontier) {
+      expect(point.value).toBeGreaterThanOrEqual(0);
+      expect(point.value).toBeLessThanOrEqual(1);
+      const png = PNG.sync.read(Buffer.from(point.image.split(',')[1]!, 'base64'));
+      expect([png.width, png.height]).toEqual([28, 28]);
+    }
+    // Percentiles rank distances: the farther point is never at a lower percentile.
+    const byDistance = [...frontier].sort((a, b) => a.nearestDistance - b.nearestDistance);
+    for (let i = 1; i < byDistance.length; i++)
+      expect(byDistance[i]!.nearestPercentile).toBeGreaterThanOrEqual(byDistance[i - 1]!.nearestPercentile);
     expect(progressOf(events)).toEqual([]);
     expect(builds()).toBe(1);
     expect((await stat(manifest)).mtimeMs).toBe(before);

@@ -50,6 +50,29 @@ const RealismCriteriaRef = builder
     }),
   });
 
+const RealismFrontierPointRef = builder
+  .objectRef<NonNullable<RunRealism['frontier']>[number]>('RealismFrontierPoint')
+  .implement({
+    description:
+      "A point of the price of realism: the search's answer w scaled to t·w in the class subspace, from the class mean (t 0) through the answer (t 1) to the edge of the largest set the class search may search.",
+    fields: (t) => ({
+      t: t.exposeFloat('t', { description: "The ray's fraction t." }),
+      value: t.exposeFloat('value', { description: "The run's objective at the point." }),
+      nearestDistance: t.exposeFloat('nearestDistance', {
+        description: 'L2 distance to the nearest training image.',
+      }),
+      nearestPercentile: t.exposeFloat('nearestPercentile', {
+        description: "Where that distance falls among held-out real images' own (0–100).",
+      }),
+      manifoldPercentile: t.exposeFloat('manifoldPercentile', {
+        description: "Distance off the data's leading components, among held-out real images' (0–100).",
+      }),
+      judgesAgreeing: t.exposeInt('judgesAgreeing', { nullable: true }),
+      realistic: t.exposeBoolean('realistic', { description: 'Whether every realism criterion is met.' }),
+      image: t.exposeString('image', { nullable: true, description: 'PNG data URL of the point.' }),
+    }),
+  });
+
 export const RunRealismRef = builder.objectRef<RunRealism>('RunRealism').implement({
   description: "How realistic the run's best input is, measured against its model's dataset.",
   fields: (t) => ({
@@ -67,5 +90,12 @@ export const RunRealismRef = builder.objectRef<RunRealism>('RunRealism').impleme
     judgesAgreeing: t.exposeInt('judgesAgreeing', { nullable: true }),
     criteria: t.field({ type: RealismCriteriaRef, resolve: (r) => r }),
     realistic: t.exposeBoolean('realistic', { description: 'Whether every criterion is met.' }),
+    frontier: t.field({
+      type: [RealismFrontierPointRef],
+      nullable: true,
+      description:
+        'The price of realism along the answer\'s ray (see the README\'s "The price of realism"); null when the run did not search a class subspace.',
+      resolve: (r) => r.frontier,
+    }),
   }),
 });

@@ -4,6 +4,18 @@ import type { RealismMessage } from '../jobs/thread/realismMessages.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import type { RunSpec } from './runSpec.ts';
 
+/** A point of the price of realism (core's realismFrontier), its image as a PNG data URL. */
+const frontierPointSchema = z.object({
+  t: z.number(),
+  value: z.number(),
+  nearestDistance: z.number(),
+  nearestPercentile: z.number(),
+  manifoldPercentile: z.number(),
+  judgesAgreeing: z.number().int().nullable(),
+  realistic: z.boolean(),
+  image: z.string().nullable(),
+});
+
 /**
  * How realistic a run's best input is, as storage keeps it (`runs.realism`) and `Run.realism` shows it:
  * core's realism measures (see the README's "Realism") with the nearest training image as a PNG data URL,
@@ -25,6 +37,8 @@ const realismSchema = z.object({
   bounds: z.object({ nearestLow: z.number(), nearestHigh: z.number(), manifoldHigh: z.number() }),
   checks: z.object({ nearest: z.boolean(), manifold: z.boolean(), judges: z.boolean() }),
   realistic: z.boolean(),
+  /** Absent in rows stored before the frontier was measured. */
+  frontier: z.array(frontierPointSchema).nullable().default(null),
 });
 
 export type RunRealism = z.infer<typeof realismSchema>;
@@ -48,6 +62,17 @@ export function storedRealism(message: RealismMessage, spec: RunSpec): RunRealis
     bounds: message.bounds,
     checks: message.checks,
     realistic: message.realistic,
+    frontier:
+      message.frontier?.map((point) => ({
+        t: point.t,
+        value: point.value,
+        nearestDistance: point.realism.nearestTraining.distance,
+        nearestPercentile: point.realism.nearestTraining.percentile,
+        manifoldPercentile: point.realism.manifold.percentile,
+        judgesAgreeing: point.realism.judgesAgreeing ?? null,
+        realistic: point.realistic,
+        image: inputToPngDataUrl(point.input, spec.inputShape, spec.imageRange),
+      })) ?? null,
   };
 }
 

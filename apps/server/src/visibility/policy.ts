@@ -94,6 +94,7 @@ export const visibility: Record<string, TypeRule> = {
   RealismManifold: teamAndLink,
   RealismJudge: teamAndLink,
   RealismCriteria: teamAndLink,
+  RealismFrontierPoint: teamAndLink,
   CertificateBound: teamAndLink,
   RunStatusEvent: teamAndLink,
   RunStepEvent: teamAndLink,

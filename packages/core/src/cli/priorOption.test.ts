@@ -291,4 +291,38 @@ describe('an upper bound inside the prior', () => {
       ]),
     ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--diverse with --prior/) });
   }, 120_000);
+  it('optimize --prior --frontier writes the ray from the class mean through the answer, each point scored', async () => {
+    const out = join(dir, 'RF.json');
+    await cli([...model3(), '--frontier', '--box-max', '40', '--out', out]);
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    const frontier = record.frontier as {
+      t: number;
+      value: number;
+      fraction: number;
+      input: number[];
+      realism: { nearestTraining: { percentile: number } };
+      realistic: boolean;
+    }[];
+    expect(frontier.length).toBeGreaterThanOrEqual(8);
+    expect(frontier[0]!.t).toBe(0);
+    // t = 0 is the class mean; t = 1 is the answer written.
+    for (const [j, v] of decode(3, new Array(6).fill(0)).entries())
+      expect(frontier[0]!.input[j]).toBeCloseTo(v, 5);
+    const answer = frontier.find((p) => p.t === 1)!;
+    expect(answer.value).toBeCloseTo(record.value, 5);
+    expect(answer.input).toEqual(record.input);
+    for (const point of frontier) {
+      expect(point.value).toBeCloseTo(logits(point.input)[3]!, 3);
+      expect(point.fraction).toBeCloseTo(point.value / 40, 6);
+      const x = decode(
+        3,
+        record.latent.map((w: number) => w * point.t),
+      );
+      for (const [j, v] of x.entries()) expect(point.input[j]).toBeCloseTo(v, 5);
+    }
+    await expect(cli([...model3(), '--box-max', '40', '--out', out])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--box-max with --frontier/),
+    });
+  }, 120_000);
 });

@@ -11,6 +11,7 @@ import {
   type OptimizationResult,
   optimize,
   optimizeWithPrior,
+  resultFrontier,
 } from '@argmax/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
@@ -107,7 +108,10 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
     // The run keeps the certifier's input when it beat the optimiser's (never in a prior: that certifier
     // bounds a superset of the searched set): that is the answer measured.
     const answer = certified?.status === 'DONE' && certified.better ? certified.better.input : result.input;
-    const event = realismMessage(prior, job.prior.location.dataset, answer, job.options.objective);
+    const frontier = job.prior.search
+      ? await resultFrontier(model, job.options.objective, prior, result, job.prior.box)
+      : null;
+    const event = realismMessage(prior, job.prior.location.dataset, answer, job.options.objective, frontier);
     send({ type: 'event', jobId: job.jobId, event });
   }
 }

@@ -1,5 +1,6 @@
 import {
   classTarget,
+  type FrontierPoint,
   isRealistic,
   measureRealism,
   type OptimizeOptions,
@@ -15,6 +16,7 @@ export function realismMessage(
   dataset: string,
   input: Float32Array,
   objective: OptimizeOptions['objective'],
+  frontier: FrontierPoint[] | null,
 ): RealismMessage {
   const target = classTarget(objective);
   const realism = measureRealism(input, prior.realism, prior.judges, prior.shape, target);
@@ -30,5 +32,6 @@ export function realismMessage(
     bounds,
     checks: realismChecks(realism, bounds, prior.judges.length),
     realistic: isRealistic(realism, bounds, prior.judges.length),
+    frontier,
   };
 }

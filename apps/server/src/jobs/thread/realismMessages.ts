@@ -1,4 +1,4 @@
-import type { Realism, RealismBounds, realismChecks } from '@argmax/core';
+import type { FrontierPoint, Realism, RealismBounds, realismChecks } from '@argmax/core';
 
 /** How realistic a run's best input is, measured in the worker against its model's dataset prior. */
 export interface RealismMessage {
@@ -12,6 +12,8 @@ export interface RealismMessage {
   bounds: RealismBounds;
   checks: ReturnType<typeof realismChecks>;
   realistic: boolean;
+  /** The price of realism along the search's answer (core's realismFrontier); null when the run did not search a class subspace. */
+  frontier: FrontierPoint[] | null;
 }
 
 /** A prior being built: its stage, and how far along (0–1). */

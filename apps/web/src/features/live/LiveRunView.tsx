@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
 import { CancelRunButton } from './CancelRunButton.tsx';
 import { CertificatePanel } from './CertificatePanel.tsx';
 import { FrameStrip } from './FrameStrip.tsx';
+import { FrontierChart } from './FrontierChart.tsx';
 import { GifDownloadButton } from './GifDownloadButton.tsx';
 import { LiveImage } from './LiveImage.tsx';
 import { isFinalStatus, stepsPerSecond } from './liveRunState.ts';
@@ -120,6 +121,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
       {finished && run.realism ? (
         <RealismPanel realism={run.realism} answer={run.bestImage} classNames={run.model.classNames} />
       ) : null}
+      {finished && run.realism?.frontier ? <FrontierChart points={run.realism.frontier} /> : null}
     </div>
   );
 }

@@ -75,6 +75,14 @@ export const SharedRunFieldsFragment = graphql(`
         nearestHigh
         manifoldHigh
       }
+      frontier {
+        t
+        value
+        nearestPercentile
+        manifoldPercentile
+        realistic
+        image
+      }
     }
     model {
       name

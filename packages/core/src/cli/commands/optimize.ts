@@ -13,10 +13,12 @@ import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyIn
 import { diversePrototypes } from '../../prior/diversePrototypes.ts';
 import type { PriorResult } from '../../prior/optimizeInPrior.ts';
 import { optimizeWithPrior } from '../../prior/optimizeWithPrior.ts';
+import { resultFrontier } from '../../prior/realismFrontier.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
+import { frontierClass, frontierRecord } from '../frontierOption.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
 import { diverseClass, diverseRecord, openPrior, priorNames, priorRecord } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
@@ -84,6 +86,12 @@ Options:
   --diverse COUNT       with --prior and a class target: also COUNT (2-8) different realistic answers
                         from one search, strongest first, in RESULT.json's "diverse"; --png then
                         draws them side by side
+  --frontier            with --prior and a class target: also the price of realism, RESULT.json's
+                        "frontier": the answer's ray t·w from the class mean (t 0) through the
+                        answer (t 1) to the edge of the largest set the class search may search,
+                        each point's value, image and realism
+  --box-max VALUE       with --frontier: the box maximum (e.g. an unconstrained run's value or a
+                        certified bound), so each frontier point also gets "fraction" (value / VALUE)
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
                         over the set searched (the subspace's bounds ∩ ball; see argmax certify), in
                         RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
@@ -112,6 +120,8 @@ const spec = {
   prior: { kind: 'choice', values: priorNames },
   certify: { kind: 'number', min: 0, exclusiveMin: true, max: 86_400 },
   diverse: { kind: 'integer', min: 2, max: 8 },
+  frontier: { kind: 'boolean' },
+  'box-max': { kind: 'number', min: 0, exclusiveMin: true },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
 } as const;
@@ -227,6 +237,12 @@ export const optimizeCommand: Command = {
         if (!prior) throw new InvalidArgumentError('--diverse', args.diverse, '--diverse with --prior');
         diverseK = diverseClass(args.diverse, prior, options.objective);
       }
+      if (args['box-max'] !== undefined && !args.frontier)
+        throw new InvalidArgumentError('--box-max', args['box-max'], '--box-max with --frontier');
+      if (args.frontier) {
+        if (!prior) throw new InvalidArgumentError('--frontier', true, '--frontier with --prior');
+        frontierClass(prior, options.objective);
+      }
     } catch (error) {
       model?.dispose();
       if (error instanceof ArgmaxError) return fail(2, userMessage(error));
@@ -281,10 +297,15 @@ export const optimizeCommand: Command = {
         prior && diverseK !== undefined
           ? await diversePrototypes(model, run, prior, diverseK, box, parsed.args.diverse!)
           : undefined;
+      const frontier =
+        prior && parsed.args.frontier
+          ? await resultFrontier(model, options.objective, prior, result, box)
+          : undefined;
       const record = {
         ...resultRecord(result, parsed),
         ...(prior ? priorRecord(result, prior, options.objective, certificate) : {}),
         ...(diverse ? { diverse: diverseRecord(diverse) } : {}),
+        ...(frontier ? { frontier: frontierRecord(frontier, parsed.args['box-max']) } : {}),
       };
       // With --diverse the PNG shows the prototypes side by side (a 1-pixel gap at the box's top).
       const png =
