@@ -214,19 +214,20 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
 
   it('lists, filters and compares runs', async () => {
     await page.goto(`${web.url}/t/${teamId}/runs`);
-    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(12);
+    // The team's runs so far: 3 from the form (the time-budgeted one among them) and the gallery's 10.
+    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(13);
     await page.locator('#filter-status').selectOption('CANCELLED');
     await expect.poll(() => page.getByText('No runs match.').count(), { timeout: 30_000 }).toBe(1);
     await page.locator('#filter-status').selectOption('SUCCEEDED');
-    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(12);
-    // Pages of 10: the second holds the remaining 2, and going back shows the first 10 again.
+    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(13);
+    // Pages of 10: the second holds the remaining 3, and going back shows the first 10 again.
     await page.locator('#page-size').selectOption('10');
     await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(10);
     const firstPage = await page
       .locator('tr[data-run-id]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
     await page.getByRole('button', { name: 'Next page' }).click();
-    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(3);
     const secondPage = await page
       .locator('tr[data-run-id]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
