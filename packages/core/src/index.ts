@@ -65,6 +65,7 @@ export { classTarget, optimizeWithPrior } from './prior/optimizeWithPrior.ts';
 export type { Prior } from './prior/prior.ts';
 export { loadPrior, priorCacheDir, priorDir } from './prior/priorStore.ts';
 export { type FrontierPoint, realismFrontier, resultFrontier } from './prior/realismFrontier.ts';
+export { smallPriorOptions } from './prior/smallPrior.ts';
 export { judgeRecipes } from './realism/judges.ts';
 export { measureRealism, type Realism } from './realism/measureRealism.ts';
 export { isRealistic, type RealismBounds, realismBounds, realismChecks } from './realism/realismCriteria.ts';

@@ -12,6 +12,7 @@ import { datasetPrior } from '../prior/datasetPrior.ts';
 import { classSearch } from '../prior/optimizeForClass.ts';
 import type { Prior } from '../prior/prior.ts';
 import { priorCacheDir, priorDir } from '../prior/priorStore.ts';
+import { smallPriorOptions } from '../prior/smallPrior.ts';
 import { realismBounds } from '../realism/realismCriteria.ts';
 
 const bin = fileURLToPath(new URL('../../bin/argmax.js', import.meta.url));
@@ -19,7 +20,7 @@ let dir: string;
 let prior: Prior;
 const model = buildSeedMlp({ seed: 5, units: 16 });
 
-// A tiny MNIST prior (3,000 examples, 8 components, 6 per class, one small judge), built into a temporary cache
+// The small MNIST prior (3,000 examples, 8 components, 6 per class, one small judge), built into a temporary cache
 // under the name the CLI looks for, so `--prior mnist` loads it instead of building the real one.
 beforeAll(async () => {
   await initBackend(undefined, () => {});
@@ -27,21 +28,7 @@ beforeAll(async () => {
   await saveModel(model, join(dir, 'model'));
   ({ prior } = await datasetPrior('mnist', {
     cacheDir: priorCacheDir({ ARGMAX_CACHE_DIR: dir }),
-    limit: { train: 3000, heldOut: 300 },
-    settings: {
-      subspace: { latent: 8, boundQuantile: 0.001, radiusQuantile: 0.95 },
-      classSubspace: { latent: 6, boundQuantile: 0.001, radiusQuantile: 0.95, examples: 300 },
-      realismComponents: 12,
-      heldOutExamples: 300,
-      covarianceExamples: 3000,
-      judges: [
-        {
-          name: 'mlp-32',
-          build: (shape, classes) => buildSeedMlp({ seed: 9, units: 32, inputShape: shape, classes }),
-          epochs: 1,
-        },
-      ],
-    },
+    ...smallPriorOptions,
   }));
 }, 240_000);
 afterAll(async () => {
@@ -137,7 +124,7 @@ describe('argmax optimize --prior', () => {
     // The manifold distance is measured against the 12 realism components.
     expect(record.realism.manifold.components).toBe(12);
     expect(record.realism.judges).toHaveLength(1);
-    expect(record.realism.judges[0].name).toBe('mlp-32');
+    expect(record.realism.judges[0].name).toBe(smallPriorOptions.settings.judges[0]!.name);
     // Realism as measured says whether the search met its criteria.
     const bounds = realismBounds(prior.realism);
     const nearest = record.realism.nearestTraining.distance;

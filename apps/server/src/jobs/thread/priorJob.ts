@@ -2,36 +2,9 @@
  * Priors in the worker thread: built once from the dataset (a `prior` job, reporting its progress), loaded
  * once per thread for the runs that search in them or measure their answer against them.
  */
-import {
-  type BuildPriorOptions,
-  buildSeedMlp,
-  datasetPrior,
-  judgeRecipes,
-  loadPrior,
-  type Prior,
-} from '@argmax/core';
+import { datasetPrior, judgeRecipes, loadPrior, type Prior, smallPriorOptions } from '@argmax/core';
 import type { FromWorker, PriorJob } from './jobMessages.ts';
 import { type PriorLocation, priorFolder, priorName } from './priorLocation.ts';
-
-/** The small prior (tests, demos): 3,000 training and 300 held-out images, small subspaces, one judge. */
-const smallPrior = {
-  limit: { train: 3000, heldOut: 300 },
-  settings: {
-    subspace: { latent: 8, boundQuantile: 0.001, radiusQuantile: 0.95 },
-    classSubspace: { latent: 6, boundQuantile: 0.001, radiusQuantile: 0.95, examples: 300 },
-    realismComponents: 12,
-    heldOutExamples: 300,
-    covarianceExamples: 3000,
-    judges: [
-      {
-        name: 'mlp-32-seed-9',
-        build: (shape: number[], classes: number) =>
-          buildSeedMlp({ seed: 9, units: 32, inputShape: shape, classes }),
-        epochs: 1,
-      },
-    ],
-  },
-} satisfies { limit: unknown; settings: BuildPriorOptions['settings'] };
 
 export async function runPriorJob(
   job: PriorJob,
@@ -41,7 +14,7 @@ export async function runPriorJob(
   const progress = buildProgress(job.location);
   const { prior } = await datasetPrior(job.location.dataset, {
     cacheDir: job.location.dir,
-    ...(job.location.sample === 'small' ? { ...smallPrior, cacheName: priorName(job.location) } : {}),
+    ...(job.location.sample === 'small' ? { ...smallPriorOptions, cacheName: priorName(job.location) } : {}),
     signal,
     onProgress: (line) =>
       send({ type: 'event', jobId: job.jobId, event: { type: 'prior-progress', ...progress(line) } }),
@@ -72,7 +45,7 @@ export function storedPrior(location: PriorLocation): Promise<Prior | undefined>
  * subspaces (ten eigendecompositions) to 55 %, held-out neighbours to 65 %, then the judges' epochs to 98 %.
  */
 function buildProgress(location: PriorLocation): (line: string) => { fraction: number; message: string } {
-  const recipes = location.sample === 'small' ? smallPrior.settings.judges : judgeRecipes;
+  const recipes = location.sample === 'small' ? smallPriorOptions.settings.judges : judgeRecipes;
   const totalEpochs = recipes.reduce((sum, r) => sum + r.epochs, 0);
   const epochsDone = new Set<string>();
   let fraction = 0;
