@@ -313,3 +313,73 @@ describe('an upper bound inside the prior', () => {
     });
   }, 120_000);
 });
+
+describe('argmax optimize --prior --accentuate', () => {
+  const args = (target: string, out: string) => [
+    '--model',
+    join(dir, 'model', 'model.json'),
+    '--target',
+    target,
+    '--prior',
+    'mnist',
+    '--accentuate',
+    '--out',
+    out,
+  ];
+
+  it('starts from the highest-scoring training image of the class and stays within the stated radius of it', async () => {
+    const out = join(dir, 'A.json');
+    await cli(args('logit:3', out));
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    // The anchor by brute force over the prior's training images of class 3.
+    const { train, trainLabels } = prior.realism;
+    let anchor = -1;
+    let anchorValue = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < train.count; i++) {
+      if (trainLabels![i] !== 3) continue;
+      const v = logits(train.values.subarray(i * 784, (i + 1) * 784))[3]!;
+      if (v > anchorValue) [anchor, anchorValue] = [i, v];
+    }
+    expect(record.prior).toMatchObject({
+      name: 'mnist',
+      method: 'accentuation',
+      classIndex: 3,
+      anchorIndex: anchor,
+    });
+    expect(record.prior.anchorValue).toBeCloseTo(anchorValue, 3);
+    // Within the stated radius (half the class ball) of the anchor's latent point, and no weaker than the anchor.
+    const { decoder, radius } = prior.classSubspaces![3]!;
+    expect(record.prior.radius).toBeCloseTo(radius / 2, 5);
+    const w0 = record.prior.anchorLatent as number[];
+    for (let i = 0; i < decoder.latent; i++) {
+      let dot = 0;
+      let norm = 0;
+      for (let j = 0; j < 784; j++) {
+        const b = decoder.basis[i * 784 + j]!;
+        dot += (train.values[anchor * 784 + j]! - decoder.offset[j]!) * b;
+        norm += b * b;
+      }
+      expect(w0[i]).toBeCloseTo(dot / norm, 3);
+    }
+    const latent = record.latent as number[];
+    expect(Math.hypot(...latent.map((w, i) => w - w0[i]!))).toBeLessThanOrEqual((radius / 2) * (1 + 1e-4));
+    expect(record.value).toBeCloseTo(logits(record.input)[3]!, 3);
+    expect(record.value).toBeGreaterThanOrEqual(anchorValue - 1e-4);
+  }, 120_000);
+
+  it('refuses a target that names no class, and the extras that search the whole class subspace', async () => {
+    await expect(cli(args('unit:dense:0', join(dir, 'B.json')))).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--accentuate.*class target/),
+    });
+    await expect(cli([...args('logit:3', join(dir, 'B.json')), '--frontier'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--accentuate without --frontier/),
+    });
+    const withoutPrior = args('logit:3', join(dir, 'B.json')).filter((a) => a !== '--prior' && a !== 'mnist');
+    await expect(cli(withoutPrior)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--accentuate with --prior/),
+    });
+  }, 120_000);
+});

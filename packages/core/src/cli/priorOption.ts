@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { relativeGap } from '../certify/certify.ts';
 import { type DatasetName, datasetNames } from '../data/dataset.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import type { AccentuationInfo } from '../prior/accentuate.ts';
 import type { PriorCertificate } from '../prior/certifyInPrior.ts';
 import { datasetPrior } from '../prior/datasetPrior.ts';
 import type { ClassSearchInfo } from '../prior/optimizeForClass.ts';
@@ -75,9 +76,42 @@ export function diverseRecord(points: RefinedPoint[]) {
   }));
 }
 
+/**
+ * `--accentuate`: the class the target names, when the prior has its subspace and training labels;
+ * else a bad argument. The other prior extras (diverse, frontier, certify) search the class subspace
+ * itself, not the ball around the anchor, so they are refused with it.
+ */
+export function accentuateClass(
+  prior: Prior | undefined,
+  target: OptimizeOptions['objective'],
+  others: Record<string, unknown>,
+): number {
+  if (!prior) throw new InvalidArgumentError('--accentuate', true, '--accentuate with --prior');
+  for (const [flag, value] of Object.entries(others))
+    if (value !== undefined && value !== false)
+      throw new InvalidArgumentError('--accentuate', true, `--accentuate without --${flag}`);
+  const k = classTarget(target);
+  if (k === undefined || !prior.classSubspaces?.[k] || !prior.realism.trainLabels)
+    throw new InvalidArgumentError(
+      '--accentuate',
+      true,
+      'a class target (logit:K, prob:K, logprob:K or margin:K) and a prior with class subspaces',
+    );
+  return k;
+}
+
 /** Which prior and subspace a result was searched in (RESULT.json's and CERT.json's `prior`). */
 function priorInfo(result: OptimizationResult, prior: Prior) {
   const search = (result as { classSearch?: ClassSearchInfo }).classSearch;
+  const accentuation = (result as { accentuation?: AccentuationInfo }).accentuation;
+  if (search && accentuation)
+    return {
+      name: prior.name,
+      method: 'accentuation',
+      components: prior.classSubspaces![search.classIndex]!.decoder.latent,
+      ...search,
+      ...accentuation,
+    };
   return search
     ? {
         name: prior.name,

@@ -53,7 +53,8 @@ export function classSearchSubspace(base: SubspacePrior, scale: number): Subspac
  * realism-penalised search (refineRealistic) continues from w and from points of that ray; the
  * stronger realistic point is kept. While the answer needs no shrinking, a larger ball is searched.
  * Realism is cheap to measure (an exact nearest-neighbour search and three small forward passes), the
- * search is not: at most `radiusScales.length` searches.
+ * search is not: at most `radiusScales.length` searches. `base` replaces the class subspace (its
+ * latent origin is where the ray shrinks to, see accentuate).
  */
 export async function* optimizeForClass(
   model: tfl.LayersModel,
@@ -61,15 +62,18 @@ export async function* optimizeForClass(
   prior: Prior,
   k: number,
   box: [number, number],
+  {
+    base = prior.classSubspaces![k]!,
+    radiusScales = classSearch.radiusScales,
+  }: { base?: SubspacePrior; radiusScales?: number[] } = {},
 ): AsyncGenerator<OptimizationEvent, void, undefined> {
   const started = performance.now();
-  const base = prior.classSubspaces![k]!;
   const bounds = realismBounds(prior.realism);
   const realistic = (x: Float32Array) =>
     isRealistic(measureRealism(x, prior.realism, prior.judges, prior.shape, k), bounds, prior.judges.length);
   let best: { result: PriorResult; info: ClassSearchInfo } | undefined;
   let first: { result: PriorResult; info: ClassSearchInfo } | undefined;
-  for (const scale of classSearch.radiusScales) {
+  for (const scale of radiusScales) {
     const subspace = classSearchSubspace(base, scale);
     let found: PriorResult | undefined;
     for await (const event of optimizeInPrior(model, options, subspace, box)) {

@@ -9,6 +9,7 @@ import { imageStrip } from '../../image/imageStrip.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
+import { accentuate } from '../../prior/accentuate.ts';
 import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyInPrior.ts';
 import { diversePrototypes } from '../../prior/diversePrototypes.ts';
 import type { PriorResult } from '../../prior/optimizeInPrior.ts';
@@ -20,7 +21,14 @@ import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
 import { frontierClass, frontierRecord } from '../frontierOption.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
-import { diverseClass, diverseRecord, openPrior, priorNames, priorRecord } from '../priorOption.ts';
+import {
+  accentuateClass,
+  diverseClass,
+  diverseRecord,
+  openPrior,
+  priorNames,
+  priorRecord,
+} from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
@@ -92,6 +100,10 @@ Options:
                         each point's value, image and realism
   --box-max VALUE       with --frontier: the box maximum (e.g. an unconstrained run's value or a
                         certified bound), so each frontier point also gets "fraction" (value / VALUE)
+  --accentuate          with --prior and a class target: start from the prior's training image of
+                        the class the model scores highest and stay near it (half the class ball's
+                        radius); RESULT.json's "prior" then has method "accentuation", the anchor's
+                        training index, value and latent point
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
                         over the set searched (the subspace's bounds ∩ ball; see argmax certify), in
                         RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
@@ -121,6 +133,7 @@ const spec = {
   certify: { kind: 'number', min: 0, exclusiveMin: true, max: 86_400 },
   diverse: { kind: 'integer', min: 2, max: 8 },
   frontier: { kind: 'boolean' },
+  accentuate: { kind: 'boolean' },
   'box-max': { kind: 'number', min: 0, exclusiveMin: true },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
@@ -209,6 +222,7 @@ export const optimizeCommand: Command = {
     let image: number[] | undefined;
     let prior: Awaited<ReturnType<typeof openPrior>> | undefined;
     let diverseK: number | undefined;
+    let accentuateK: number | undefined;
     try {
       parsed = parseOptimizeArgs(argv);
       const { args } = parsed;
@@ -243,6 +257,10 @@ export const optimizeCommand: Command = {
         if (!prior) throw new InvalidArgumentError('--frontier', true, '--frontier with --prior');
         frontierClass(prior, options.objective);
       }
+      if (args.accentuate) {
+        const { diverse, frontier, certify } = args;
+        accentuateK = accentuateClass(prior, options.objective, { diverse, frontier, certify });
+      }
     } catch (error) {
       model?.dispose();
       if (error instanceof ArgmaxError) return fail(2, userMessage(error));
@@ -258,7 +276,12 @@ export const optimizeCommand: Command = {
       let result: OptimizationResult | undefined;
       const log = (line: string) => io.stderr(`${line}\n`);
       const run = { ...options, signal: controller.signal, log };
-      const events = prior ? optimizeWithPrior(model, run, prior, parsed.box) : optimize(model, run);
+      const events =
+        prior && accentuateK !== undefined
+          ? accentuate(model, run, prior, accentuateK, parsed.box)
+          : prior
+            ? optimizeWithPrior(model, run, prior, parsed.box)
+            : optimize(model, run);
       for await (const event of events) {
         if (event.type === 'done') {
           result = event.result;

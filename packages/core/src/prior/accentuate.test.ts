@@ -1,0 +1,94 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/initBackend.ts';
+import { buildSeedMlp } from '../models/seedMlp.ts';
+import { halvesPrior, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
+import { type AccentuationInfo, accentuate, accentuation } from './accentuate.ts';
+import type { PriorResult } from './optimizeInPrior.ts';
+import type { Prior } from './prior.ts';
+
+let prior: Prior;
+let model: tfl.LayersModel;
+
+beforeAll(async () => {
+  await initBackend(undefined, () => {});
+  model = buildSeedMlp({ seed: 3, units: 8, inputShape: halvesShape, classes: 2 });
+  prior = await halvesPrior();
+}, 120_000);
+afterAll(() => {
+  model.dispose();
+  for (const judge of prior.judges) judge.model.dispose();
+});
+
+/** Least-squares coordinates of x − offset in the basis rows (normal equations, Gaussian elimination). */
+function leastSquares(
+  basis: Float32Array,
+  rows: number,
+  offset: Float32Array,
+  x: ArrayLike<number>,
+): number[] {
+  const size = offset.length;
+  const dot = (a: number, b: (j: number) => number) => {
+    let s = 0;
+    for (let j = 0; j < size; j++) s += basis[a * size + j]! * b(j);
+    return s;
+  };
+  const m = Array.from({ length: rows }, (_, a) => [
+    ...Array.from({ length: rows }, (_, b) => dot(a, (j) => basis[b * size + j]!)),
+    dot(a, (j) => x[j]! - offset[j]!),
+  ]);
+  for (let c = 0; c < rows; c++) {
+    const p = m
+      .slice(c)
+      .reduce((best, row, i) => (Math.abs(row[c]!) > Math.abs(m[best]![c]!) ? c + i : best), c);
+    [m[c], m[p]] = [m[p]!, m[c]!];
+    for (let r = 0; r < rows; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let q = c; q <= rows; q++) m[r]![q] = m[r]![q]! - f * m[c]![q]!;
+    }
+  }
+  return m.map((row, c) => row[rows]! / row[c]!);
+}
+
+describe('accentuate', () => {
+  for (const k of [0, 1]) {
+    it(`class ${k}: starts from the highest-scoring training image of the class and stays near it`, async () => {
+      // The anchor by brute force: every training image of class k scored from the weights.
+      const { train, trainLabels } = prior.realism;
+      let anchor = -1;
+      let anchorValue = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < train.count; i++) {
+        if (trainLabels![i] !== k) continue;
+        const v = mlpLogits(model, train.values.subarray(i * 16, (i + 1) * 16))[k]!;
+        if (v > anchorValue) [anchor, anchorValue] = [i, v];
+      }
+      const anchorImage = train.values.subarray(anchor * 16, (anchor + 1) * 16);
+      let result: (PriorResult & { accentuation: AccentuationInfo }) | undefined;
+      const options = { objective: { kind: 'logit' as const, index: k }, steps: 60, seed: 1 };
+      for await (const event of accentuate(model, options, prior, k, [0, 1]))
+        if (event.type === 'done') result = event.result as typeof result;
+      const { accentuation: info, latent, input, value } = result!;
+      expect(info.anchorIndex).toBe(anchor);
+      expect(info.anchorValue).toBeCloseTo(anchorValue, 3);
+
+      const { decoder, radius } = prior.classSubspaces![k]!;
+      const w0 = leastSquares(decoder.basis, decoder.latent, decoder.offset, anchorImage);
+      for (const [i, w] of info.anchorLatent.entries()) expect(w).toBeCloseTo(w0[i]!, 3);
+      const distance = Math.hypot(...Array.from(latent, (w, i) => w - w0[i]!));
+      expect(distance).toBeLessThanOrEqual(radius * accentuation.radiusFraction * (1 + 1e-4));
+      expect(info.radius).toBeCloseTo(radius * accentuation.radiusFraction, 5);
+
+      // The answer is the anchor moved along the class's components by latent − w0, and scores at least the anchor.
+      const x = Array.from(anchorImage, (a, j) => {
+        let v = a;
+        for (let i = 0; i < decoder.latent; i++) v += (latent[i]! - w0[i]!) * decoder.basis[i * 16 + j]!;
+        return Math.min(1, Math.max(0, v));
+      });
+      for (const [j, v] of x.entries()) expect(input[j]).toBeCloseTo(v, 4);
+      expect(value).toBeCloseTo(mlpLogits(model, x)[k]!, 3);
+      expect(value).toBeGreaterThanOrEqual(anchorValue - 1e-4);
+      expect(info.improved).toBe(value > anchorValue);
+    }, 120_000);
+  }
+});
