@@ -101,9 +101,9 @@ Options:
   --box-max VALUE       with --frontier: the box maximum (e.g. an unconstrained run's value or a
                         certified bound), so each frontier point also gets "fraction" (value / VALUE)
   --accentuate          with --prior and a class target: start from the prior's training image of
-                        the class the model scores highest and stay near it (half the class ball's
-                        radius); RESULT.json's "prior" then has method "accentuation", the anchor's
-                        training index, value and latent point
+                        the class the model scores highest (its projection onto the class subspace)
+                        and stay within half the class ball's radius of it; RESULT.json's "prior"
+                        then has method "accentuation", the anchor's training index and value
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
                         over the set searched (the subspace's bounds ∩ ball; see argmax certify), in
                         RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
