@@ -1,24 +1,18 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/initBackend.ts';
-import { buildSeedMlp } from '../models/seedMlp.ts';
-import { halvesPrior, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
+import { halvesFixture, mlpLogits } from '../testing/halvesPrior.ts';
 import { type AccentuationInfo, accentuate, accentuation } from './accentuate.ts';
 import type { PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
 
 let prior: Prior;
 let model: tfl.LayersModel;
+let dispose: () => void;
 
 beforeAll(async () => {
-  await initBackend(undefined, () => {});
-  model = buildSeedMlp({ seed: 3, units: 8, inputShape: halvesShape, classes: 2 });
-  prior = await halvesPrior();
+  ({ prior, model, dispose } = await halvesFixture());
 }, 120_000);
-afterAll(() => {
-  model.dispose();
-  for (const judge of prior.judges) judge.model.dispose();
-});
+afterAll(() => dispose());
 
 /** Least-squares coordinates of x − offset in the basis rows (normal equations, Gaussian elimination). */
 function leastSquares(

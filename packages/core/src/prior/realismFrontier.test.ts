@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/initBackend.ts';
-import { buildSeedMlp } from '../models/seedMlp.ts';
 import { realismBounds } from '../realism/realismCriteria.ts';
-import { halvesPrior, halvesSample, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
+import { halvesFixture, halvesSample, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
 import {
   type ClassSearchInfo,
   classSearch,
@@ -18,16 +16,12 @@ import { realismFrontier } from './realismFrontier.ts';
 const size = 16;
 let prior: Prior;
 let model: tfl.LayersModel;
+let dispose: () => void;
 
 beforeAll(async () => {
-  await initBackend(undefined, () => {});
-  model = buildSeedMlp({ seed: 3, units: 8, inputShape: halvesShape, classes: 2 });
-  prior = await halvesPrior();
+  ({ prior, model, dispose } = await halvesFixture());
 }, 120_000);
-afterAll(() => {
-  model.dispose();
-  for (const judge of prior.judges) judge.model.dispose();
-});
+afterAll(() => dispose());
 
 function bruteNearest(x: ArrayLike<number>): number {
   const train = prior.realism.train;

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/initBackend.ts';
-import { buildSeedMlp } from '../models/seedMlp.ts';
 import { realismBounds } from '../realism/realismCriteria.ts';
-import { halvesPrior, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
+import { halvesFixture, halvesShape, mlpLogits } from '../testing/halvesPrior.ts';
 import { diversePrototypes } from './diversePrototypes.ts';
 import { classSearch, classSearchSubspace } from './optimizeForClass.ts';
 import { optimizeInPrior, type PriorResult } from './optimizeInPrior.ts';
@@ -16,16 +14,12 @@ const shape = halvesShape;
 const size = 16;
 let prior: Prior;
 let model: tfl.LayersModel;
+let dispose: () => void;
 
 beforeAll(async () => {
-  await initBackend(undefined, () => {});
-  model = buildSeedMlp({ seed: 3, units: 8, inputShape: shape, classes: 2 });
-  prior = await halvesPrior();
+  ({ prior, model, dispose } = await halvesFixture());
 }, 120_000);
-afterAll(() => {
-  model.dispose();
-  for (const judge of prior.judges) judge.model.dispose();
-});
+afterAll(() => dispose());
 
 /** Checks a refined point independently: in the searched set, decoded by hand, scored from the weights, realistic by brute force. */
 function expectRealisticPoint(point: RefinedPoint, subspace: SubspacePrior, k: number) {

@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '../backend/initBackend.ts';
 import { buildSeedMlp } from '../models/seedMlp.ts';
 import { buildPrior } from '../prior/buildPrior.ts';
 import type { ImageSample } from '../prior/imageSample.ts';
@@ -65,4 +66,23 @@ export function mlpLogits(m: tfl.LayersModel, x: ArrayLike<number>): number[] {
     ),
   );
   return b2.map((b, c) => hidden.reduce((s, h, u) => s + h * w2[u]![c]!, b));
+}
+
+/** What the prior's tests search with: the halves prior and a small MLP of its two classes; dispose both after. */
+export async function halvesFixture(): Promise<{
+  prior: Prior;
+  model: tfl.LayersModel;
+  dispose: () => void;
+}> {
+  await initBackend(undefined, () => {});
+  const model = buildSeedMlp({ seed: 3, units: 8, inputShape: halvesShape, classes: 2 });
+  const prior = await halvesPrior();
+  return {
+    prior,
+    model,
+    dispose: () => {
+      model.dispose();
+      for (const judge of prior.judges) judge.model.dispose();
+    },
+  };
 }
