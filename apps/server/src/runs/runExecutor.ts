@@ -222,6 +222,8 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
       const result = state.finalResult;
       if (!result) return null;
       const best = certificates.bestOf(run.id, result);
+      // The core's whole choice; a search in a prior reports none, and keeps what its first step showed.
+      const budget = result.budget ?? state.budget?.choice;
       return {
         status: 'SUCCEEDED',
         value: best.value,
@@ -234,12 +236,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           optimizeSeconds: result.seconds,
           steps: result.steps,
           restarts: result.restarts,
-          // The core's whole choice; a search in a prior reports none, and keeps what its first step showed.
-          ...(result.budget
-            ? { budget: { ...result.budget } }
-            : state.budget
-              ? { budget: state.budget.choice }
-              : {}),
+          ...(budget ? { budget: { ...budget } } : {}),
         },
         ...(state.realism ? { realism: state.realism } : {}),
       };

@@ -149,14 +149,13 @@ export function priorRecord(
   target: OptimizeOptions['objective'],
   certificate?: PriorCertificate,
 ) {
-  const classIndex = 'index' in target && target.kind !== 'unit' ? target.index : undefined;
   return {
     prior: {
       ...priorInfo(result, prior),
       ...(certificate ? { upperBound: upperBoundRecord(certificate, result.value) } : {}),
     },
     latent: Array.from((result as PriorResult).latent ?? []),
-    realism: measureRealism(result.input, prior.realism, prior.judges, prior.shape, classIndex),
+    realism: measureRealism(result.input, prior.realism, prior.judges, prior.shape, classTarget(target)),
   };
 }
 

@@ -29,7 +29,9 @@ export function denseReluChain(graph: LayerGraph): DenseReluExtraction {
   for (const op of graph.ops) {
     if (op.kind === 'relu' || (op.kind === 'affine' && isDense(op))) ops.push(op);
     else
-      return { unsupported: `layer ${op.layer}: ${whyNotDenseRelu(op)}; supported: Dense and ReLU layers` };
+      return {
+        unsupported: `layer ${op.layer}: ${whyNotDenseRelu(op.kind)}; supported: Dense and ReLU layers`,
+      };
   }
   return { network: { ...graph, ops } };
 }
@@ -49,21 +51,21 @@ export function extractDenseRelu(model: tfl.LayersModel): DenseReluExtraction {
   return 'unsupported' in extraction ? extraction : denseReluChain(extraction.graph);
 }
 
-/** Layers whose op is never dense, by class: what `whyNotDenseRelu` says of their op. */
-const spatialLayers = new Map<string, { kind: 'affine' | 'maxPool' }>([
-  ['Conv2D', { kind: 'affine' }],
-  ['AveragePooling2D', { kind: 'affine' }],
-  ['GlobalAveragePooling2D', { kind: 'affine' }],
-  ['MaxPooling2D', { kind: 'maxPool' }],
-  ['GlobalMaxPooling2D', { kind: 'maxPool' }],
+/** Layers whose op is never dense, by class, with the kind of op they become. */
+const spatialLayers = new Map<string, LayerOp['kind']>([
+  ['Conv2D', 'affine'],
+  ['AveragePooling2D', 'affine'],
+  ['GlobalAveragePooling2D', 'affine'],
+  ['MaxPooling2D', 'maxPool'],
+  ['GlobalMaxPooling2D', 'maxPool'],
 ]);
 
 function isDense(op: AffineOp): op is DenseOp {
   return op.matrix.kind === 'dense';
 }
 
-function whyNotDenseRelu(op: Pick<LayerOp, 'kind'>): string {
-  switch (op.kind) {
+function whyNotDenseRelu(kind: LayerOp['kind']): string {
+  switch (kind) {
     case 'affine':
       return 'a sparse affine map (Conv2D, pooling, BatchNormalization on its own, or Dense on a rank > 2 input)';
     case 'leakyRelu':
