@@ -4,8 +4,8 @@ import {
   type ConstraintSpec,
   certifyGraph,
   extractLayerGraph,
+  importModel,
   loadDataset,
-  loadModel,
   runOptimization,
 } from '@argmax/core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
@@ -29,7 +29,7 @@ export const cnnCertifySuite: BenchSuite = {
   name: 'cnn-certify',
   async run({ quick, log }) {
     const limit = quick ? 10 : 60;
-    const model = await loadModel(cnn);
+    const { model } = await importModel(cnn);
     const extraction = extractLayerGraph(model);
     if ('unsupported' in extraction) throw new Error(extraction.unsupported);
     const { graph } = extraction;

@@ -125,7 +125,7 @@ export async function certifyGraph(graph: LayerGraph, options: CertifyOptions): 
   };
   checkCancelled();
 
-  crownIntermediateBounds(graph, bounds);
+  crownIntermediateBounds(graph, bounds, deadline);
   roundoff = float32Allowance(graph, bounds, objective);
   let crown = Number.NEGATIVE_INFINITY;
   for (const c of cases) {

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { importModel } from '../import/importModel.ts';
 import { seededRandom } from '../methods/random.ts';
 import { cloneBounds, intervalBounds, type NodeBounds } from '../network/intervalBounds.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
@@ -8,8 +9,9 @@ import { type ExactObjective, evaluateExactObjective } from '../objectives/exact
 import type { ConstraintSpec } from '../spec/types.ts';
 import { feasibleSetFor } from '../testing/feasibleSets.ts';
 import { sampledMaximum } from '../testing/testNetworks.ts';
+import { fixturesDir } from '../testing/testSupport.ts';
 import { compileCertifiedObjective } from './certifiedObjective.ts';
-import { certifyGraph } from './certify.ts';
+import { certify, certifyGraph } from './certify.ts';
 import {
   crownIntermediateBounds,
   defaultSlopes,
@@ -276,5 +278,35 @@ describe('exact search on CNNs', () => {
         expect(evaluateExactObjective(graph, objective, result.input), label).toBe(result.bestValue);
       }
     }
+  });
+});
+
+describe('the Keras Fashion-MNIST CNN', () => {
+  it('gets a certificate whose bound is above its logits at sampled inputs of an L∞ ball', async () => {
+    const { model } = await importModel(`${fixturesDir}keras3-fashion-mnist-cnn/fashion_mnist.keras`);
+    const random = seededRandom(17);
+    const reference = Array.from({ length: 784 }, () => (random() < 0.6 ? 0 : random()));
+    const epsilon = 0.02;
+    const result = await certify(model, {
+      objective: { kind: 'logit', index: 3 },
+      constraints: { box: { lo: 0, hi: 1 }, linf: { reference, epsilon } },
+      timeLimitSeconds: 5,
+    });
+    if (!result.supported) throw new Error(result.reason);
+    expect(result.upperBound).toBeGreaterThanOrEqual(result.bestValue);
+    expect(result.bounds.crown).toBeLessThan(result.bounds.ibp);
+    const points = samples(
+      Float64Array.from(reference, (v) => Math.max(0, v - epsilon)),
+      Float64Array.from(reference, (v) => Math.min(1, v + epsilon)),
+      64,
+      3,
+    );
+    const graph = extractLayerGraph(model);
+    if ('unsupported' in graph) throw new Error(graph.unsupported);
+    for (const x of points) {
+      const logit = forwardLayerGraph(graph.graph, Float32Array.from(x)).at(-1)![3]!;
+      expect(logit).toBeLessThanOrEqual(result.upperBound);
+    }
+    model.dispose();
   });
 });

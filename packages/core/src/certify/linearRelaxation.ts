@@ -210,9 +210,15 @@ function opWork(op: LayerOp): number {
  * layer, so each node's relaxation uses the tightened bounds of the nodes before it; interval bounds
  * of later nodes are re-propagated after each step.
  */
-export function crownIntermediateBounds(graph: LayerGraph, bounds: NodeBounds): void {
+export function crownIntermediateBounds(
+  graph: LayerGraph,
+  bounds: NodeBounds,
+  /** performance.now() time after which the remaining nodes keep their interval bounds. */
+  deadline = Number.POSITIVE_INFINITY,
+): void {
   for (let p = 2; p < graph.ops.length; p++) {
     if (graph.ops[p]!.kind === 'affine' || graph.ops[p - 1]!.kind !== 'affine') continue;
+    if (performance.now() > deadline) return;
     const before = graph.ops.slice(0, p);
     if (before.every((op) => op.kind !== 'maxPool' && (op.kind !== 'affine' || op.matrix.kind === 'dense'))) {
       const work = 2 * bounds.lo[p]!.length * before.reduce((sum, op) => sum + opWork(op), 0);
