@@ -98,6 +98,7 @@ export const importRules: PackageRules[] = [
       ['scaleOut.ts', 'join.ts', 'signIn.ts', 'prior.ts'],
       [
         'certify.ts',
+        'cnnCertify.ts',
         'cnnOptimization.ts',
         'import.ts',
         'optimization.ts',

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluateObjective, initBackend, loadModel } from '@argmax/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +158,36 @@ describe('certificates over HTTP and WebSocket', () => {
     );
     expect(replayed.every((b) => b.publishedAt === null)).toBe(true);
     expect(late.at(-1)!.runEvents).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('certifies a run on an uploaded Keras CNN (Conv2D, MaxPooling2D, Dropout)', async () => {
+    const { client, teamId } = await server.signUp('cnn');
+    const bytes = new Uint8Array(
+      await readFile(
+        new URL(
+          '../../../packages/core/fixtures/models/keras3-fashion-mnist-cnn/fashion_mnist.keras',
+          import.meta.url,
+        ),
+      ),
+    );
+    const upload = await client.upload<{ uploadModel: { id: string } }>(
+      `mutation($t: ID!, $n: String!, $files: [File!]!) { uploadModel(teamId: $t, name: $n, files: $files) { id } }`,
+      { t: teamId, n: 'keras cnn' },
+      [{ name: 'fashion_mnist.keras', bytes }],
+    );
+    const { startRun: started } = await client.data<{ startRun: { id: string } }>(START, {
+      teamId,
+      modelId: upload.data!.uploadModel.id,
+      input: { target: { kind: 'LOGIT', index: 7 }, steps: 5, restarts: 2, certify: { timeLimitSeconds: 3 } },
+    });
+    const events = await client.subscribe<Event>(EVENTS, { runId: started.id }).events;
+    expect(events.at(-1)!.runEvents).toMatchObject({ status: 'SUCCEEDED' });
+    const { run } = await client.data<{ run: RunResult }>(CERTIFICATE, { id: started.id });
+    const c = run.certificate;
+    expect(c).toMatchObject({ status: 'DONE', reason: null });
+    expect(['ibp', 'crown']).toContain(c.method);
+    expect(c.upperBound!).toBeGreaterThanOrEqual(c.bestValue!);
+    expect(run.value).toBeLessThanOrEqual(c.upperBound!);
   });
 
   it('gives a probability run no certificate, with the reason, never a number', async () => {

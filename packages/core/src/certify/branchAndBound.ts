@@ -133,13 +133,17 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
     if (branch || result.bound <= incumbent + slack()) {
       return { bound: result.bound, params, ...(branch ? { branch } : {}) };
     }
-    // Nothing left that needs a binary: the node's LP is exact.
+    // No ReLU left that needs a binary: the node's LP is exact (a MILP over the max-pool choices of
+    // windows that no input dominates, when there are some).
     lps++;
     const milp = buildNetworkMilp(graph, prepared.bounds, objective, region, {
       splitSign: prepared.splitSign,
-      relaxIntegrality: true,
     });
-    const solved = await runHighs(milp.lp, { deadline: input.deadline, shouldStop: input.shouldStop });
+    const solved = await runHighs(milp.lp, {
+      deadline: input.deadline,
+      shouldStop: input.shouldStop,
+      ...(milp.integers.length > 0 ? { integers: milp.integers } : {}),
+    });
     if (solved.x) consider(solved.x.slice(0, graph.inputSize));
     if (solved.status === 'optimal' || solved.status === 'infeasible') {
       return { bound: Math.min(result.bound, padLp(solved.bound)) };

@@ -1,5 +1,7 @@
 import { float64Allowance, type NodeBounds, tightenFrom } from '../network/intervalBounds.ts';
 import { type LayerGraph, type LayerOp, opSize } from '../network/layerGraph.ts';
+import { maxPoolLines } from './maxPoolLines.ts';
+import { SparseRowBounds } from './sparseRowBounds.ts';
 
 /**
  * CROWN/DeepPoly-style linear bounds by back-substitution. A linear function `Λ·node + c` of some node
@@ -31,45 +33,6 @@ export function defaultSlopes(graph: LayerGraph, bounds: NodeBounds): Slopes {
     const u = bounds.hi[p]!;
     return Float64Array.from(l, (lv, j) => (u[j]! > -lv ? 1 : low));
   });
-}
-
-interface MaxPoolShape {
-  /** Input index that is the max everywhere in the region, or -1. */
-  dominant: Int32Array;
-  /** Input index with the largest lower bound. */
-  largestLower: Int32Array;
-  largestUpper: Float64Array;
-}
-
-function maxPoolShape(
-  op: Extract<LayerOp, { kind: 'maxPool' }>,
-  lo: Float64Array,
-  hi: Float64Array,
-): MaxPoolShape {
-  const dominant = new Int32Array(op.outSize).fill(-1);
-  const largestLower = new Int32Array(op.outSize);
-  const largestUpper = new Float64Array(op.outSize);
-  for (let o = 0; o < op.outSize; o++) {
-    let best = -1;
-    let bestLower = Number.NEGATIVE_INFINITY;
-    let top = Number.NEGATIVE_INFINITY;
-    for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++) {
-      const i = op.inputs[k]!;
-      if (lo[i]! > bestLower) {
-        bestLower = lo[i]!;
-        best = i;
-      }
-      top = Math.max(top, hi[i]!);
-    }
-    largestLower[o] = best;
-    largestUpper[o] = top;
-    let othersTop = Number.NEGATIVE_INFINITY;
-    for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++) {
-      if (op.inputs[k] !== best) othersTop = Math.max(othersTop, hi[op.inputs[k]!]!);
-    }
-    if (bestLower >= othersTop) dominant[o] = best;
-  }
-  return { dominant, largestLower, largestUpper };
 }
 
 /**
@@ -174,20 +137,25 @@ export function backward(
       }
       lambda = next;
     } else {
-      const shape = maxPoolShape(op, l, u);
+      const lines = maxPoolLines(op, l, u);
       const next = new Float64Array(m * op.inSize);
       for (let r = 0; r < m; r++) {
+        const rowIn = r * op.inSize;
         for (let o = 0; o < outSize; o++) {
           const v = lambda[r * outSize + o]!;
           if (v === 0) continue;
-          if (v < 0) next[r * op.inSize + shape.largestLower[o]!]! += v;
-          else if (shape.dominant[o]! >= 0) next[r * op.inSize + shape.dominant[o]!]! += v;
+          if (v < 0) next[rowIn + lines.lower[o]!]! += v;
           else {
-            c[r]! += v * shape.largestUpper[o]!;
-            magnitude[r]! += Math.abs(v * shape.largestUpper[o]!);
+            for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++) {
+              const s = lines.upperSlope[k]!;
+              if (s !== 0) next[rowIn + op.inputs[k]!]! += v * s;
+            }
+            c[r]! += v * lines.upperConstant[o]!;
+            magnitude[r]! += Math.abs(v * lines.upperConstant[o]!);
           }
         }
       }
+      terms += 4;
       lambda = next;
     }
   }
@@ -242,14 +210,44 @@ function opWork(op: LayerOp): number {
  * layer, so each node's relaxation uses the tightened bounds of the nodes before it; interval bounds
  * of later nodes are re-propagated after each step.
  */
-export function crownIntermediateBounds(graph: LayerGraph, bounds: NodeBounds): void {
+export function crownIntermediateBounds(
+  graph: LayerGraph,
+  bounds: NodeBounds,
+  /** performance.now() time after which the remaining nodes keep their interval bounds. */
+  deadline = Number.POSITIVE_INFINITY,
+): void {
   for (let p = 2; p < graph.ops.length; p++) {
     if (graph.ops[p]!.kind === 'affine' || graph.ops[p - 1]!.kind !== 'affine') continue;
-    const work = 2 * bounds.lo[p]!.length * graph.ops.slice(0, p).reduce((sum, op) => sum + opWork(op), 0);
-    if (work > maxWork) continue;
-    tightenNode(graph, bounds, p, defaultSlopes(graph, bounds));
+    if (performance.now() > deadline) return;
+    const before = graph.ops.slice(0, p);
+    if (before.every((op) => op.kind !== 'maxPool' && (op.kind !== 'affine' || op.matrix.kind === 'dense'))) {
+      const work = 2 * bounds.lo[p]!.length * before.reduce((sum, op) => sum + opWork(op), 0);
+      if (work > maxWork) continue;
+      tightenNode(graph, bounds, p, defaultSlopes(graph, bounds));
+    } else if (!tightenNodeByRows(graph, bounds, p, defaultSlopes(graph, bounds))) continue;
     tightenFrom(graph, bounds, p);
   }
+}
+
+/** Multiply-adds allowed for the unit-by-unit CROWN bounds of one node (about 2 s). */
+const maxSparseWork = 2e9;
+
+/**
+ * `tightenNode` one unit at a time with sparse rows (convolutions: each unit reads a small patch).
+ * Returns false, changing nothing, when the first unit's cost says the node would take too long.
+ */
+export function tightenNodeByRows(graph: LayerGraph, bounds: NodeBounds, p: number, slopes: Slopes): boolean {
+  const rows = new SparseRowBounds(graph, bounds, p, slopes);
+  const lo = bounds.lo[p]!;
+  const hi = bounds.hi[p]!;
+  for (let j = 0; j < lo.length; j++) {
+    const upper = rows.upper(j, 1);
+    if (j === 0 && 2 * rows.work * lo.length > maxSparseWork) return false;
+    const lower = -rows.upper(j, -1);
+    hi[j] = Math.min(hi[j]!, upper);
+    lo[j] = Math.max(lo[j]!, lower);
+  }
+  return true;
 }
 
 /** Upper and lower CROWN bounds of node `p`, intersected with the current ones. */
@@ -337,11 +335,16 @@ export function forwardRelaxed(
       }
       h = y;
     } else {
-      const shape = maxPoolShape(op, l, u);
+      const lines = maxPoolLines(op, l, u);
       const y = new Float64Array(op.outSize);
       for (let o = 0; o < op.outSize; o++) {
-        if ((coefficient?.[o] ?? 0) < 0) y[o] = h[shape.largestLower[o]!]!;
-        else y[o] = shape.dominant[o]! >= 0 ? h[shape.dominant[o]!]! : shape.largestUpper[o]!;
+        if ((coefficient?.[o] ?? 0) < 0) y[o] = h[lines.lower[o]!]!;
+        else {
+          let sum = lines.upperConstant[o]!;
+          for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++)
+            sum += lines.upperSlope[k]! * h[op.inputs[k]!]!;
+          y[o] = sum;
+        }
       }
       h = y;
     }

@@ -1,5 +1,5 @@
 import type { NodeBounds } from '../network/intervalBounds.ts';
-import { forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
+import { forwardLayerGraph, type LayerGraph, type MaxPoolOp } from '../network/layerGraph.ts';
 import type { LinearDomain } from './linearDomain.ts';
 import type { LinearProgram } from './linearProgram.ts';
 
@@ -95,13 +95,8 @@ type Source =
   | { kind: 'input'; index: number }
   | { kind: 'node'; node: number; index: number }
   | { kind: 'phase'; node: number; index: number }
-  | { kind: 'min'; min: number };
-
-/** Which ops the MILP can encode; a reason otherwise. */
-export function milpSupport(graph: LayerGraph): string | undefined {
-  const op = graph.ops.find((o) => o.kind === 'maxPool');
-  return op ? `layer ${op.layer}: max pooling has no MILP encoding here (bounds only)` : undefined;
-}
+  | { kind: 'min'; min: number }
+  | { kind: 'pool'; node: number; index: number; input: number };
 
 export function buildNetworkMilp(
   graph: LayerGraph,
@@ -171,7 +166,17 @@ export function buildNetworkMilp(
       nodeColumns.push(cols);
       return;
     }
-    if (op.kind === 'maxPool') throw new Error(milpSupport(graph));
+    if (op.kind === 'maxPool') {
+      cols = encodeMaxPool(op, cols, bounds.lo[p]!, bounds.hi[p]!, p, {
+        addCol,
+        addRow,
+        binary: (d) => {
+          if (!options.relaxIntegrality) integers.push(d);
+        },
+      });
+      nodeColumns.push(cols);
+      return;
+    }
     const a = op.kind === 'relu' ? 0 : op.alpha;
     const l = bounds.lo[p]!;
     const u = bounds.hi[p]!;
@@ -287,6 +292,14 @@ export function buildNetworkMilp(
             return outputs[s.node]![s.index]!;
           case 'phase':
             return (s.node === 0 ? x : outputs[s.node - 1]!)[s.index]! > 0 ? 1 : 0;
+          case 'pool':
+            return poolChoice(
+              graph.ops[s.node] as MaxPoolOp,
+              s.node === 0 ? x : outputs[s.node - 1]!,
+              s.index,
+            ) === s.input
+              ? 1
+              : 0;
           case 'min': {
             const logits = outputs[logitsNode]!;
             return Math.min(...objective.mins[s.min]!.options.map((d) => dotProduct(d, logits)));
@@ -309,4 +322,75 @@ function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
+}
+
+interface RowSink {
+  addCol(lower: number, upper: number, source: Source): number;
+  addRow(cols: number[], vals: number[], lower: number, upper: number): void;
+  binary(col: number): void;
+}
+
+/**
+ * `y = max_k x_k` of each pool window over the node bounds `[l, u]`. Inputs whose upper bound is below
+ * the largest lower bound L can never be the max and are left out; one input left is `y` itself.
+ * Otherwise `y ≥ x_k` for each candidate, and one binary δ_k per candidate (Σ δ = 1) picks the max:
+ * `y ≤ x_k + (U − l_k)(1 − δ_k)` with U the largest upper bound. A column of −1 is the constant 0.
+ */
+function encodeMaxPool(
+  op: MaxPoolOp,
+  cols: number[],
+  lo: Float64Array,
+  hi: Float64Array,
+  node: number,
+  sink: RowSink,
+): number[] {
+  const next: number[] = [];
+  for (let o = 0; o < op.outSize; o++) {
+    let L = Number.NEGATIVE_INFINITY;
+    let U = Number.NEGATIVE_INFINITY;
+    for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++) {
+      L = Math.max(L, lo[op.inputs[k]!]!);
+      U = Math.max(U, hi[op.inputs[k]!]!);
+    }
+    const candidates: number[] = [];
+    for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++)
+      if (hi[op.inputs[k]!]! >= L) candidates.push(op.inputs[k]!);
+    if (candidates.length === 1) {
+      next.push(cols[candidates[0]!]!);
+      continue;
+    }
+    const y = sink.addCol(L, U, { kind: 'node', node, index: o });
+    const choices: number[] = [];
+    for (const i of candidates) {
+      const x = cols[i]!;
+      const d = sink.addCol(0, 1, { kind: 'pool', node, index: o, input: i });
+      sink.binary(d);
+      choices.push(d);
+      const big = U - lo[i]!;
+      // y ≥ x_i;  y − x_i + big·δ_i ≤ big.
+      if (x >= 0) {
+        sink.addRow([y, x], [1, -1], 0, Number.POSITIVE_INFINITY);
+        sink.addRow([y, x, d], [1, -1, big], Number.NEGATIVE_INFINITY, big);
+      } else {
+        sink.addRow([y], [1], 0, Number.POSITIVE_INFINITY);
+        sink.addRow([y, d], [1, big], Number.NEGATIVE_INFINITY, big);
+      }
+    }
+    sink.addRow(
+      choices,
+      choices.map(() => 1),
+      1,
+      1,
+    );
+    next.push(y);
+  }
+  return next;
+}
+
+/** The input index that is the max of window `o` at these values (the first one on ties). */
+function poolChoice(op: MaxPoolOp, values: ArrayLike<number>, o: number): number {
+  let best = op.inputs[op.starts[o]!]!;
+  for (let k = op.starts[o]!; k < op.starts[o + 1]!; k++)
+    if (values[op.inputs[k]!]! > values[best]!) best = op.inputs[k]!;
+  return best;
 }
