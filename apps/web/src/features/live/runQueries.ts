@@ -84,6 +84,21 @@ export const SharedRunFieldsFragment = graphql(`
         image
       }
     }
+    accentuation {
+      anchorIndex
+      anchorImage
+      anchorValue
+      centreValue
+      improved
+    }
+    prototypes {
+      value
+      image
+      nearestPercentile
+      manifoldPercentile
+      judgesAgreeing
+      realistic
+    }
     model {
       name
       classNames

@@ -31,6 +31,9 @@ const FORM_FIELDS = new Set([
   'snapshots.dense',
   'snapshots.perDecade',
   'prior',
+  'accentuate',
+  'accentuate.reference',
+  'diverse',
 ]);
 
 /**
