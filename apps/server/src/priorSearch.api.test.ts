@@ -160,6 +160,31 @@ describe('accentuation and diverse prototypes in a dataset prior', () => {
     expect(run.value).toBeGreaterThanOrEqual(a.centreValue - 1e-4);
   }, 600_000);
 
+  it('accentuates from an image the server holds (a row of the training sample), and fails a row it does not hold', async () => {
+    const { rows, image, label } = await trainingSample(3000);
+    const i = rows.findIndex((row) => label(row) === 5);
+    const run = await runToEnd({
+      ...base,
+      target: { kind: 'LOGIT', index: 5 },
+      accentuate: { anchor: 'TRAINING', trainingIndex: i },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.spec.accentuate).toBe('TRAINING');
+    const a = run.accentuation!;
+    expect(a.anchorIndex).toBe(i);
+    expect(pngGrey(a.anchorImage)).toEqual(Array.from(image(rows[i]!)));
+    const [atAnchor] = await logit(5, [Array.from(image(rows[i]!), (b) => b / 255)]);
+    expect(a.anchorValue).toBeCloseTo(atAnchor!, 3);
+    expect(run.value).toBeGreaterThanOrEqual(a.centreValue - 1e-4);
+    const outside = await runToEnd({
+      ...base,
+      target: { kind: 'LOGIT', index: 5 },
+      accentuate: { anchor: 'TRAINING', trainingIndex: 3000 },
+    });
+    expect(outside.status).toBe('FAILED');
+    expect(outside.error).toMatch(/accentuate.trainingIndex: received 3000; expected a row .*\(0\.\.2999\)/);
+  }, 600_000);
+
   it('finds K distinct prototypes in one run, strongest first, each with its realism', async () => {
     const run = await runToEnd({ ...base, restarts: 8, target: { kind: 'LOGIT', index: 7 }, diverse: 3 });
     expect(run.status).toBe('SUCCEEDED');
@@ -216,6 +241,22 @@ describe('accentuation and diverse prototypes in a dataset prior', () => {
           accentuate: { anchor: 'REFERENCE', reference: [1, 2] },
         },
         'accentuate.reference',
+      ],
+      [
+        { ...base, target: { kind: 'LOGIT', index: 1 }, accentuate: { anchor: 'TRAINING' } },
+        'accentuate.trainingIndex',
+      ],
+      [
+        {
+          ...base,
+          target: { kind: 'LOGIT', index: 1 },
+          accentuate: { anchor: 'TRAINING', trainingIndex: -1 },
+        },
+        'accentuate.trainingIndex',
+      ],
+      [
+        { ...base, target: { kind: 'LOGIT', index: 1 }, accentuate: { anchor: 'TYPICAL', trainingIndex: 4 } },
+        'accentuate.trainingIndex',
       ],
       [
         {

@@ -86,7 +86,11 @@ const runInput = z.object({
   certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
   prior: z.enum(['NONE', 'FASHION_MNIST', 'MNIST']).nullish(),
   accentuate: z
-    .object({ anchor: z.enum(['TYPICAL', 'REFERENCE']), reference: z.array(finite).min(1).nullish() })
+    .object({
+      anchor: z.enum(['TYPICAL', 'REFERENCE', 'TRAINING']),
+      reference: z.array(finite).min(1).nullish(),
+      trainingIndex: ruled('accentuate.trainingIndex').nullish(),
+    })
     .nullish(),
   diverse: ruled('diverse').nullish(),
   snapshots: z
@@ -293,15 +297,27 @@ function priorExtrasOfInput(
     throw badInput('diverse', 'an accentuation searches around one anchor: ask for prototypes without it');
   if (a?.anchor === 'REFERENCE' && !a.reference)
     throw badInput('accentuate.reference', 'give the reference image (one value per input) for REFERENCE');
-  if (a?.anchor === 'TYPICAL' && a.reference)
+  if (a && a.anchor !== 'REFERENCE' && a.reference)
     throw badInput('accentuate.reference', 'give a reference only with anchor REFERENCE');
+  if (a?.anchor === 'TRAINING' && a.trainingIndex == null)
+    throw badInput('accentuate.trainingIndex', "give the row of the prior's training sample for TRAINING");
+  if (a && a.anchor !== 'TRAINING' && a.trainingIndex != null)
+    throw badInput('accentuate.trainingIndex', 'give a training index only with anchor TRAINING');
   if (a?.reference && a.reference.length !== inputSize)
     throw badInput(
       'accentuate.reference',
       `has ${a.reference.length} values; the model input has ${inputSize}`,
     );
   return {
-    ...(a ? { accentuate: a.reference ? { reference: a.reference } : {} } : {}),
+    ...(a
+      ? {
+          accentuate: a.reference
+            ? { reference: a.reference }
+            : a.trainingIndex != null
+              ? { trainingIndex: a.trainingIndex }
+              : {},
+        }
+      : {}),
     ...(diverse !== undefined ? { diverse } : {}),
   };
 }

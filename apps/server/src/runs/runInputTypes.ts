@@ -114,6 +114,10 @@ export const AnchorKind = builder.enumType('AnchorKind', {
         "The prior's training image of the target class that the model scores highest (as the CLI's --accentuate).",
     },
     REFERENCE: { description: 'Your own image, given as `reference`.' },
+    TRAINING: {
+      description:
+        "An image the server already holds: row `trainingIndex` of the prior's training sample (e.g. a run's `realism.nearest.index`).",
+    },
   },
 });
 
@@ -125,6 +129,7 @@ const AccentuateInput = builder.inputType('AccentuateInput', {
     reference: t.floatList({
       description: 'REFERENCE: the image, flat in the model input order, values in the box.',
     }),
+    trainingIndex: t.int({ description: "TRAINING: the row of the prior's training sample." }),
   }),
 });
 

@@ -43,7 +43,9 @@ export function storedPriorSearch(message: PriorSearchMessage, spec: RunSpec): R
   return {
     anchor: anchor && {
       index: anchor.index,
-      image: png(anchor.input),
+      // A training image is pixels in [0, 1] whatever box the run searched; the user's is in the box.
+      image:
+        anchor.index === null ? png(anchor.input) : inputToPngDataUrl(anchor.input, spec.inputShape, [0, 1]),
       value: anchor.value,
       centreValue: anchor.centreValue,
       radius: anchor.radius,

@@ -81,10 +81,10 @@ export const runSpecSchema = z.object({
   prior: z.enum(['fashion-mnist', 'mnist']).optional(),
   /**
    * With a prior and a class target: start from a real image and stay near it (core's accentuate): the
-   * user's `reference` (model input order), or when absent the prior's training image of the class that
-   * the model scores highest.
+   * user's `reference` (model input order), or row `trainingIndex` of the prior's training sample, or
+   * when neither is given the prior's training image of the class that the model scores highest.
    */
-  accentuate: z.object({ reference: values.optional() }).optional(),
+  accentuate: z.object({ reference: values.optional(), trainingIndex: int.optional() }).optional(),
   /** With a prior and a class target: also this many distinct realistic prototypes (core's diversePrototypes). */
   diverse: int.optional(),
 });

@@ -119,7 +119,14 @@ export const RunSpecRef = builder
         type: AnchorKind,
         nullable: true,
         description: 'The image an accentuated run started from (null: not accentuated).',
-        resolve: (o) => (o.accentuate ? (o.accentuate.reference ? 'REFERENCE' : 'TYPICAL') : null),
+        resolve: (o) =>
+          !o.accentuate
+            ? null
+            : o.accentuate.reference
+              ? 'REFERENCE'
+              : o.accentuate.trainingIndex !== undefined
+                ? 'TRAINING'
+                : 'TYPICAL',
       }),
       diverse: t.exposeInt('diverse', {
         nullable: true,

@@ -29,8 +29,8 @@ export interface OptimizeJob {
     location: PriorLocation;
     search: boolean;
     box: [number, number];
-    /** Searching: start from a real image (the user's reference, else the class's top-scoring one). */
-    accentuate?: { reference?: number[] };
+    /** Searching: start from a real image (the user's reference, a training row, else the class's top-scoring one). */
+    accentuate?: { reference?: number[]; trainingIndex?: number };
     /** Searching: also this many distinct prototypes. */
     diverse?: number;
   };

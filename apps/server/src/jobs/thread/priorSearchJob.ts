@@ -8,6 +8,7 @@ import {
   accentuate,
   classTarget,
   diversePrototypes,
+  InvalidArgumentError,
   isRealistic,
   type OptimizationEvent,
   type OptimizationResult,
@@ -30,6 +31,23 @@ function classOf(options: OptimizeOptions, what: string): number {
   return k;
 }
 
+/** The anchor image the run gives: its own reference, or a row of the prior's training sample; else none. */
+function anchorReference(
+  prior: Prior,
+  accentuate: NonNullable<Search['accentuate']>,
+): ArrayLike<number> | undefined {
+  const i = accentuate.trainingIndex;
+  if (i === undefined) return accentuate.reference;
+  const { train } = prior.realism;
+  if (i >= train.count)
+    throw new InvalidArgumentError(
+      'accentuate.trainingIndex',
+      i,
+      `a row of the prior's training sample (0..${train.count - 1})`,
+    );
+  return train.values.subarray(i * train.size, (i + 1) * train.size);
+}
+
 /** The search's steps, numbered as one sequence, then its result. */
 export function priorSearchEvents(
   model: tfl.LayersModel,
@@ -39,7 +57,7 @@ export function priorSearchEvents(
 ): AsyncIterable<OptimizationEvent> {
   if (search.accentuate) {
     const k = classOf(options, 'an accentuation');
-    const reference = search.accentuate.reference;
+    const reference = anchorReference(prior, search.accentuate);
     // One search (a single radius scale around the anchor).
     return numberedSteps(accentuate(model, options, prior, k, search.box, reference), 1);
   }
@@ -60,14 +78,16 @@ export async function priorSearchMessage(
   if (!search.accentuate && search.diverse === undefined) return null;
   const info = (result as { accentuation?: AccentuationInfo }).accentuation;
   const { train } = prior.realism;
+  // A training row given by index reaches core as a reference image: its index is the run's.
+  const index = search.accentuate?.trainingIndex ?? info?.anchorIndex ?? null;
   const anchor =
     search.accentuate && info
       ? {
-          index: info.anchorIndex,
+          index,
           input:
-            info.anchorIndex === null
+            index === null
               ? Float32Array.from(search.accentuate.reference ?? [])
-              : train.values.slice(info.anchorIndex * train.size, (info.anchorIndex + 1) * train.size),
+              : train.values.slice(index * train.size, (index + 1) * train.size),
           value: info.anchorValue,
           centreValue: info.centreValue,
           radius: info.radius,
