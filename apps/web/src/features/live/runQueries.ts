@@ -53,6 +53,7 @@ export const SharedRunFieldsFragment = graphql(`
       judgesAgreeing
       realistic
       nearest {
+        index
         label
         distance
         percentile

@@ -16,6 +16,7 @@ const ANCHORS: readonly { value: AnchorChoice; label: string }[] = [
   { value: 'NONE', label: 'No: search the whole class' },
   { value: 'TYPICAL', label: "The dataset's top-scoring image of the class" },
   { value: 'REFERENCE', label: 'My reference image' },
+  { value: 'TRAINING', label: 'A training image by number' },
 ];
 
 /**
@@ -84,6 +85,17 @@ export function PriorFields({ values, errors, set, inputShape }: Props) {
               Accentuation stays within half the class's radius of the image's projection and never ends below
               it; it has no certificate.
             </p>
+          ) : null}
+          {values.accentuate === 'TRAINING' ? (
+            <TextField
+              id="anchor-training-index"
+              label="Training image #"
+              value={values.anchorTrainingIndex}
+              onChange={(anchorTrainingIndex) => set({ anchorTrainingIndex })}
+              error={errors['accentuate.trainingIndex']}
+              inputMode="numeric"
+              placeholder="as the realism panel numbers it"
+            />
           ) : null}
           {values.accentuate === 'REFERENCE' ? (
             <div style={{ gridColumn: '1 / -1' }}>

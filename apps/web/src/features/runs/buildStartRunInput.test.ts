@@ -158,6 +158,13 @@ describe('buildStartRunInput', () => {
       model,
     );
     expect(given.input?.accentuate).toEqual({ anchor: 'REFERENCE', reference });
+    expect(
+      buildStartRunInput(form({ ...prior, accentuate: 'TRAINING', anchorTrainingIndex: '12' }), model).input
+        ?.accentuate,
+    ).toEqual({ anchor: 'TRAINING', trainingIndex: 12 });
+    expect(
+      buildStartRunInput(form({ ...prior, accentuate: 'TRAINING', anchorTrainingIndex: '-1' }), model).errors,
+    ).toEqual({ 'accentuate.trainingIndex': 'must be ≥ 0' });
     expect(buildStartRunInput(form({ ...prior, accentuate: 'REFERENCE' }), model).errors).toEqual({
       'accentuate.reference': 'choose an image',
     });

@@ -67,6 +67,10 @@ export function buildStartRunInput(
   }
   if (v.accentuate !== 'NONE' && diverse !== undefined && !errors.diverse)
     errors.diverse = 'an accentuation searches around one anchor: ask for prototypes without it';
+  const trainingIndex =
+    v.accentuate === 'TRAINING'
+      ? read.num('accentuate.trainingIndex', v.anchorTrainingIndex, { required: true })
+      : undefined;
   if (v.accentuate === 'REFERENCE' && !v.anchorReference) errors['accentuate.reference'] = 'choose an image';
   else if (
     v.accentuate === 'REFERENCE' &&
@@ -117,6 +121,9 @@ export function buildStartRunInput(
     ...(v.accentuate === 'TYPICAL' ? { accentuate: { anchor: 'TYPICAL' as const } } : {}),
     ...(v.accentuate === 'REFERENCE' && v.anchorReference
       ? { accentuate: { anchor: 'REFERENCE' as const, reference: v.anchorReference } }
+      : {}),
+    ...(v.accentuate === 'TRAINING' && trainingIndex !== undefined
+      ? { accentuate: { anchor: 'TRAINING' as const, trainingIndex } }
       : {}),
     ...(diverse !== undefined ? { diverse } : {}),
     ...(dense !== undefined || perDecade !== undefined

@@ -33,6 +33,7 @@ const FORM_FIELDS = new Set([
   'prior',
   'accentuate',
   'accentuate.reference',
+  'accentuate.trainingIndex',
   'diverse',
 ]);
 

@@ -56,6 +56,8 @@ export interface RunFormValues {
   accentuate: AnchorChoice;
   /** The user's anchor image for REFERENCE, flat in the model input order. */
   anchorReference: number[] | null;
+  /** The row of the prior's training sample for TRAINING (as the realism panel numbers it). */
+  anchorTrainingIndex: string;
   /** With a prior: this many distinct prototypes (empty: none). */
   diverse: string;
 }
@@ -90,6 +92,7 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   prior: 'NONE',
   accentuate: 'NONE',
   anchorReference: null,
+  anchorTrainingIndex: '',
   diverse: '',
 });
 
