@@ -31,6 +31,7 @@ export {
   NonFiniteError,
   UnsupportedError,
 } from './errors.ts';
+export { decodeGreyPng } from './image/decodePng.ts';
 export { encodePng, pngDataUrl } from './image/encodePng.ts';
 export { imageStrip } from './image/imageStrip.ts';
 export { type ImportedModel, type ImportOptions, importModel } from './import/importModel.ts';
@@ -55,9 +56,11 @@ export { optimize, runOptimization } from './optimize/optimize.ts';
 export { methodDefaults, methodNames } from './optimize/resolveOptions.ts';
 export { defaultTimeBudget } from './optimize/timeBudget.ts';
 export { maximizeExactly } from './polish/exactMilp.ts';
+export { type AccentuationInfo, accentuate } from './prior/accentuate.ts';
 export type { BuildPriorOptions } from './prior/buildPrior.ts';
 export { certifyPriorAnswer, type PriorCertificate, searchedSubspace } from './prior/certifyInPrior.ts';
 export { type DatasetPriorOptions, datasetPrior } from './prior/datasetPrior.ts';
+export { diversePrototypes } from './prior/diversePrototypes.ts';
 export { decodeLatent } from './prior/latentModel.ts';
 export { type ClassSearchInfo, classSearch, optimizeForClass } from './prior/optimizeForClass.ts';
 export { optimizeInPrior, type PriorResult } from './prior/optimizeInPrior.ts';
@@ -65,6 +68,7 @@ export { classTarget, optimizeWithPrior } from './prior/optimizeWithPrior.ts';
 export type { Prior } from './prior/prior.ts';
 export { loadPrior, priorCacheDir, priorDir } from './prior/priorStore.ts';
 export { type FrontierPoint, realismFrontier, resultFrontier } from './prior/realismFrontier.ts';
+export type { RefinedPoint } from './prior/realisticRefine.ts';
 export { smallPriorOptions } from './prior/smallPrior.ts';
 export { judgeRecipes } from './realism/judges.ts';
 export { measureRealism, type Realism } from './realism/measureRealism.ts';

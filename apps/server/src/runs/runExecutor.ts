@@ -7,8 +7,10 @@ import type { OptimizeJob } from '../jobs/thread/jobMessages.ts';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
 import {
   isPriorProgress,
+  isPriorSearchMessage,
   isRealismMessage,
   type PriorProgressMessage,
+  type PriorSearchMessage,
   type RealismMessage,
 } from '../jobs/thread/realismMessages.ts';
 import { defaultSnapshotPolicy, snapshotSchedule } from '../jobs/thread/snapshotSchedule.ts';
@@ -21,6 +23,7 @@ import type { RunBudget } from './runBudget.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import { runKind } from './runKind.ts';
 import { priorLocation } from './runPrior.ts';
+import { type RunPriorSearch, storedPriorSearch } from './runPriorSearch.ts';
 import { type RunRealism, storedRealism } from './runRealism.ts';
 import { type RunSpec, readRunSpec } from './runSpec.ts';
 
@@ -42,6 +45,7 @@ interface RunState {
   budget?: { choice: RunBudget; recorded: boolean };
   finalResult?: OptimizationResult;
   realism?: RunRealism;
+  priorSearch?: RunPriorSearch;
   seconds?: number;
 }
 
@@ -78,7 +82,13 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           prior: { fraction, stage: message },
         }),
       );
-      return { location, search: true, box };
+      return {
+        location,
+        search: true,
+        box,
+        ...(spec.accentuate ? { accentuate: spec.accentuate } : {}),
+        ...(spec.diverse !== undefined ? { diverse: spec.diverse } : {}),
+      };
     }
     const model = await ctx.storage.models.get(run.modelId);
     const dataset = model ? modelDataset(model) : undefined;
@@ -169,8 +179,13 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
         | OptimizationEvent
         | CertificateMessage
         | RealismMessage
+        | PriorSearchMessage
         | PriorProgressMessage;
       if (isPriorProgress(event)) return;
+      if (isPriorSearchMessage(event)) {
+        state.priorSearch = storedPriorSearch(event, state.spec);
+        return;
+      }
       if (isRealismMessage(event)) {
         state.realism = storedRealism(event, state.spec);
         return;
@@ -239,6 +254,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
           ...(budget ? { budget: { ...budget } } : {}),
         },
         ...(state.realism ? { realism: state.realism } : {}),
+        ...(state.priorSearch ? { priorSearch: state.priorSearch } : {}),
       };
     },
 

@@ -85,6 +85,14 @@ const runInput = z.object({
     .nullish(),
   certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
   prior: z.enum(['NONE', 'FASHION_MNIST', 'MNIST']).nullish(),
+  accentuate: z
+    .object({
+      anchor: z.enum(['TYPICAL', 'REFERENCE', 'TRAINING']),
+      reference: z.array(finite).min(1).nullish(),
+      trainingIndex: ruled('accentuate.trainingIndex').nullish(),
+    })
+    .nullish(),
+  diverse: ruled('diverse').nullish(),
   snapshots: z
     .object({
       dense: ruled('snapshots.dense').nullish(),
@@ -164,19 +172,28 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
         ? { kind: 'channel' as const, layer: t.layer, channel: t.index }
         : { kind: t.kind.toLowerCase() as 'logit' | 'prob' | 'logprob' | 'margin', index: t.index };
   const r = input.regularizers;
-  const timeLimitSeconds = input.certify?.timeLimitSeconds ?? config.defaultCertifySeconds;
+  const prior = priorOfInput(input.prior ?? runInputDefaults.prior, model, c);
+  const extras = priorExtrasOfInput(input, prior !== undefined, inputSize);
+  // The prior's certificate bounds the class search's set, not the ball around an anchor: none by default.
+  const timeLimitSeconds =
+    input.certify?.timeLimitSeconds ?? (extras.accentuate ? 0 : config.defaultCertifySeconds);
   if (timeLimitSeconds > config.limits.maxCertifySeconds)
     throw limitExceeded(
       'maxCertifySeconds',
       `certify.timeLimitSeconds: received ${timeLimitSeconds}; at most ${config.limits.maxCertifySeconds}`,
     );
-  const prior = priorOfInput(input.prior ?? runInputDefaults.prior, model, c);
+  if (extras.accentuate && timeLimitSeconds > 0)
+    throw badInput(
+      'certify.timeLimitSeconds',
+      `received ${timeLimitSeconds}; an accentuated run has no certificate (it bounds the class search's set, not the ball around the anchor): give 0`,
+    );
   return {
     inputShape: model.inputShape,
     imageRange: [box.lo, box.hi],
     // With a prior the certificate bounds the set searched (see certifyPriorJob), not the box.
     certify: { timeLimitSeconds },
     ...(prior ? { prior } : {}),
+    ...extras,
     snapshots: {
       dense: input.snapshots?.dense ?? runInputDefaults.snapshots.dense,
       perDecade: input.snapshots?.perDecade ?? runInputDefaults.snapshots.perDecade,
@@ -254,6 +271,55 @@ function priorOfInput(
       `a prior replaces the other input constraints (${other.join(', ')}): keep only the box`,
     );
   return dataset;
+}
+
+/**
+ * Accentuation and diverse prototypes: both need a prior and a class target (they search one class's
+ * subspace), and not each other (an accentuation searches around one anchor), as the CLI's flags.
+ */
+function priorExtrasOfInput(
+  input: z.output<typeof runInput>,
+  hasPrior: boolean,
+  inputSize: number,
+): Pick<RunSpec, 'accentuate' | 'diverse'> {
+  const a = input.accentuate;
+  const diverse = input.diverse ?? undefined;
+  const classTarget = input.target.kind !== 'UNIT' && input.target.kind !== 'CHANNEL';
+  for (const [field, given] of [
+    ['accentuate', a != null],
+    ['diverse', diverse !== undefined],
+  ] as const) {
+    if (!given) continue;
+    if (!hasPrior) throw badInput(field, 'needs a prior (FASHION_MNIST or MNIST)');
+    if (!classTarget) throw badInput(field, 'needs a class target (LOGIT, PROB, LOGPROB or MARGIN)');
+  }
+  if (a && diverse !== undefined)
+    throw badInput('diverse', 'an accentuation searches around one anchor: ask for prototypes without it');
+  if (a?.anchor === 'REFERENCE' && !a.reference)
+    throw badInput('accentuate.reference', 'give the reference image (one value per input) for REFERENCE');
+  if (a && a.anchor !== 'REFERENCE' && a.reference)
+    throw badInput('accentuate.reference', 'give a reference only with anchor REFERENCE');
+  if (a?.anchor === 'TRAINING' && a.trainingIndex == null)
+    throw badInput('accentuate.trainingIndex', "give the row of the prior's training sample for TRAINING");
+  if (a && a.anchor !== 'TRAINING' && a.trainingIndex != null)
+    throw badInput('accentuate.trainingIndex', 'give a training index only with anchor TRAINING');
+  if (a?.reference && a.reference.length !== inputSize)
+    throw badInput(
+      'accentuate.reference',
+      `has ${a.reference.length} values; the model input has ${inputSize}`,
+    );
+  return {
+    ...(a
+      ? {
+          accentuate: a.reference
+            ? { reference: a.reference }
+            : a.trainingIndex != null
+              ? { trainingIndex: a.trainingIndex }
+              : {},
+        }
+      : {}),
+    ...(diverse !== undefined ? { diverse } : {}),
+  };
 }
 
 /** The regularizers given (null and absent alike left out). */

@@ -45,6 +45,9 @@ export const runInputRules = {
   'certify.timeLimitSeconds': { min: 0 },
   'snapshots.dense': { integer: true, min: 0, max: MAX_DENSE },
   'snapshots.perDecade': { integer: true, min: 0, max: MAX_PER_DECADE },
+  // As the CLI's --diverse: each prototype is a refined search of its own.
+  diverse: { integer: true, min: 2, max: 8 },
+  'accentuate.trainingIndex': { integer: true, min: 0 },
 } as const satisfies Record<string, NumberRule>;
 
 /**

@@ -107,6 +107,32 @@ const SnapshotPolicyInput = builder.inputType('SnapshotPolicyInput', {
   }),
 });
 
+export const AnchorKind = builder.enumType('AnchorKind', {
+  values: {
+    TYPICAL: {
+      description:
+        "The prior's training image of the target class that the model scores highest (as the CLI's --accentuate).",
+    },
+    REFERENCE: { description: 'Your own image, given as `reference`.' },
+    TRAINING: {
+      description:
+        "An image the server already holds: row `trainingIndex` of the prior's training sample (e.g. a run's `realism.nearest.index`).",
+    },
+  },
+});
+
+const AccentuateInput = builder.inputType('AccentuateInput', {
+  description:
+    "Feature accentuation: start from a real image and stay near it (the class search moved onto the image's projection onto the class subspace, within half the class ball's radius of it). The answer is never below that projection.",
+  fields: (t) => ({
+    anchor: t.field({ type: AnchorKind, required: true }),
+    reference: t.floatList({
+      description: 'REFERENCE: the image, flat in the model input order, values in the box.',
+    }),
+    trainingIndex: t.int({ description: "TRAINING: the row of the prior's training sample." }),
+  }),
+});
+
 export const StartRunInput = builder.inputType('StartRunInput', {
   fields: (t) => ({
     target: t.field({ type: TargetInput, required: true }),
@@ -137,6 +163,15 @@ export const StartRunInput = builder.inputType('StartRunInput', {
       type: PriorDatasetEnum,
       description:
         "Search only realistic inputs: the dataset's prior (class targets: the class's own subspace, shrunk until realistic), built once on first use. Default NONE. The model's input must be the dataset's 28×28 image; only the box may constrain it besides. Its certificate bounds the set searched (Run.certificate.region PRIOR), not the box.",
+    }),
+    accentuate: t.field({
+      type: AccentuateInput,
+      description:
+        'With a prior and a class target: start from a real image (Run.accentuation). Has no certificate (certify defaults to 0).',
+    }),
+    diverse: t.int({
+      description:
+        'With a prior and a class target: also this many (2–8) distinct realistic prototypes from one search (Run.prototypes). Not with accentuate.',
     }),
   }),
 });

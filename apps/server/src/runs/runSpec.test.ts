@@ -144,6 +144,39 @@ describe('run spec', () => {
     expect(problem({ target: { kind: 'UNIT', index: 0 } })).toMatchObject({ field: 'target.layer' });
   });
 
+  it('keeps an accentuation (with no certificate by default) and diverse prototypes through storage', () => {
+    const image = { ...model, inputShape: [28, 28, 1], outputCount: 10 };
+    const pixels = Array.from({ length: 784 }, (_, i) => (i % 5) / 5);
+    const read = (input: unknown) => {
+      const spec = toRunSpec(input, image, config);
+      expect(readRunSpec({ id: 'r', spec: JSON.parse(JSON.stringify(spec)) })).toEqual(spec);
+      return spec;
+    };
+    const target = { kind: 'LOGIT', index: 4 };
+    const prior = 'FASHION_MNIST';
+    const typical = read({ target, prior, accentuate: { anchor: 'TYPICAL' } });
+    expect(typical).toMatchObject({
+      prior: 'fashion-mnist',
+      accentuate: {},
+      certify: { timeLimitSeconds: 0 },
+    });
+    expect(
+      read({ target, prior, accentuate: { anchor: 'REFERENCE', reference: pixels } }).accentuate,
+    ).toEqual({
+      reference: pixels,
+    });
+    expect(read({ target, prior, accentuate: { anchor: 'TRAINING', trainingIndex: 7 } }).accentuate).toEqual({
+      trainingIndex: 7,
+    });
+    const diverse = read({ target, prior, diverse: 4 });
+    expect(diverse).toMatchObject({
+      diverse: 4,
+      certify: { timeLimitSeconds: config.defaultCertifySeconds },
+    });
+    expect(diverse).not.toHaveProperty('accentuate');
+    expect(read({ target, prior })).not.toHaveProperty('diverse');
+  });
+
   it('reads a run stored before certificates and snapshot policies were part of the request', () => {
     const stored = {
       inputShape: [28, 28, 1],

@@ -79,6 +79,14 @@ export const runSpecSchema = z.object({
   snapshots: snapshotPolicySchema.optional(),
   /** Search only realistic inputs: the dataset's prior (see the README's "Realistic answers"). */
   prior: z.enum(['fashion-mnist', 'mnist']).optional(),
+  /**
+   * With a prior and a class target: start from a real image and stay near it (core's accentuate): the
+   * user's `reference` (model input order), or row `trainingIndex` of the prior's training sample, or
+   * when neither is given the prior's training image of the class that the model scores highest.
+   */
+  accentuate: z.object({ reference: values.optional(), trainingIndex: int.optional() }).optional(),
+  /** With a prior and a class target: also this many distinct realistic prototypes (core's diversePrototypes). */
+  diverse: int.optional(),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;

@@ -1,6 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { priorEnumName } from '../models/modelDataset.ts';
 import { PriorDatasetEnum } from '../models/modelTypes.ts';
+import { AnchorKind } from './runInputTypes.ts';
 import type { RunOptions, RunSpec } from './runSpec.ts';
 
 /** `Run.spec` as typed objects: the stored spec's options, field for field (see `runs/runSpec.ts`). */
@@ -79,38 +80,57 @@ const RunRegularizersRef = builder
     }),
   });
 
-export const RunSpecRef = builder.objectRef<RunOptions & Pick<RunSpec, 'prior'>>('RunSpec').implement({
-  description: 'The validated request, as the optimiser received it.',
-  fields: (t) => ({
-    objective: t.field({ type: RunObjectiveRef, resolve: (o) => o.objective }),
-    method: t.exposeString('method', {
-      description: 'projected-adam, normalized-gradient-ascent or trainable-input-layer.',
+export const RunSpecRef = builder
+  .objectRef<RunOptions & Pick<RunSpec, 'prior' | 'accentuate' | 'diverse'>>('RunSpec')
+  .implement({
+    description: 'The validated request, as the optimiser received it.',
+    fields: (t) => ({
+      objective: t.field({ type: RunObjectiveRef, resolve: (o) => o.objective }),
+      method: t.exposeString('method', {
+        description: 'projected-adam, normalized-gradient-ascent or trainable-input-layer.',
+      }),
+      steps: t.exposeInt('steps', {
+        nullable: true,
+        description: 'Null when a time budget chose the steps (`Run.budget`).',
+      }),
+      restarts: t.exposeInt('restarts', {
+        nullable: true,
+        description: 'Null when a time budget chose the starts (`Run.budget`).',
+      }),
+      timeBudgetSeconds: t.exposeFloat('timeBudget', {
+        nullable: true,
+        description: 'Seconds the gradient steps were given, when steps and starts were fitted to them.',
+      }),
+      seed: t.exposeInt('seed', { nullable: true }),
+      learningRate: t.exposeFloat('learningRate', { nullable: true }),
+      parameterization: t.exposeString('parameterization', { nullable: true }),
+      constraints: t.field({ type: RunConstraintsRef, resolve: (o) => o.constraints }),
+      regularizers: t.field({
+        type: RunRegularizersRef,
+        nullable: true,
+        resolve: (o) => o.regularizers ?? null,
+      }),
+      prior: t.field({
+        type: PriorDatasetEnum,
+        description: 'The dataset prior searched in (NONE: the constraints alone).',
+        resolve: (o) => priorEnumName(o.prior),
+      }),
+      accentuate: t.field({
+        type: AnchorKind,
+        nullable: true,
+        description: 'The image an accentuated run started from (null: not accentuated).',
+        resolve: (o) =>
+          !o.accentuate
+            ? null
+            : o.accentuate.reference
+              ? 'REFERENCE'
+              : o.accentuate.trainingIndex !== undefined
+                ? 'TRAINING'
+                : 'TYPICAL',
+      }),
+      diverse: t.exposeInt('diverse', {
+        nullable: true,
+        description: 'How many distinct prototypes were asked for (null: none).',
+      }),
     }),
-    steps: t.exposeInt('steps', {
-      nullable: true,
-      description: 'Null when a time budget chose the steps (`Run.budget`).',
-    }),
-    restarts: t.exposeInt('restarts', {
-      nullable: true,
-      description: 'Null when a time budget chose the starts (`Run.budget`).',
-    }),
-    timeBudgetSeconds: t.exposeFloat('timeBudget', {
-      nullable: true,
-      description: 'Seconds the gradient steps were given, when steps and starts were fitted to them.',
-    }),
-    seed: t.exposeInt('seed', { nullable: true }),
-    learningRate: t.exposeFloat('learningRate', { nullable: true }),
-    parameterization: t.exposeString('parameterization', { nullable: true }),
-    constraints: t.field({ type: RunConstraintsRef, resolve: (o) => o.constraints }),
-    regularizers: t.field({
-      type: RunRegularizersRef,
-      nullable: true,
-      resolve: (o) => o.regularizers ?? null,
-    }),
-    prior: t.field({
-      type: PriorDatasetEnum,
-      description: 'The dataset prior searched in (NONE: the constraints alone).',
-      resolve: (o) => priorEnumName(o.prior),
-    }),
-  }),
-});
+  });

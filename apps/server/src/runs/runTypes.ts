@@ -79,7 +79,10 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     spec: t.field({
       type: RunSpecRef,
       description: 'The validated request: objective, method, constraints, steps, restarts, seed.',
-      resolve: (r) => ({ ...specOf(r).options, prior: specOf(r).prior }),
+      resolve: (r) => {
+        const { options, prior, accentuate, diverse } = specOf(r);
+        return { ...options, prior, accentuate, diverse };
+      },
     }),
     budget: t.field({
       type: RunBudgetRef,

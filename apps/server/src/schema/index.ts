@@ -5,6 +5,7 @@ import { builder } from '../graphql/builder.ts';
 import '../graphql/scalars.ts';
 import '../models/modelTypes.ts';
 import '../models/uploadTypes.ts';
+import '../runs/priorSearchTypes.ts';
 import '../runs/runTypes.ts';
 import '../runs/shareTypes.ts';
 import '../teams/teamTypes.ts';

@@ -51,6 +51,8 @@ const SHARED_RUN_FIELDS = [
   'snapshotSteps',
   'snapshot',
   'realism',
+  'accentuation',
+  'prototypes',
 ] as const;
 
 const teamAndLink: TypeRule = { viewer: ALL, shareLink: ALL };
@@ -95,6 +97,8 @@ export const visibility: Record<string, TypeRule> = {
   RealismJudge: teamAndLink,
   RealismCriteria: teamAndLink,
   RealismFrontierPoint: teamAndLink,
+  RunAccentuation: teamAndLink,
+  RunPrototype: teamAndLink,
   CertificateBound: teamAndLink,
   RunStatusEvent: teamAndLink,
   RunStepEvent: teamAndLink,

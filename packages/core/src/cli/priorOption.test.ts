@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -370,6 +370,50 @@ describe('argmax optimize --prior --accentuate', () => {
     const centreValue = logits(decode(3, w0))[3]!;
     expect(record.prior.centreValue).toBeCloseTo(centreValue, 3);
     expect(record.value).toBeGreaterThanOrEqual(centreValue - 1e-4);
+  }, 120_000);
+
+  it('--anchor: starts from a PNG the user gives instead, its projection the centre', async () => {
+    // The reference: a training image of class 3 (not the highest-scoring one), as 8-bit grey.
+    const { train, trainLabels } = prior.realism;
+    const rows = Array.from({ length: train.count }, (_, i) => i).filter((i) => trainLabels![i] === 3);
+    const row = rows[Math.floor(rows.length / 2)]!;
+    const bytes = Array.from(train.values.subarray(row * 784, (row + 1) * 784), (v) => Math.round(v * 255));
+    const { PNG } = await import('pngjs');
+    const png = new PNG({ width: 28, height: 28 });
+    png.data = Buffer.from(bytes.flatMap((b) => [b, b, b, 255]));
+    const path = join(dir, 'anchor.png');
+    await writeFile(path, PNG.sync.write(png));
+    const out = join(dir, 'R.json');
+    await cli([...args('logit:3', out), '--anchor', path]);
+    const record = JSON.parse(await readFile(out, 'utf8'));
+    expect(record.prior).toMatchObject({ method: 'accentuation', classIndex: 3, anchorIndex: null });
+    const reference = bytes.map((b) => b / 255);
+    expect(record.prior.anchorValue).toBeCloseTo(logits(reference)[3]!, 3);
+    const { decoder, radius } = prior.classSubspaces![3]!;
+    const w0 = record.prior.anchorLatent as number[];
+    for (let i = 0; i < decoder.latent; i++) {
+      let dot = 0;
+      let norm = 0;
+      for (let j = 0; j < 784; j++) {
+        const b = decoder.basis[i * 784 + j]!;
+        dot += (reference[j]! - decoder.offset[j]!) * b;
+        norm += b * b;
+      }
+      expect(w0[i]).toBeCloseTo(dot / norm, 3);
+    }
+    const latent = record.latent as number[];
+    expect(Math.hypot(...latent.map((w, i) => w - w0[i]!))).toBeLessThanOrEqual((radius / 2) * (1 + 1e-4));
+    expect(record.value).toBeGreaterThanOrEqual(logits(decode(3, w0))[3]! - 1e-4);
+    await expect(
+      cli([...args('logit:3', out).filter((a) => a !== '--accentuate'), '--anchor', path]),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--anchor with --accentuate/) });
+    const small = new PNG({ width: 4, height: 4 });
+    small.data = Buffer.alloc(64, 255);
+    await writeFile(path, PNG.sync.write(small));
+    await expect(cli([...args('logit:3', out), '--anchor', path])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--anchor.*28×28 PNG/),
+    });
   }, 120_000);
 
   it('refuses a target that names no class, and the extras that search the whole class subspace', async () => {

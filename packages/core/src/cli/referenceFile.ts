@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '../errors.ts';
+import { decodeGreyPng } from '../image/decodePng.ts';
 
 const form = 'a JSON file {"input": [finite numbers]}';
 
@@ -54,4 +55,36 @@ export async function readReferenceFile(
     );
   }
   return input as number[];
+}
+
+/**
+ * A reference image for `flag` (e.g. --anchor): a grey PNG of the model's [H, W] size (bytes mapped
+ * onto `box`), or a JSON reference as readReferenceFile reads it.
+ */
+export async function readReferenceImage(
+  path: string,
+  flag: string,
+  shape: number[],
+  box: readonly [number, number],
+): Promise<number[]> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!/\.png$/i.test(path)) return readReferenceFile(path, flag, size, shape);
+  const [height, width, channels = 1] = shape;
+  if (shape.length > 3 || channels !== 1 || !height || !width)
+    throw new InvalidArgumentError(flag, path, `a .json reference (a PNG needs a grey [H, W] input)`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      flag,
+      path,
+      `a readable .png (cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  try {
+    return Array.from(decodeGreyPng(bytes, { height, width }, box));
+  } catch (error) {
+    throw new InvalidArgumentError(flag, path, `a ${width}×${height} PNG (${(error as Error).message})`);
+  }
 }

@@ -90,4 +90,30 @@ describe('accentuate', () => {
       expect(info.improved).toBe(value > info.centreValue);
     }, 120_000);
   }
+
+  it("starts from the user's reference image when given: its own value, its projection the centre", async () => {
+    // A reference the prior does not hold: the mean of two class-1 training images, brightened.
+    const { train, trainLabels } = prior.realism;
+    const rows = Array.from({ length: train.count }, (_, i) => i).filter((i) => trainLabels![i] === 1);
+    const reference = Array.from({ length: 16 }, (_, j) =>
+      Math.min(1, 0.6 * (train.values[rows[0]! * 16 + j]! + train.values[rows[1]! * 16 + j]!)),
+    );
+    let result: (PriorResult & { accentuation: AccentuationInfo }) | undefined;
+    const options = { objective: { kind: 'logit' as const, index: 1 }, steps: 60, seed: 1 };
+    for await (const event of accentuate(model, options, prior, 1, [0, 1], reference))
+      if (event.type === 'done') result = event.result as typeof result;
+    const { accentuation: info, latent, value } = result!;
+    expect(info.anchorIndex).toBeNull();
+    expect(info.anchorValue).toBeCloseTo(mlpLogits(model, reference)[1]!, 3);
+    const { decoder, radius } = prior.classSubspaces![1]!;
+    const w0 = leastSquares(decoder.basis, decoder.latent, decoder.offset, reference);
+    for (const [i, w] of info.anchorLatent.entries()) expect(w).toBeCloseTo(w0[i]!, 3);
+    expect(Math.hypot(...Array.from(latent, (w, i) => w - w0[i]!))).toBeLessThanOrEqual(
+      radius * accentuation.radiusFraction * (1 + 1e-4),
+    );
+    expect(value).toBeGreaterThanOrEqual(info.centreValue - 1e-4);
+    await expect(async () => {
+      for await (const _ of accentuate(model, options, prior, 1, [0, 1], [0.5, 0.5])) break;
+    }).rejects.toThrow(/reference has 2 values; the prior's images have 16/);
+  }, 120_000);
 });

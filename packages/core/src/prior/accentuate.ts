@@ -11,15 +11,16 @@ import type { SubspacePrior } from './subspacePrior.ts';
 export const accentuation = { radiusFraction: 0.5 };
 
 export interface AccentuationAnchor {
-  /** Row of the prior's training images (prior.realism.train). */
-  index: number;
+  /** Row of the prior's training images (prior.realism.train); null for the user's own reference image. */
+  index: number | null;
   input: Float32Array;
   /** The objective at the anchor image itself. */
   value: number;
 }
 
 export interface AccentuationInfo {
-  anchorIndex: number;
+  /** The anchor's training row; null when the user gave the anchor (a reference image). */
+  anchorIndex: number | null;
   anchorValue: number;
   /** The anchor's projection onto the class subspace (class-subspace whitened coordinates): the search's centre. */
   anchorLatent: number[];
@@ -48,6 +49,23 @@ export async function accentuationAnchor(
   let best = 0;
   for (let i = 1; i < scored.length; i++) if (scored[i]!.value > scored[best]!.value) best = i;
   return { index: rows[best]!, input: row(rows[best]!), value: scored[best]!.value };
+}
+
+/** A reference image given by the user as the anchor, with the objective at it. */
+export async function referenceAnchor(
+  model: tfl.LayersModel,
+  objective: ObjectiveSpec,
+  prior: Prior,
+  reference: ArrayLike<number>,
+): Promise<AccentuationAnchor> {
+  const size = prior.shape.reduce((a, b) => a * b, 1);
+  if (reference.length !== size)
+    throw new Error(
+      `accentuate: the reference has ${reference.length} values; the prior's images have ${size}`,
+    );
+  const input = Float32Array.from(reference);
+  const [scored] = await evaluateObjective(model, objective, [input]);
+  return { index: null, input, value: scored!.value };
 }
 
 /** x's whitened coordinates in a subspace: the basis rows are orthogonal (components scaled by σ). */
@@ -88,7 +106,8 @@ export function anchoredSubspace(base: SubspacePrior, w0: Float32Array, radius: 
 /**
  * Feature accentuation (Hamblin et al. 2024): the class search for `k` (optimizeForClass: search,
  * then the ray and the realism-penalised search) started from a real image and kept near it: the
- * anchor is the prior's training image of class k that scores highest, the set searched is the
+ * anchor is the user's `reference` image when given, else the prior's training image of class k
+ * that scores highest; the set searched is the
  * class subspace moved onto it, within a fraction of the class ball's radius of its latent point,
  * and the ray shrinks towards the anchor's projection rather than the class mean. The answer is never
  * below that projection, the search's centre: when nothing found beats it, it is the answer. `latent` is reported in the class
@@ -100,9 +119,12 @@ export async function* accentuate(
   prior: Prior,
   k: number,
   box: [number, number],
+  reference?: ArrayLike<number>,
 ): AsyncGenerator<OptimizationEvent, void, undefined> {
   const started = performance.now();
-  const anchor = await accentuationAnchor(model, options.objective, prior, k);
+  const anchor = reference
+    ? await referenceAnchor(model, options.objective, prior, reference)
+    : await accentuationAnchor(model, options.objective, prior, k);
   const base = prior.classSubspaces![k]!;
   const w0 = anchorLatent(base.decoder, anchor.input);
   const around = anchoredSubspace(base, w0, base.radius * accentuation.radiusFraction);

@@ -172,6 +172,11 @@ describe.each(backends)(
           violation: 0,
           outputs,
           timings: { totalMs: 1234.5, stepsPerSecond: 160 },
+          priorSearch: { anchor: null, prototypes: [{ value: 1.5, image: 'data:image/png;base64,AA' }] },
+        });
+        expect(done?.priorSearch).toEqual({
+          anchor: null,
+          prototypes: [{ value: 1.5, image: 'data:image/png;base64,AA' }],
         });
         expect(done).toMatchObject({
           status: 'SUCCEEDED',
@@ -207,7 +212,12 @@ describe.each(backends)(
           status: 'FAILED',
           error: 'NaN objective at step 3',
         });
-        expect(failed).toMatchObject({ status: 'FAILED', error: 'NaN objective at step 3', value: null });
+        expect(failed).toMatchObject({
+          status: 'FAILED',
+          error: 'NaN objective at step 3',
+          value: null,
+          priorSearch: null,
+        });
         expect(await storage.runs.finish(run.id, { status: 'SUCCEEDED' })).toBeNull();
         expect(await storage.runs.markRunning(run.id, { backend: 'cpu', method: 'pgd' })).toBeNull();
         expect(await storage.runs.recordTimings(run.id, { budget: { seconds: 1 } })).toBe(false);

@@ -30,6 +30,8 @@ export interface Run {
   outputs: number[] | null;
   /** How realistic the best input is (measured against the model's dataset); null when not measured. */
   realism: Json | null;
+  /** What a search in a prior found beside the answer (accentuation anchor, diverse prototypes); null: none. */
+  priorSearch: Json | null;
 }
 
 export interface RunInputs {
@@ -44,6 +46,7 @@ export interface RunOutcome extends Partial<RunInputs>, JobOutcome {
   outputs?: number[] | null;
   timings?: Json | null;
   realism?: Json | null;
+  priorSearch?: Json | null;
 }
 
 export interface RunFilter {
@@ -94,10 +97,11 @@ interface RunRow {
   violation: number | null;
   outputs: number[] | null;
   realism: Json | null;
+  prior_search: Json | null;
 }
 
 const COLUMNS = `id, team_id, model_id, creator_id, spec, status, error, backend, method, worker_id, created_at,
-  started_at, finished_at, timings, value, violation, outputs, realism`;
+  started_at, finished_at, timings, value, violation, outputs, realism, prior_search`;
 
 const toRun = (row: RunRow): Run => ({
   id: row.id,
@@ -118,6 +122,7 @@ const toRun = (row: RunRow): Run => ({
   violation: row.violation,
   outputs: row.outputs,
   realism: row.realism,
+  priorSearch: row.prior_search,
 });
 
 const DEFAULT_INTERRUPTED = 'the server stopped while the run was running';
@@ -190,6 +195,7 @@ export function createRunRepository(db: Executor): RunRepository {
         outputs: { value: outcome.outputs ?? null },
         timings: { value: jsonParam(outcome.timings ?? undefined), jsonb: true },
         realism: { value: jsonParam(outcome.realism ?? undefined), jsonb: true },
+        prior_search: { value: jsonParam(outcome.priorSearch ?? undefined), jsonb: true },
       });
     },
 

@@ -1,7 +1,7 @@
 import type { OptimizationEvent, OptimizeOptions } from '@argmax/core';
 import type { CertificateMessage, CertifyRequest } from './certificateMessages.ts';
 import type { PriorLocation } from './priorLocation.ts';
-import type { PriorProgressMessage, RealismMessage } from './realismMessages.ts';
+import type { PriorProgressMessage, PriorSearchMessage, RealismMessage } from './realismMessages.ts';
 import type { SnapshotPolicy } from './snapshotSchedule.ts';
 
 /** Model weights as they travel to a worker: TF.js layers artefacts, keyed so workers can cache them. */
@@ -25,7 +25,15 @@ export interface OptimizeJob {
    * The model's dataset prior: searched in (`search`: the main thread has made sure it is built), or only
    * measured against when it is stored (realism of an unconstrained answer).
    */
-  prior?: { location: PriorLocation; search: boolean; box: [number, number] };
+  prior?: {
+    location: PriorLocation;
+    search: boolean;
+    box: [number, number];
+    /** Searching: start from a real image (the user's reference, a training row, else the class's top-scoring one). */
+    accentuate?: { reference?: number[]; trainingIndex?: number };
+    /** Searching: also this many distinct prototypes. */
+    diverse?: number;
+  };
 }
 
 /** Build a dataset's prior into its folder (once: the main thread never asks twice at a time). */
@@ -77,6 +85,7 @@ export type FromWorker =
         | CertificateMessage
         | TrainingEventPayload
         | RealismMessage
+        | PriorSearchMessage
         | PriorProgressMessage;
     }
   | { type: 'trained'; jobId: string; model: TrainedModel }

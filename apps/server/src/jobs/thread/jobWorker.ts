@@ -10,7 +10,6 @@ import {
   memoryLoadHandler,
   type OptimizationResult,
   optimize,
-  optimizeWithPrior,
   resultFrontier,
 } from '@argmax/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -19,8 +18,8 @@ import { certificateTask } from './certifyJob.ts';
 import { runImportJob } from './importJob.ts';
 import type { FromWorker, Job, ModelPayload, OptimizeJob, ToWorker } from './jobMessages.ts';
 import { PUBLISH_INTERVAL_MS } from './liveFrameRate.ts';
-import { numberedSteps, searchesOf } from './numberedSteps.ts';
 import { runPriorJob, storedPrior } from './priorJob.ts';
+import { priorSearchEvents, priorSearchMessage } from './priorSearchJob.ts';
 import { realismMessage } from './realismJob.ts';
 import { snapshotSchedule } from './snapshotSchedule.ts';
 import { runTrainJob } from './trainJob.ts';
@@ -89,13 +88,9 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
   // every run; the budget's choice is stored on the run (`Run.budget`), so the thread drops them, as it does
   // initBackend's.
   const options = { ...job.options, signal, snapshot, log: () => {} };
+  const search = job.prior?.search && prior ? job.prior : undefined;
   const events =
-    job.prior?.search && prior
-      ? numberedSteps(
-          optimizeWithPrior(model, options, prior, job.prior.box),
-          searchesOf(prior, job.options.objective),
-        )
-      : optimize(model, options);
+    search && prior ? priorSearchEvents(model, options, prior, search) : optimize(model, options);
   let result: OptimizationResult | undefined;
   for await (const event of events) {
     // Copied, not transferred: the core may still hold the array (the best input of the last step).
@@ -108,11 +103,15 @@ async function runOptimizeJob(job: OptimizeJob, signal: AbortSignal): Promise<vo
     // The run keeps the certifier's input when it beat the optimiser's (never in a prior: that certifier
     // bounds a superset of the searched set): that is the answer measured.
     const answer = certified?.status === 'DONE' && certified.better ? certified.better.input : result.input;
-    const frontier = job.prior.search
-      ? await resultFrontier(model, job.options.objective, prior, result, job.prior.box)
-      : null;
+    // An accentuation's ray would run from the class mean, not from its anchor: it has no frontier.
+    const frontier =
+      search && !search.accentuate
+        ? await resultFrontier(model, job.options.objective, prior, result, job.prior.box)
+        : null;
     const event = realismMessage(prior, job.prior.location.dataset, answer, job.options.objective, frontier);
     send({ type: 'event', jobId: job.jobId, event });
+    const found = search ? await priorSearchMessage(model, options, prior, search, result) : null;
+    if (found) send({ type: 'event', jobId: job.jobId, event: found });
   }
 }
 

@@ -16,6 +16,26 @@ export interface RealismMessage {
   frontier: FrontierPoint[] | null;
 }
 
+/**
+ * What a search in a prior found beside its answer: the accentuation's anchor (the image the search
+ * started from and stayed near) and the diverse prototypes, each measured against the prior.
+ */
+export interface PriorSearchMessage {
+  type: 'prior-search';
+  anchor: {
+    /** Row of the prior's training sample; null for the user's reference image. */
+    index: number | null;
+    input: Float32Array;
+    value: number;
+    /** The objective at the anchor's projection onto the class subspace (the search's centre). */
+    centreValue: number;
+    /** The search's ball radius around that projection (whitened units). */
+    radius: number;
+    improved: boolean;
+  } | null;
+  prototypes: { input: Float32Array; value: number; realism: Realism; realistic: boolean }[] | null;
+}
+
 /** A prior being built: its stage, and how far along (0–1). */
 export interface PriorProgressMessage {
   type: 'prior-progress';
@@ -25,5 +45,7 @@ export interface PriorProgressMessage {
 
 export const isRealismMessage = (event: { type: string }): event is RealismMessage =>
   event.type === 'realism';
+export const isPriorSearchMessage = (event: { type: string }): event is PriorSearchMessage =>
+  event.type === 'prior-search';
 export const isPriorProgress = (event: { type: string }): event is PriorProgressMessage =>
   event.type === 'prior-progress';

@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo } from 'react';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
+import { AccentuationPanel } from './AccentuationPanel.tsx';
 import { CancelRunButton } from './CancelRunButton.tsx';
 import { CertificatePanel } from './CertificatePanel.tsx';
 import { FrameStrip } from './FrameStrip.tsx';
@@ -12,6 +13,7 @@ import { isFinalStatus, stepsPerSecond } from './liveRunState.ts';
 import { ObjectiveChart } from './ObjectiveChart.tsx';
 import { PriorProgress } from './PriorProgress.tsx';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
+import { PrototypeStrip } from './PrototypeStrip.tsx';
 import { RealismPanel } from './RealismPanel.tsx';
 import { RunStats } from './RunStats.tsx';
 import type { RunSource } from './runSource.ts';
@@ -118,6 +120,10 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
           <CertificatePanel certificate={certificate} region={run.certificate?.region ?? null} />
         </section>
       </div>
+      {finished && run.accentuation ? (
+        <AccentuationPanel accentuation={run.accentuation} answer={run.bestImage} value={run.value} />
+      ) : null}
+      {finished && run.prototypes ? <PrototypeStrip prototypes={run.prototypes} /> : null}
       {finished && run.realism ? (
         <RealismPanel realism={run.realism} answer={run.bestImage} classNames={run.model.classNames} />
       ) : null}

@@ -50,7 +50,7 @@ export function RealismPanel({ realism, answer, classNames }: Props) {
             />
           ) : null}
           <figcaption className="small muted">
-            Nearest training image: {className(classNames, nearest.label)}
+            Nearest training image #{nearest.index}: {className(classNames, nearest.label)}
           </figcaption>
         </figure>
         <dl className="stats">

@@ -53,6 +53,7 @@ export const SharedRunFieldsFragment = graphql(`
       judgesAgreeing
       realistic
       nearest {
+        index
         label
         distance
         percentile
@@ -83,6 +84,21 @@ export const SharedRunFieldsFragment = graphql(`
         realistic
         image
       }
+    }
+    accentuation {
+      anchorIndex
+      anchorImage
+      anchorValue
+      centreValue
+      improved
+    }
+    prototypes {
+      value
+      image
+      nearestPercentile
+      manifoldPercentile
+      judgesAgreeing
+      realistic
     }
     model {
       name

@@ -6,6 +6,8 @@ const spec = (counts: Pick<RunSpecFields, 'steps' | 'restarts' | 'timeBudgetSeco
   method: 'projected-adam',
   seed: null,
   prior: 'NONE',
+  accentuate: null,
+  diverse: null,
   constraints: {
     box: { lo: 0, hi: 1 },
     linf: null,

@@ -35,6 +35,8 @@ export const RunSpecFieldsFragment = graphql(`
       quantizeLevels
     }
     prior
+    accentuate
+    diverse
   }
 `);
 
@@ -91,6 +93,11 @@ export function constraintTexts(spec: RunSpecFields): string[] {
   if (c.linear) texts.push(`${c.linear.length} linear`);
   if (c.quantizeLevels !== null) texts.push(`${c.quantizeLevels} levels`);
   if (spec.prior !== 'NONE') texts.push(`${priorLabels[spec.prior]} prior`);
+  if (spec.accentuate)
+    texts.push(
+      spec.accentuate === 'REFERENCE' ? 'accentuated from a reference' : 'accentuated from a real image',
+    );
+  if (spec.diverse !== null) texts.push(`${spec.diverse} diverse prototypes`);
   return texts;
 }
 

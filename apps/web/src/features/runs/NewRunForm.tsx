@@ -62,7 +62,7 @@ export function NewRunForm({ teamId, models, initialModelId }: Props) {
     <form className="stack" onSubmit={submit} noValidate aria-label="New run">
       <ModelTargetFields models={models} values={values} errors={errors} set={set} />
       <MethodFields values={values} errors={errors} set={set} />
-      <PriorFields values={values} errors={errors} set={set} />
+      <PriorFields values={values} errors={errors} set={set} inputShape={model?.inputShape ?? []} />
       <ConstraintFields inputShape={model?.inputShape ?? []} values={values} errors={errors} set={set} />
       <RegularizerFields values={values} errors={errors} set={set} />
       <CertificateFields values={values} errors={errors} set={set} />

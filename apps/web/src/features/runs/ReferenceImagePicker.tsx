@@ -10,13 +10,27 @@ interface Props {
   reference: number[] | null;
   onChange: (reference: number[] | null) => void;
   error?: string | undefined;
+  /** The file input's id (default `reference-file`): the form may hold two pickers. */
+  id?: string;
+  label?: string;
+  /** The form field its error belongs to (default `reference`). */
+  field?: string;
 }
 
 /**
  * Upload a PNG (any size): it is resized to the model's input in the browser and turned into grey (or RGB)
  * values in the box. The API has no test-set image query yet, so uploading is the way to pick one.
  */
-export function ReferenceImagePicker({ inputShape, range, reference, onChange, error }: Props) {
+export function ReferenceImagePicker({
+  inputShape,
+  range,
+  reference,
+  onChange,
+  error,
+  id = 'reference-file',
+  label = 'Reference image',
+  field = 'reference',
+}: Props) {
   const shape = imageShape(inputShape);
   const [file, setFile] = useState<File | null>(null);
   const [invert, setInvert] = useState(false);
@@ -46,10 +60,10 @@ export function ReferenceImagePicker({ inputShape, range, reference, onChange, e
   if (!shape) return <p className="muted">This model's input is not an image ({inputShape.join('×')}).</p>;
   return (
     <div className="stack">
-      <label htmlFor="reference-file">
-        Reference image (PNG, resized to {shape.width}×{shape.height})
+      <label htmlFor={id}>
+        {label} (PNG, resized to {shape.width}×{shape.height})
         <input
-          id="reference-file"
+          id={id}
           type="file"
           accept="image/png,image/*"
           onChange={(e) => load(e.target.files?.[0] ?? null, invert)}
@@ -69,7 +83,7 @@ export function ReferenceImagePicker({ inputShape, range, reference, onChange, e
       </label>
       {reference ? <span className="muted small">Reference loaded: {reference.length} values.</span> : null}
       {problem ? <span className="field-error">{problem}</span> : null}
-      <FieldError id="reference" message={error} />
+      <FieldError id={field} message={error} />
     </div>
   );
 }

@@ -145,4 +145,43 @@ describe('buildStartRunInput', () => {
     expect(wrongModel.errors?.prior).toMatch(/28×28/);
     expect(fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'prior', message: 'x' })).toBe('prior');
   });
+
+  it('asks for an accentuation or prototypes only with a prior and a class target, never both, and no certificate with an accentuation', () => {
+    const prior = { prior: 'FASHION_MNIST' as const };
+    const typical = buildStartRunInput(form({ ...prior, accentuate: 'TYPICAL' }), model);
+    expect(typical.errors).toBeNull();
+    expect(typical.input?.accentuate).toEqual({ anchor: 'TYPICAL' });
+    expect(typical.input).not.toHaveProperty('certify');
+    const reference = Array.from({ length: 784 }, (_, i) => (i % 7) / 7);
+    const given = buildStartRunInput(
+      form({ ...prior, accentuate: 'REFERENCE', anchorReference: reference }),
+      model,
+    );
+    expect(given.input?.accentuate).toEqual({ anchor: 'REFERENCE', reference });
+    expect(
+      buildStartRunInput(form({ ...prior, accentuate: 'TRAINING', anchorTrainingIndex: '12' }), model).input
+        ?.accentuate,
+    ).toEqual({ anchor: 'TRAINING', trainingIndex: 12 });
+    expect(
+      buildStartRunInput(form({ ...prior, accentuate: 'TRAINING', anchorTrainingIndex: '-1' }), model).errors,
+    ).toEqual({ 'accentuate.trainingIndex': 'must be ≥ 0' });
+    expect(buildStartRunInput(form({ ...prior, accentuate: 'REFERENCE' }), model).errors).toEqual({
+      'accentuate.reference': 'choose an image',
+    });
+    expect(buildStartRunInput(form({ accentuate: 'TYPICAL' }), model).errors?.accentuate).toMatch(/prior/);
+    const diverse = buildStartRunInput(form({ ...prior, diverse: '3' }), model);
+    expect(diverse.input).toMatchObject({ diverse: 3, certify: { timeLimitSeconds: 10 } });
+    // The server's rule for the field, with its words.
+    expect(buildStartRunInput(form({ ...prior, diverse: '9' }), model).errors?.diverse).toBe('must be ≤ 8');
+    expect(
+      buildStartRunInput(form({ ...prior, diverse: '3', targetKind: 'UNIT', targetLayer: 'd' }), model).errors
+        ?.diverse,
+    ).toMatch(/class target/);
+    expect(
+      buildStartRunInput(form({ ...prior, diverse: '3', accentuate: 'TYPICAL' }), model).errors?.diverse,
+    ).toMatch(/one anchor/);
+    expect(fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'accentuate.reference', message: 'x' })).toBe(
+      'accentuate.reference',
+    );
+  });
 });

@@ -55,6 +55,32 @@ export function buildStartRunInput(
   else if (v.prior !== 'NONE' && model && inputSize !== 28 * 28)
     errors.prior = `needs a model whose input is one 28×28 image (${inputSize} values)`;
 
+  const diverse = read.num('diverse', v.diverse);
+  const classTarget = CLASS_TARGETS.includes(v.targetKind);
+  for (const [field, given] of [
+    ['accentuate', v.accentuate !== 'NONE'],
+    ['diverse', diverse !== undefined],
+  ] as const) {
+    if (!given || errors[field]) continue;
+    if (v.prior === 'NONE') errors[field] = 'needs a prior (Fashion-MNIST or MNIST)';
+    else if (!classTarget) errors[field] = 'needs a class target (LOGIT, PROB, LOGPROB or MARGIN)';
+  }
+  if (v.accentuate !== 'NONE' && diverse !== undefined && !errors.diverse)
+    errors.diverse = 'an accentuation searches around one anchor: ask for prototypes without it';
+  const trainingIndex =
+    v.accentuate === 'TRAINING'
+      ? read.num('accentuate.trainingIndex', v.anchorTrainingIndex, { required: true })
+      : undefined;
+  if (v.accentuate === 'REFERENCE' && !v.anchorReference) errors['accentuate.reference'] = 'choose an image';
+  else if (
+    v.accentuate === 'REFERENCE' &&
+    v.anchorReference &&
+    model &&
+    v.anchorReference.length !== inputSize
+  )
+    errors['accentuate.reference'] =
+      `has ${v.anchorReference.length} values; the model input has ${inputSize}`;
+
   const certifySeconds = read.num('certify.timeLimitSeconds', v.certifySeconds);
   const dense = read.num('snapshots.dense', v.snapshotDense);
   const perDecade = read.num('snapshots.perDecade', v.snapshotPerDecade);
@@ -87,8 +113,19 @@ export function buildStartRunInput(
       ...(quantizeLevels !== undefined ? { quantizeLevels } : {}),
     },
     ...(Object.keys(definedRegularizers).length > 0 ? { regularizers: definedRegularizers } : {}),
-    ...(certifySeconds !== undefined ? { certify: { timeLimitSeconds: certifySeconds } } : {}),
+    // An accentuation has no certificate (the server's default for it): the field is not sent.
+    ...(certifySeconds !== undefined && v.accentuate === 'NONE'
+      ? { certify: { timeLimitSeconds: certifySeconds } }
+      : {}),
     ...(v.prior !== 'NONE' ? { prior: v.prior } : {}),
+    ...(v.accentuate === 'TYPICAL' ? { accentuate: { anchor: 'TYPICAL' as const } } : {}),
+    ...(v.accentuate === 'REFERENCE' && v.anchorReference
+      ? { accentuate: { anchor: 'REFERENCE' as const, reference: v.anchorReference } }
+      : {}),
+    ...(v.accentuate === 'TRAINING' && trainingIndex !== undefined
+      ? { accentuate: { anchor: 'TRAINING' as const, trainingIndex } }
+      : {}),
+    ...(diverse !== undefined ? { diverse } : {}),
     ...(dense !== undefined || perDecade !== undefined
       ? {
           snapshots: {

@@ -31,6 +31,10 @@ const FORM_FIELDS = new Set([
   'snapshots.dense',
   'snapshots.perDecade',
   'prior',
+  'accentuate',
+  'accentuate.reference',
+  'accentuate.trainingIndex',
+  'diverse',
 ]);
 
 /**

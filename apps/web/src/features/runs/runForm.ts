@@ -6,6 +6,8 @@ export type StartRunInput = VariablesOf<typeof StartRunMutation>['input'];
 export type TargetKind = StartRunInput['target']['kind'];
 export type MethodName = NonNullable<StartRunInput['method']>;
 export type PriorName = NonNullable<StartRunInput['prior']>;
+/** Where an accentuation starts: NONE for a plain class search. */
+export type AnchorChoice = 'NONE' | NonNullable<StartRunInput['accentuate']>['anchor'];
 
 export const CLASS_TARGETS: readonly TargetKind[] = ['LOGIT', 'PROB', 'LOGPROB', 'MARGIN'];
 export const LAYER_TARGETS: readonly TargetKind[] = ['UNIT', 'CHANNEL'];
@@ -50,6 +52,14 @@ export interface RunFormValues {
   snapshotPerDecade: string;
   /** Search only realistic inputs: a dataset's prior (NONE: the constraints alone). */
   prior: PriorName;
+  /** With a prior: start from a real image (the class's top-scoring training image, or `anchorReference`). */
+  accentuate: AnchorChoice;
+  /** The user's anchor image for REFERENCE, flat in the model input order. */
+  anchorReference: number[] | null;
+  /** The row of the prior's training sample for TRAINING (as the realism panel numbers it). */
+  anchorTrainingIndex: string;
+  /** With a prior: this many distinct prototypes (empty: none). */
+  diverse: string;
 }
 
 export const defaultRunForm = (modelId: string): RunFormValues => ({
@@ -80,6 +90,10 @@ export const defaultRunForm = (modelId: string): RunFormValues => ({
   snapshotDense: String(runInputDefaults.snapshots.dense),
   snapshotPerDecade: String(runInputDefaults.snapshots.perDecade),
   prior: 'NONE',
+  accentuate: 'NONE',
+  anchorReference: null,
+  anchorTrainingIndex: '',
+  diverse: '',
 });
 
 /** The model facts the form checks against. */

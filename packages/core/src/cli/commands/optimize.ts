@@ -30,7 +30,7 @@ import {
   priorRecord,
 } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
-import { readReferenceFile } from '../referenceFile.ts';
+import { readReferenceFile, readReferenceImage } from '../referenceFile.ts';
 import { checkTarget, parseTarget, targetForms } from '../targetSpec.ts';
 
 /** `--certify` needs a prior and an objective the certifier takes (checked before any search runs). */
@@ -104,6 +104,8 @@ Options:
                         the class the model scores highest (its projection onto the class subspace)
                         and stay within half the class ball's radius of it; RESULT.json's "prior"
                         then has method "accentuation", the anchor's training index and value
+  --anchor REF          with --accentuate: start from this image instead (a grey PNG of the model's
+                        size, or REF.json {"input": [numbers]}); "anchorIndex" is then null
   --certify SECONDS     with --prior and a logit:K or margin:K target: also certify an upper bound
                         over the set searched (the subspace's bounds ∩ ball; see argmax certify), in
                         RESULT.json's "prior.upperBound" ({"value", "gap", "proven", ...})
@@ -134,6 +136,7 @@ const spec = {
   diverse: { kind: 'integer', min: 2, max: 8 },
   frontier: { kind: 'boolean' },
   accentuate: { kind: 'boolean' },
+  anchor: { kind: 'string', accepts: 'a reference .png or .json' },
   'box-max': { kind: 'number', min: 0, exclusiveMin: true },
   png: { kind: 'string', accepts: 'an output .png path' },
   gif: { kind: 'string', accepts: 'an output .gif path' },
@@ -223,6 +226,7 @@ export const optimizeCommand: Command = {
     let prior: Awaited<ReturnType<typeof openPrior>> | undefined;
     let diverseK: number | undefined;
     let accentuateK: number | undefined;
+    let anchor: number[] | undefined;
     try {
       parsed = parseOptimizeArgs(argv);
       const { args } = parsed;
@@ -261,6 +265,11 @@ export const optimizeCommand: Command = {
         const { diverse, frontier, certify } = args;
         accentuateK = accentuateClass(prior, options.objective, { diverse, frontier, certify });
       }
+      if (args.anchor !== undefined) {
+        if (!args.accentuate)
+          throw new InvalidArgumentError('--anchor', args.anchor, '--anchor with --accentuate');
+        anchor = await readReferenceImage(args.anchor, '--anchor', shape, parsed.box);
+      }
     } catch (error) {
       model?.dispose();
       if (error instanceof ArgmaxError) return fail(2, userMessage(error));
@@ -278,7 +287,7 @@ export const optimizeCommand: Command = {
       const run = { ...options, signal: controller.signal, log };
       const events =
         prior && accentuateK !== undefined
-          ? accentuate(model, run, prior, accentuateK, parsed.box)
+          ? accentuate(model, run, prior, accentuateK, parsed.box, anchor)
           : prior
             ? optimizeWithPrior(model, run, prior, parsed.box)
             : optimize(model, run);

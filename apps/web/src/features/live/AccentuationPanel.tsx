@@ -1,0 +1,66 @@
+import { formatNumber } from './formatNumber.ts';
+import type { LiveRunFields } from './runTypes.ts';
+
+interface Props {
+  accentuation: NonNullable<LiveRunFields['accentuation']>;
+  /** The run's best input (PNG data URL). */
+  answer: string | null;
+  value: number | null;
+}
+
+/**
+ * An accentuated run: the real image it started from beside the answer it reached near it, with the
+ * objective at each (the answer is never below the anchor's projection, the search's centre).
+ */
+export function AccentuationPanel({ accentuation, answer, value }: Props) {
+  const a = accentuation;
+  return (
+    <section className="card stack" aria-label="Accentuation" data-testid="accentuation-panel">
+      <h3>Accentuation: from a real image</h3>
+      <div className="row" style={{ alignItems: 'flex-start' }}>
+        <figure className="stack" style={{ margin: 0 }}>
+          {a.anchorImage ? (
+            // biome-ignore lint/performance/noImgElement: a data-URL PNG
+            <img
+              className="pixelated"
+              src={a.anchorImage}
+              alt="The anchor the search started from"
+              width={112}
+              height={112}
+              data-testid="accentuation-anchor-image"
+            />
+          ) : null}
+          <figcaption className="small muted" data-testid="accentuation-anchor-caption">
+            Anchor: {a.anchorIndex === null ? 'your reference image' : `training image #${a.anchorIndex}`}
+          </figcaption>
+        </figure>
+        <figure className="stack" style={{ margin: 0 }}>
+          {answer ? (
+            // biome-ignore lint/performance/noImgElement: a data-URL PNG
+            <img className="pixelated" src={answer} alt="The accentuated answer" width={112} height={112} />
+          ) : null}
+          <figcaption className="small muted">The answer near it</figcaption>
+        </figure>
+        <dl className="stats">
+          <div>
+            <dt>Objective at the anchor</dt>
+            <dd data-testid="accentuation-anchor-value">{formatNumber(a.anchorValue)}</dd>
+          </div>
+          <div>
+            <dt>At its projection</dt>
+            <dd title="The anchor projected onto the class subspace: the search's centre">
+              {formatNumber(a.centreValue)}
+            </dd>
+          </div>
+          <div>
+            <dt>At the answer</dt>
+            <dd>{value === null ? '—' : formatNumber(value)}</dd>
+          </div>
+        </dl>
+      </div>
+      {a.improved ? null : (
+        <p className="muted small">Nothing near the anchor scored higher than its projection, the answer.</p>
+      )}
+    </section>
+  );
+}
