@@ -127,6 +127,8 @@ export interface BudgetChoice {
   restarts: number;
   /** The predicted seconds per step at the chosen batch, from the measured cost. */
   secondsPerStep: number;
+  /** Each cut: after `after` steps only the best `starts` went on (when all starts' steps did not fit). */
+  keepBest?: { after: number; starts: number }[];
 }
 
 export interface OptimizationResult {
