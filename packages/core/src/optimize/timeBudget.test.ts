@@ -27,6 +27,7 @@ describe('fitBudget', () => {
     const run = (starts: number) => 10 * step(starts) + 10 * step(16) + 60 * step(8);
     expect(run(64)).toBeLessThanOrEqual(3);
     expect(run(128)).toBeGreaterThan(3);
+    expect(choice.secondsPerStep * 80).toBeCloseTo(run(64), 9);
   });
 
   it('without the cut (every start wanted), halves the starts until 80 steps fit', () => {

@@ -92,7 +92,7 @@ export function fitBudget(
   while (restarts > minRestarts && runSeconds(restarts) > seconds) restarts /= 2;
   restarts = Math.floor(restarts);
   if (cut && restarts > keepBest[0]!.starts && runSeconds(restarts) <= seconds) {
-    return { seconds, steps, restarts, secondsPerStep: stepSeconds(restarts), keepBest };
+    return { seconds, steps, restarts, secondsPerStep: runSeconds(restarts) / steps, keepBest };
   }
   // Without cuts: the starts halved until the steps fit, then the steps cut.
   restarts = defaults.restarts;

@@ -125,7 +125,7 @@ export interface BudgetChoice {
   seconds: number;
   steps: number;
   restarts: number;
-  /** The predicted seconds per step at the chosen batch, from the measured cost. */
+  /** The predicted seconds per step (over the run, with its cuts), from the measured cost. */
   secondsPerStep: number;
   /** Each cut: after `after` steps only the best `starts` went on (when all starts' steps did not fit). */
   keepBest?: { after: number; starts: number }[];
