@@ -105,8 +105,9 @@ export interface StepEvent {
   steps: number;
   /** Objective of the best start at this step (feasible point for projected methods). */
   objective: number;
-  /** Objective of every start. */
+  /** Objective of every start still going (after a budget's cuts, the best few, in their first order). */
   objectives: number[];
+  /** Index into `objectives`. */
   bestStart: number;
   outputs: ModelOutputs;
   /** Largest constraint violation of the best start's input (0 when inside). */
