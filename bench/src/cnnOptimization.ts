@@ -15,6 +15,7 @@ interface Outcome {
   value: number;
   steps: number;
   restarts: number;
+  budget?: { keepBest?: { after: number; starts: number }[] };
   /** The optimisation alone (R.json's seconds). */
   seconds: number;
   /** The whole command, process start to exit. */
@@ -33,6 +34,12 @@ async function optimize(dir: string, klass: number, extra: string[], env: Record
   const wall = (performance.now() - started) / 1000;
   const record = JSON.parse(await readFile(out, 'utf8')) as Outcome;
   return { ...record, wall };
+}
+
+/** What a run did: `128 starts × 80 steps`, with the cuts to the best starts when there were any. */
+function describeRun(outcome: Outcome): string {
+  const cuts = (outcome.budget?.keepBest ?? []).map((c) => ` → best ${c.starts} after ${c.after}`).join('');
+  return `${outcome.restarts} starts${cuts} × ${outcome.steps} steps`;
 }
 
 /**
@@ -68,9 +75,9 @@ export const cnnOptimizationSuite: BenchSuite = {
         const before = await optimize(dir, klass, ['--steps', '80', '--restarts', '128']);
         const now = await optimize(dir, klass, []);
         log(
-          `class ${klass}: default ${now.value.toFixed(4)} (${now.restarts} × ${now.steps}, ${now.wall.toFixed(1)} s) vs 128 × 80 ${before.value.toFixed(4)} (${before.wall.toFixed(1)} s) (${load()})`,
+          `class ${klass}: default ${now.value.toFixed(4)} (${describeRun(now)}, ${now.wall.toFixed(1)} s) vs 128 × 80 ${before.value.toFixed(4)} (${before.wall.toFixed(1)} s) (${load()})`,
         );
-        const c = `keras cnn, logit:${klass}, box [0, 1], default (${now.restarts} starts × ${now.steps} steps)`;
+        const c = `keras cnn, logit:${klass}, box [0, 1], default (${describeRun(now)})`;
         const note = `baseline: 128 starts × 80 steps; ${load()}`;
         rows.push(
           {

@@ -222,7 +222,9 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
       // The worker spaces live frames by the interval; messages arrive with jitter, hence the 3/4.
       if (event.input && (last || now - state.lastPublishAt >= 0.75 * PUBLISH_INTERVAL_MS)) {
         state.lastPublishAt = now;
-        ctx.bus.publish('run', run.id, toStepEvent(run.id, event, state.spec));
+        const restarts =
+          state.spec.options.restarts ?? state.budget?.choice.restarts ?? event.objectives.length;
+        ctx.bus.publish('run', run.id, toStepEvent(run.id, event, state.spec, restarts));
       }
       if (state.pendingSteps.length >= 500 || last) void persist(run.id, state);
       else if (state.pendingSteps.length === 1) setTimeout(() => void persist(run.id, state), 250);
@@ -281,13 +283,14 @@ function toStoredStep(event: StepEvent): RunStep {
   };
 }
 
-function toStepEvent(runId: string, event: StepEvent, spec: RunSpec): RunStepEvent {
+/** `restarts`: the run's starts (a time budget may cut them to the best few as it goes: methods/keepBest.ts). */
+function toStepEvent(runId: string, event: StepEvent, spec: RunSpec, restarts: number): RunStepEvent {
   return {
     type: 'step',
     runId,
     step: event.step,
     steps: event.steps,
-    restarts: event.objectives.length,
+    restarts,
     objective: event.objective,
     violation: event.violation,
     outputs: event.outputs.probabilities ?? event.outputs.raw,

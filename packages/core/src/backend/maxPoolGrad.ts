@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type KernelBackend, makeFloat32 } from './kernelBackend.ts';
+import { float32Kernel, type KernelBackend } from './kernelBackend.ts';
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const isPair = (value: unknown): value is [number, number] =>
@@ -29,18 +29,18 @@ function maxPoolGradAttrs(attrs: tf.NamedAttrMap | undefined): tf.MaxPoolGradAtt
  * The gradient of a 2-D max pool (NHWC): each window's `dy` goes to the first position holding the
  * window's maximum (as tfjs-backend-cpu's kernel does). One pass over the input with the channels
  * innermost, so it reads memory in order; tfjs-backend-wasm 4.22's kernel took ~1/5 of a step on the
- * Keras Fashion-MNIST CNN.
+ * Keras Fashion-MNIST CNN. Adds into `dx` (zeros unless given).
  */
 export function maxPoolGradValues(
   input: Float32Array,
   dy: Float32Array,
   info: tf.backend_util.Conv2DInfo,
+  dx: Float32Array = new Float32Array(input.length),
 ): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const { top, left } = info.padInfo;
-  const dx = new Float32Array(input.length);
   // Offsets of the window's positions inside the input, for the current output cell.
   const window = new Int32Array(
     Math.ceil(effectiveFilterHeight / dilationHeight) * Math.ceil(effectiveFilterWidth / dilationWidth),
@@ -86,13 +86,9 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): 
     pad,
     dimRoundingMode,
   );
-  const b = backend as KernelBackend;
-  const dx = maxPoolGradValues(
-    b.readSync(input.dataId) as Float32Array,
-    b.readSync(dy.dataId) as Float32Array,
-    info,
-  );
-  return makeFloat32(b, input.shape, dx);
+  return float32Kernel(backend as KernelBackend, input.shape, [input, dy], (dx, inputValues, dyValues) => {
+    maxPoolGradValues(inputValues!, dyValues!, info, dx);
+  });
 }
 
 /** Replaces the wasm backend's MaxPoolGrad by the kernel above. Idempotent. */

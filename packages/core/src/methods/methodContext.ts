@@ -1,6 +1,7 @@
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
 import type { RegularizerSpec, StartResult, StepEvent } from '../spec/types.ts';
+import type { KeepBest } from './keepBest.ts';
 
 /** Validated settings of one run (defaults filled in by optimize/resolveOptions.ts). */
 export interface MethodSettings {
@@ -11,6 +12,8 @@ export interface MethodSettings {
   parameterization: 'pixel' | 'sigmoid' | 'fourier';
   regularizers: RegularizerSpec;
   returnAllStarts: boolean;
+  /** projected-adam: after some steps only the best starts go on (not with `returnAllStarts`). */
+  keepBest?: KeepBest[];
 }
 
 export interface MethodContext {

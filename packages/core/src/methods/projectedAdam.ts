@@ -10,6 +10,7 @@ import {
   evaluateWithGradient,
 } from './gradientStep.ts';
 import { imageShapeOf } from './imageShape.ts';
+import { bestRows } from './keepBest.ts';
 import type { MethodContext, MethodRun } from './methodContext.ts';
 import { makeParameterization } from './parameterization.ts';
 import { seededRandom } from './random.ts';
@@ -31,6 +32,8 @@ const finalLearningRate = 0.02;
 export async function* projectedAdam(context: MethodContext): MethodRun {
   const { objective, set, settings } = context;
   const { steps, restarts, regularizers } = settings;
+  // Every start's own best is asked for: none is cut.
+  const keepBest = settings.returnAllStarts ? undefined : settings.keepBest;
   const size = set.input.size;
   const image = imageShapeOf(set.input.shape);
   const cooperate = cooperation(context.signal);
@@ -71,6 +74,9 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
     if (old !== next) old.dispose();
     return next;
   };
+  /** The starts still stepping, and each one's best value so far (what the cut ranks them by). */
+  let active = restarts;
+  let startBest = new Float64Array(restarts).fill(Number.NEGATIVE_INFINITY);
 
   try {
     for (let t = 0; t <= steps; t++) {
@@ -89,7 +95,7 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
         ...(dy || dx ? { perturb: (x: tf.Tensor2D) => shiftImages(x, dy, dx, image!) } : {}),
       };
       evaluation = evaluateWithGradient(plan, theta);
-      const { value, x, grad } = evaluation;
+      const { value, x } = evaluation;
       if (bestValue && bestX) {
         const [nextBestValue, nextBestX] = trackStarts(value, x, bestValue, bestX);
         bestValue = replace(bestValue, nextBestValue);
@@ -98,8 +104,22 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
       const snapshot = t > 0 && context.snapshot(t - 1, steps);
       const reading = readStep(Math.max(0, t - 1), steps, value, evaluation.head, x, set, snapshot);
       if (reading.event.objective > best.value) best = { value: reading.event.objective, input: reading.row };
+      for (let s = 0; s < active; s++) startBest[s] = Math.max(startBest[s]!, reading.values[s]!);
       if (t > 0) yield reading.event;
       if (t === steps) break;
+
+      let grad = evaluation.grad;
+      const cut = keepBest?.find((c) => c.after === t && c.starts < active);
+      if (cut) {
+        const rows = bestRows(startBest, cut.starts);
+        const kept = tf.tensor1d(rows, 'int32');
+        const keep = (all: tf.Tensor2D) => replace(all, tf.gather(all, kept));
+        [theta, m, v] = [keep(theta), keep(m), keep(v)];
+        grad = tf.gather(grad, kept);
+        kept.dispose();
+        startBest = Float64Array.from(rows, (s) => startBest[s]!);
+        active = rows.length;
+      }
 
       const schedule =
         finalLearningRate + (1 - finalLearningRate) * 0.5 * (1 + Math.cos((Math.PI * t) / steps));
@@ -114,6 +134,7 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
         if (parameterization.direct && set.isBox) th = clip(th);
         return [th, m1, v1] as tf.Tensor2D[];
       });
+      if (grad !== evaluation.grad) grad.dispose();
       disposeEvaluation(evaluation);
       evaluation = undefined;
       m = replace(m, nextM!);
@@ -122,7 +143,7 @@ export async function* projectedAdam(context: MethodContext): MethodRun {
       if (parameterization.direct && !set.isBox) {
         theta = replace(
           theta,
-          tf.tensor2d(projectRows(set, Float32Array.from(theta.dataSync())), [restarts, size]),
+          tf.tensor2d(projectRows(set, Float32Array.from(theta.dataSync())), [active, size]),
         );
       }
     }

@@ -4,6 +4,7 @@ import { provideConv2dBackpropFilter } from '../backend/conv2dBackpropFilter.ts'
 import { fastConv2dBackpropInput } from '../backend/conv2dBackpropInput.ts';
 import { fastMaxPoolGrad } from '../backend/maxPoolGrad.ts';
 import { missingBackwardKernels } from '../backend/missingGradientKernels.ts';
+import { shareWasmIdentity } from '../backend/sharedIdentity.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
 
 /** What the current backend lacks for each model's input gradient, per backend (models do not change). */
@@ -36,6 +37,7 @@ export async function gradientBackend(
   provideConv2dBackpropFilter();
   fastConv2dBackpropInput();
   fastMaxPoolGrad();
+  shareWasmIdentity();
   const known = missingByModel.get(model) ?? new Map<string, string[]>();
   missingByModel.set(model, known);
   let missing = known.get(previous);

@@ -73,10 +73,17 @@ export async function* optimize(
     let budget: BudgetChoice | undefined;
     if (resolved.timeBudget !== undefined) {
       const { steps, restarts } = resolved.settings;
-      budget = fitBudget(measureStepCost(objective, set), resolved.timeBudget, { steps, restarts });
-      resolved.settings = { ...resolved.settings, steps: budget.steps, restarts: budget.restarts };
+      const cost = measureStepCost(objective, set);
+      budget = fitBudget(cost, resolved.timeBudget, { steps, restarts }, !resolved.settings.returnAllStarts);
+      resolved.settings = {
+        ...resolved.settings,
+        steps: budget.steps,
+        restarts: budget.restarts,
+        ...(budget.keepBest ? { keepBest: budget.keepBest } : {}),
+      };
+      const cut = (budget.keepBest ?? []).map((c) => `, the best ${c.starts} after ${c.after}`).join('');
       log(
-        `argmax: time budget ${budget.seconds} s: ${budget.restarts} starts × ${budget.steps} steps (~${(budget.secondsPerStep * 1000).toPrecision(3)} ms a step)`,
+        `argmax: time budget ${budget.seconds} s: ${budget.restarts} starts × ${budget.steps} steps${cut} (~${(budget.secondsPerStep * 1000).toPrecision(3)} ms a step)`,
       );
     }
     // The exact polish solves in its own thread: start it now, beside the gradient steps.

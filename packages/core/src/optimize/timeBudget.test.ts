@@ -11,17 +11,37 @@ describe('fitBudget', () => {
     });
   });
 
-  it('halves the starts until 80 steps fit, and predicts a step within the budget', () => {
-    // 1.5 ms per start-step: 128 starts would take 80 × 0.19 s ≈ 15 s.
-    const choice = fitBudget({ fixed: 2e-3, perStart: 1.5e-3 }, 3, defaults);
+  it('cuts to the best 16 starts after 10 steps and 8 after 20, with as many starts as then fit', () => {
+    // 1.5 ms per start-step: 128 starts would take 80 × 0.23 s ≈ 19 s; 128 with the cuts ≈ 3.6 s.
+    const cost = { fixed: 2e-3, perStart: 1.5e-3 };
+    const choice = fitBudget(cost, 3, defaults);
+    expect(choice).toMatchObject({
+      steps: 80,
+      restarts: 64,
+      keepBest: [
+        { after: 10, starts: 16 },
+        { after: 20, starts: 8 },
+      ],
+    });
+    const step = (starts: number) => 1.2 * (cost.fixed + cost.perStart * starts);
+    const run = (starts: number) => 10 * step(starts) + 10 * step(16) + 60 * step(8);
+    expect(run(64)).toBeLessThanOrEqual(3);
+    expect(run(128)).toBeGreaterThan(3);
+    expect(choice.secondsPerStep * 80).toBeCloseTo(run(64), 9);
+  });
+
+  it('without the cut (every start wanted), halves the starts until 80 steps fit', () => {
+    const choice = fitBudget({ fixed: 2e-3, perStart: 1.5e-3 }, 3, defaults, false);
     expect(choice).toMatchObject({ steps: 80, restarts: 16 });
+    expect(choice.keepBest).toBeUndefined();
     expect(choice.secondsPerStep * choice.steps).toBeLessThanOrEqual(3);
-    // Twice the starts would not have fitted.
     expect(1.2 * (2e-3 + 1.5e-3 * 32) * 80).toBeGreaterThan(3);
   });
 
-  it('cuts the steps (to at least 20) once 8 starts do not fit 80 steps', () => {
-    expect(fitBudget({ fixed: 0, perStart: 0.01 }, 3, defaults)).toMatchObject({ restarts: 8, steps: 31 });
+  it('cuts the steps (to at least 20), and no start, once 16 starts cut to 8 do not fit 80 steps', () => {
+    const slow = fitBudget({ fixed: 0, perStart: 0.01 }, 3, defaults);
+    expect(slow).toMatchObject({ restarts: 8, steps: 31 });
+    expect(slow.keepBest).toBeUndefined();
     expect(fitBudget({ fixed: 1, perStart: 0.1 }, 3, defaults)).toMatchObject({ restarts: 8, steps: 20 });
   });
 

@@ -5,15 +5,22 @@ import { seededRandom } from '../methods/random.ts';
 import { uniformStarts } from '../methods/startPoints.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
 import type { BudgetChoice } from '../spec/types.ts';
+import { stepClock } from './threadClock.ts';
 
 /**
- * Seconds projected-adam's default run may spend on its gradient steps. The 80 × 128 default takes
+ * Seconds projected-adam's default run may spend on its gradient steps (CPU seconds of its thread, so
+ * wall seconds on an idle core). The 80 × 128 default takes
  * ~0.1–0.3 s on the seed MLP (so it keeps it), and would take ~30 s on a Keras Fashion-MNIST CNN.
  */
 export const defaultTimeBudget = 3;
 /** Fewer starts than this miss the best basins too often; below it the steps are cut instead. */
 const minRestarts = 8;
 const minSteps = 20;
+/** The starts that go on after each share of the steps, when not all fit (methods/keepBest.ts). */
+const cuts = [
+  { share: 1 / 8, starts: 16 },
+  { share: 1 / 4, starts: 8 },
+];
 /** A step is one batched gradient plus Adam's update and the read-back (measured: ~15 % more). */
 const stepOverhead = 1.2;
 
@@ -25,20 +32,21 @@ export interface StepCost {
 
 /**
  * The cost of a step, from gradients of two batch sizes (each warmed up once: the first call builds
- * the backend's operators), the best of three timings each.
+ * the backend's operators), the best of three timings each, in this thread's CPU time (threadClock.ts).
  */
 export function measureStepCost(objective: CompiledObjective, set: FeasibleSet): StepCost {
+  const clock = stepClock();
   const time = (batch: number) => {
     const x = tf.tensor2d(uniformStarts(set, batch, seededRandom(1)), [batch, set.input.size]);
     const plan = { objective, toInput: (theta: tf.Tensor2D) => theta };
     let best = Number.POSITIVE_INFINITY;
     try {
       for (let round = 0; round < 4; round++) {
-        const started = performance.now();
+        const started = clock();
         const evaluation = evaluateWithGradient(plan, x);
         evaluation.grad.dataSync();
         disposeEvaluation(evaluation);
-        if (round > 0) best = Math.min(best, (performance.now() - started) / 1000);
+        if (round > 0) best = Math.min(best, clock() - started);
       }
     } finally {
       x.dispose();
@@ -52,20 +60,49 @@ export function measureStepCost(objective: CompiledObjective, set: FeasibleSet):
 }
 
 /**
- * The most starts (a power of two, at most the default) whose `steps` default steps fit `seconds`;
- * when even `minRestarts` do not fit, that many starts and fewer steps (at least `minSteps`).
- * A bigger model gets fewer starts rather than a longer wait.
+ * Starts × steps for the budget. When the default count fits, it is kept (the seed MLP: 128 × 80).
+ * Otherwise the starts are cut to the best 16 after an eighth of the steps and to the best 8 after a
+ * quarter (methods/keepBest.ts), and the most starts (a power of two, at most the default) whose run
+ * fits go in; when even `minRestarts` do not fit with the cuts, that many starts and fewer steps (at
+ * least `minSteps`), without cuts. A bigger model gets fewer starts, not a longer wait. `cut: false`
+ * (every start's own best is wanted) leaves the cuts out.
  */
 export function fitBudget(
   cost: StepCost,
   seconds: number,
   defaults: { steps: number; restarts: number },
+  cut = true,
 ): BudgetChoice {
   const stepSeconds = (starts: number) => stepOverhead * (cost.fixed + cost.perStart * starts);
+  const { steps } = defaults;
+  if (stepSeconds(defaults.restarts) * steps <= seconds) {
+    return { seconds, steps, restarts: defaults.restarts, secondsPerStep: stepSeconds(defaults.restarts) };
+  }
+  const keepBest = cuts.map((c) => ({ after: Math.ceil(steps * c.share), starts: c.starts }));
+  const runSeconds = (restarts: number) => {
+    let total = 0;
+    let [from, active] = [0, restarts];
+    for (const c of keepBest) {
+      total += stepSeconds(active) * (c.after - from);
+      [from, active] = [c.after, Math.min(active, c.starts)];
+    }
+    return total + stepSeconds(active) * (steps - from);
+  };
   let restarts = defaults.restarts;
-  while (restarts > minRestarts && stepSeconds(restarts) * defaults.steps > seconds) restarts /= 2;
+  while (restarts > minRestarts && runSeconds(restarts) > seconds) restarts /= 2;
+  restarts = Math.floor(restarts);
+  if (cut && restarts > keepBest[0]!.starts && runSeconds(restarts) <= seconds) {
+    return { seconds, steps, restarts, secondsPerStep: runSeconds(restarts) / steps, keepBest };
+  }
+  // Without cuts: the starts halved until the steps fit, then the steps cut.
+  restarts = defaults.restarts;
+  while (restarts > minRestarts && stepSeconds(restarts) * steps > seconds) restarts /= 2;
   restarts = Math.max(Math.min(minRestarts, defaults.restarts), Math.floor(restarts));
   const fit = Math.floor(seconds / stepSeconds(restarts));
-  const steps = Math.min(defaults.steps, Math.max(minSteps, fit));
-  return { seconds, steps, restarts, secondsPerStep: stepSeconds(restarts) };
+  return {
+    seconds,
+    steps: Math.min(steps, Math.max(minSteps, fit)),
+    restarts,
+    secondsPerStep: stepSeconds(restarts),
+  };
 }

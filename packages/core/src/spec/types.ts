@@ -62,9 +62,11 @@ export interface OptimizeOptions {
   restarts?: number;
   /**
    * projected-adam with neither `steps` nor `restarts` given: seconds its gradient steps may take
-   * (default 3). One step's cost is measured on the model; the 128 starts are halved until 80 steps
-   * fit (at least 8 starts; then fewer steps, at least 20). Timing-dependent: give `steps` and
-   * `restarts` for runs that repeat exactly on any machine.
+   * (default 3, CPU seconds of its thread). One step's cost is measured on the model; when 128 × 80
+   * do not fit, only the best 16 starts go on after 10 steps and the best 8 after 20, and the 128
+   * starts are halved until that fits (below 16: 8 starts and fewer steps, at least 20; see
+   * `BudgetChoice.keepBest`). Timing-dependent: give `steps` and `restarts` for runs that repeat
+   * exactly on any machine.
    */
   timeBudget?: number;
   seed?: number;
@@ -103,8 +105,9 @@ export interface StepEvent {
   steps: number;
   /** Objective of the best start at this step (feasible point for projected methods). */
   objective: number;
-  /** Objective of every start. */
+  /** Objective of every start still going (after a budget's cuts, the best few, in their first order). */
   objectives: number[];
+  /** Index into `objectives`. */
   bestStart: number;
   outputs: ModelOutputs;
   /** Largest constraint violation of the best start's input (0 when inside). */
@@ -125,8 +128,10 @@ export interface BudgetChoice {
   seconds: number;
   steps: number;
   restarts: number;
-  /** The predicted seconds per step at the chosen batch, from the measured cost. */
+  /** The predicted seconds per step (over the run, with its cuts), from the measured cost. */
   secondsPerStep: number;
+  /** Each cut: after `after` steps only the best `starts` went on (when all starts' steps did not fit). */
+  keepBest?: { after: number; starts: number }[];
 }
 
 export interface OptimizationResult {
