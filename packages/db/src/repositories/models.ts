@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { type Executor, FOREIGN_KEY_VIOLATION, referencing, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
-import { ConflictError, InvalidArgumentError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { type Json, jsonParam } from '../json.ts';
 
