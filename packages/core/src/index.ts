@@ -34,8 +34,8 @@ export {
 export { encodePng, pngDataUrl } from './image/encodePng.ts';
 export { imageStrip } from './image/imageStrip.ts';
 export { type ImportedModel, type ImportOptions, importModel } from './import/importModel.ts';
-export { runHighs } from './lp/highsSolve.ts';
 export { buildNetworkMilp } from './lp/networkMilp.ts';
+export { solveLp } from './lp/solveLp.ts';
 export { describeModel, type ModelDescription } from './models/describeModel.ts';
 export { loadModel } from './models/loadModel.ts';
 export { type ModelBytes, memoryLoadHandler, saveToBytes } from './models/memoryIo.ts';

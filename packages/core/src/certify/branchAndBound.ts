@@ -1,6 +1,6 @@
-import { runHighs } from '../lp/highsSolve.ts';
 import type { ConcaveCase } from '../lp/networkMilp.ts';
 import { buildNetworkMilp, objectiveAwareUnits } from '../lp/networkMilp.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { cloneBounds, type NodeBounds, tightenFrom } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import {
@@ -139,7 +139,11 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
       splitSign: prepared.splitSign,
       relaxIntegrality: true,
     });
-    const solved = await runHighs(milp.lp, { deadline: input.deadline, shouldStop: input.shouldStop });
+    const solved = await solveLp(milp.lp, {
+      timeLimitSeconds: (input.deadline - performance.now()) / 1000,
+      presolve: false,
+      inProcess: { shouldStop: input.shouldStop },
+    });
     if (solved.x) consider(solved.x.slice(0, graph.inputSize));
     if (solved.status === 'optimal' || solved.status === 'infeasible') {
       return { bound: Math.min(result.bound, padLp(solved.bound)) };

@@ -2,8 +2,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { EmptyFeasibleSetError } from '../constraints/emptyFeasibleSet.ts';
 import { buildFeasibleSet, feasibleWithin } from '../constraints/feasibleSet.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
-import { runHighs } from '../lp/highsSolve.ts';
 import { buildNetworkMilp, type ConcaveCase, milpSupport } from '../lp/networkMilp.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { intervalBounds, type NodeBounds } from '../network/intervalBounds.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
 import { concaveCases, type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
@@ -330,14 +330,14 @@ async function milpSearch(
 ): Promise<{ bound: number }> {
   const milp = buildNetworkMilp(graph, bounds, objective, region);
   const outputs = forwardLayerGraph(graph, best.input);
-  const solved = await runHighs(milp.lp, {
+  const solved = await solveLp(milp.lp, {
     integers: milp.integers,
-    deadline,
+    timeLimitSeconds: (deadline - performance.now()) / 1000,
     start: milp.startAt(best.input, outputs),
     mipRelGap: tolerance,
-    shouldStop,
-    onProgress: (p) => onBound(padLp(p.bound)),
+    presolve: false,
+    inProcess: { shouldStop, onProgress: (p) => onBound(padLp(p.bound)) },
   });
-  if (solved.x) best.consider(solved.x.slice(0, graph.inputSize));
+  if (solved.feasible) best.consider(solved.x.slice(0, graph.inputSize));
   return { bound: padLp(solved.bound) };
 }

@@ -1,9 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { solverReady } from '../lp/highsWorkerClient.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
-import { solveLp } from '../lp/solveLp.ts';
+import { solveLp, solverReady } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
 import {
