@@ -234,6 +234,7 @@ async function plainBigM(
     integers: milp.integers,
     timeLimitSeconds: seconds,
     presolve: true,
+    // On this thread: a MILP that runs past its limit is stopped with its dual bound, not ended without one.
     inProcess: {},
   });
   const value = solved.feasible ? solved.objective : Number.NEGATIVE_INFINITY;
