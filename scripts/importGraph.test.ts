@@ -88,6 +88,17 @@ describe('checkImports', () => {
     expect(checkImports(tree, [lib, { ...app, mayImport: ['@x/lib'] }])).toEqual([]);
   });
 
+  it('lets an allowed entry point through by subpath, and nothing else of that package', () => {
+    const tree = repo({
+      ...clean,
+      'app/src/main.ts':
+        "import { b } from '@x/lib/bottom';\nimport { a } from '@x/lib/top/a';\nexport const m = a + b;\n",
+    });
+    expect(checkImports(tree, [lib, { ...app, mayImport: ['@x/lib/bottom'] }]).map((v) => v.message)).toEqual(
+      ['app/src/main.ts → lib/src/top/a.ts: app may not import @x/lib'],
+    );
+  });
+
   it('flags a file whose folder is on no floor', () => {
     const tree = repo({ ...clean, 'lib/src/stray/s.ts': 'export const s = 1;\n' });
     expect(checkImports(tree, [lib, app])).toEqual([

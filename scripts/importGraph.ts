@@ -16,7 +16,10 @@ export interface PackageRules {
    * Undefined: no layer rule for this package.
    */
   layers?: string[][];
-  /** Other packages (by name or dir) this one may import. */
+  /**
+   * Other packages this one may import: a name or dir (any of its entry points), or a name with a subpath
+   * (`@argmax/core/errors`: that entry point's file only).
+   */
   mayImport: string[];
   /** Imports tolerated for now, as `from -> to` (repo-relative paths), each with a reason nearby. */
   knownViolations?: string[];
@@ -168,6 +171,20 @@ function cyclePath(graph: Map<string, string[]>, component: string[]): string[] 
   return component;
 }
 
+/**
+ * Whether `source` may import the file `to` of the package `target`: the whole package is allowed, or an
+ * entry point named by subpath resolves to exactly that file.
+ */
+function mayImport(root: string, source: PackageRules, target: PackageRules, to: string): boolean {
+  return source.mayImport.some((allowed) => {
+    if (allowed === target.dir || allowed === target.name) return true;
+    if (!target.name || !allowed.startsWith(`${target.name}/`)) return false;
+    const base = join(root, target.dir, target.sourceRoot ?? '', allowed.slice(target.name.length + 1));
+    const file = resolveFile(base);
+    return file !== undefined && relative(root, file).split(sep).join('/') === to;
+  });
+}
+
 /** Checks the circle, package and layer rules over the repo at `root`. */
 export function checkImports(root: string, packages: PackageRules[]): Violation[] {
   const full = importGraph(root, packages);
@@ -200,7 +217,7 @@ export function checkImports(root: string, packages: PackageRules[]): Violation[
       const target = owner(packages, to);
       if (!target) continue;
       if (target !== source) {
-        if (!source.mayImport.includes(target.name ?? target.dir) && !source.mayImport.includes(target.dir)) {
+        if (!mayImport(root, source, target, to)) {
           violations.push({
             rule: 'package',
             message: `${from} → ${to}: ${source.name ?? source.dir} may not import ${target.name ?? target.dir}`,

@@ -1,11 +1,10 @@
-import { InvalidArgumentError as CoreInvalidArgument, NonFiniteError, UnsupportedError } from '@argmax/core';
+import { InvalidArgumentError, NonFiniteError, UnsupportedError } from '@argmax/core';
 import {
   ConflictError,
   DatabaseUnavailableError,
   InviteUnusableError,
   LastOwnerError,
   NotFoundError,
-  InvalidArgumentError as StorageInvalidArgument,
 } from '@argmax/db';
 import { GraphQLError } from 'graphql';
 
@@ -62,12 +61,12 @@ export function withRequestErrorCode(error: GraphQLError): GraphQLError {
 /**
  * Expected failures from the packages below, mapped by class to their codes in this one place: storage's
  * `StorageError` family (a taken email, a last owner, an unusable invite, a database away) and core's
- * `ArgmaxError` family (an invalid argument, a non-finite value, something unsupported). Each package keeps
- * its own family (core imports nothing of ours; db nothing of core). Returns undefined for anything else
- * (a bug: masked).
+ * `ArgmaxError` family (a non-finite value, something unsupported), and the invalid argument both throw
+ * (core's one `InvalidArgumentError`; storage takes it from `@argmax/core/errors`). Returns undefined for
+ * anything else (a bug: masked).
  */
 export function fromDomainError(error: unknown): ApiError | undefined {
-  if (error instanceof StorageInvalidArgument || error instanceof CoreInvalidArgument)
+  if (error instanceof InvalidArgumentError)
     return new ApiError('BAD_USER_INPUT', error.message, { field: error.argument });
   if (error instanceof ConflictError || error instanceof LastOwnerError)
     return new ApiError('CONFLICT', error.message);

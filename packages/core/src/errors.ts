@@ -1,6 +1,8 @@
 /**
  * One base class for every error core throws on purpose. Callers (CLI, server) map these to
- * exit codes / GraphQL error codes; anything else is an internal bug and is masked.
+ * exit codes / GraphQL error codes; anything else is an internal bug and is masked. This file imports
+ * nothing, so storage takes `InvalidArgumentError` and `describe` from it (`@argmax/core/errors`) without
+ * loading tfjs.
  */
 export class ArgmaxError extends Error {
   override name = 'ArgmaxError';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, NotFoundError } from './errors.ts';
+import { InvalidArgumentError } from '@argmax/core/errors';
+import { NotFoundError } from './errors.ts';
 
 /**
  * The only thing that differs between the embedded database (PGlite) and PostgreSQL. Repositories are written

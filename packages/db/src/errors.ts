@@ -1,21 +1,13 @@
+import { describe } from '@argmax/core/errors';
+
 /**
  * One base class for every error the storage layer throws on purpose. The server maps these to GraphQL
  * error codes (ConflictError → CONFLICT, NotFoundError → NOT_FOUND, ...); anything else is an internal bug.
+ * A wrong argument is core's `InvalidArgumentError` (`@argmax/core/errors`, which loads nothing else), the
+ * one definition both packages throw.
  */
 export class StorageError extends Error {
   override name = 'StorageError';
-}
-
-/** An argument was wrong: names it, says what was received and what is accepted. */
-export class InvalidArgumentError extends StorageError {
-  override name = 'InvalidArgumentError';
-  constructor(
-    readonly argument: string,
-    readonly received: unknown,
-    readonly accepted: string,
-  ) {
-    super(`${argument}: received ${describe(received)}; expected ${accepted}`);
-  }
 }
 
 /** A unique value is already taken (an email, a membership) or a row is still referenced (a model with runs). */
@@ -66,13 +58,4 @@ export class DatabaseUnavailableError extends StorageError {
 /** Migrations could not be applied, or an applied migration was edited afterwards. */
 export class MigrationError extends StorageError {
   override name = 'MigrationError';
-}
-
-export function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
-  return typeof value;
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors.ts';
+import { InvalidArgumentError } from '@argmax/core/errors';
 
 /** Inputs are stored as float32 little-endian bytes, whatever the machine's byte order. */
 export function float32ToBytes(values: Float32Array): Uint8Array {

@@ -1,13 +1,13 @@
 /**
  * What @argmax/db offers: open the storage (embedded PGlite, or PostgreSQL when a URL is given), the
- * records its repositories read and write, its errors, and the statuses every job moves through.
+ * records its repositories read and write, its errors (a wrong argument is core's `InvalidArgumentError`,
+ * from `@argmax/core/errors`), and the statuses every job moves through.
  * Everything else under src/ (drivers, SQL, migrations' files) is implementation, free to move.
  */
 
 export {
   ConflictError,
   DatabaseUnavailableError,
-  InvalidArgumentError,
   type InviteProblem,
   InviteUnusableError,
   LastOwnerError,

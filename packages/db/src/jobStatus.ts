@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors.ts';
+import { InvalidArgumentError } from '@argmax/core/errors';
 
 /** Shared by runs and training jobs: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED | INTERRUPTED. */
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const;

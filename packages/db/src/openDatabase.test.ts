@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@argmax/core/errors';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { DatabaseUnavailableError, InvalidArgumentError } from './errors.ts';
+import { DatabaseUnavailableError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { openDatabase } from './openDatabase.ts';
 import { uniqueEmail } from './testing/fixtures.ts';

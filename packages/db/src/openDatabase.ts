@@ -1,7 +1,7 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import type { Driver } from './driver.ts';
 import { openPGliteWorkerDriver } from './drivers/pgliteWorkerDriver.ts';
 import { openPostgresDriver, redactUrl } from './drivers/postgres.ts';
-import { InvalidArgumentError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { createStorage, type Storage } from './storage.ts';
 

@@ -1,5 +1,5 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import type { Executor } from './driver.ts';
-import { InvalidArgumentError } from './errors.ts';
 import { isId } from './ids.ts';
 
 /** Forward pagination, newest first. `after` is the `nextCursor` of the previous page. */

@@ -1,5 +1,5 @@
 import type { OptimizationEvent, OptimizationResult, StepEvent } from '@argmax/core';
-import type { Run, RunStep } from '@argmax/db';
+import type { ModelSummary, Run, RunStep } from '@argmax/db';
 import type { ExecutionContext } from '../jobs/executionContext.ts';
 import { type JobSteps, PoolExecutor } from '../jobs/poolExecutor.ts';
 import { type CertificateMessage, isCertificateMessage } from '../jobs/thread/certificateMessages.ts';
@@ -69,7 +69,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
    * The prior the job uses: the one the run searches in (built first if need be, its progress published on
    * the run, which stays QUEUED meanwhile), else its model's dataset's, to measure the answer against.
    */
-  const priorOf = async (run: Run, spec: RunSpec): Promise<OptimizeJob['prior']> => {
+  const priorOf = async (run: Run, spec: RunSpec, model: ModelSummary): Promise<OptimizeJob['prior']> => {
     const box = spec.imageRange;
     if (spec.prior) {
       const location = priorLocation(ctx.config, spec.prior);
@@ -90,8 +90,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
         ...(spec.diverse !== undefined ? { diverse: spec.diverse } : {}),
       };
     }
-    const model = await ctx.storage.models.get(run.modelId);
-    const dataset = model ? modelDataset(model) : undefined;
+    const dataset = modelDataset(model);
     return dataset ? { location: priorLocation(ctx.config, dataset), search: false, box } : undefined;
   };
 
@@ -127,7 +126,7 @@ function runSteps(ctx: ExecutionContext): JobSteps<Run, RunState> {
       const snapshots = spec.snapshots ?? defaultSnapshotPolicy;
       let prior: OptimizeJob['prior'];
       try {
-        prior = await priorOf(run, spec);
+        prior = await priorOf(run, spec, artifacts);
       } catch (error) {
         return { outcome: { status: 'FAILED', error: (error as Error).message } };
       }

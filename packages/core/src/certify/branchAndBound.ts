@@ -1,6 +1,6 @@
-import { runHighs } from '../lp/highsSolve.ts';
 import type { ConcaveCase } from '../lp/networkMilp.ts';
 import { buildNetworkMilp, objectiveAwareUnits } from '../lp/networkMilp.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { cloneBounds, type NodeBounds, tightenFrom } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
 import {
@@ -139,9 +139,10 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
     const milp = buildNetworkMilp(graph, prepared.bounds, objective, region, {
       splitSign: prepared.splitSign,
     });
-    const solved = await runHighs(milp.lp, {
-      deadline: input.deadline,
-      shouldStop: input.shouldStop,
+    const solved = await solveLp(milp.lp, {
+      timeLimitSeconds: (input.deadline - performance.now()) / 1000,
+      presolve: false,
+      inProcess: { shouldStop: input.shouldStop },
       ...(milp.integers.length > 0 ? { integers: milp.integers } : {}),
     });
     if (solved.x) consider(solved.x.slice(0, graph.inputSize));

@@ -2,12 +2,12 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { EmptyFeasibleSetError } from '../constraints/emptyFeasibleSet.ts';
 import { buildFeasibleSet, feasibleWithin } from '../constraints/feasibleSet.ts';
 import { CancelledError, InvalidArgumentError } from '../errors.ts';
-import { runHighs } from '../lp/highsSolve.ts';
 import { buildNetworkMilp, type ConcaveCase } from '../lp/networkMilp.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import { intervalBounds, type NodeBounds } from '../network/intervalBounds.ts';
 import { extractLayerGraph, forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
 import { concaveCases, type ExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
-import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
 import { initialParameters, optimizeBound } from './boundOptimizer.ts';
 import { branchAndBound, padLp } from './branchAndBound.ts';
 import { compileCertifiedObjective } from './certifiedObjective.ts';
@@ -351,14 +351,14 @@ async function milpSearch(
 ): Promise<{ bound: number }> {
   const milp = buildNetworkMilp(graph, bounds, objective, region);
   const outputs = forwardLayerGraph(graph, best.input);
-  const solved = await runHighs(milp.lp, {
+  const solved = await solveLp(milp.lp, {
     integers: milp.integers,
-    deadline,
+    timeLimitSeconds: (deadline - performance.now()) / 1000,
     start: milp.startAt(best.input, outputs),
     mipRelGap: tolerance,
-    shouldStop,
-    onProgress: (p) => onBound(padLp(p.bound)),
+    presolve: false,
+    inProcess: { shouldStop, onProgress: (p) => onBound(padLp(p.bound)) },
   });
-  if (solved.x) best.consider(solved.x.slice(0, graph.inputSize));
+  if (solved.feasible) best.consider(solved.x.slice(0, graph.inputSize));
   return { bound: padLp(solved.bound) };
 }

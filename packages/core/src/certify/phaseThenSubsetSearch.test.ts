@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { singleLayerValue } from '../lp/singleLayerForm.ts';
 import { seededRandom } from '../methods/random.ts';
 import { intervalBounds } from '../network/intervalBounds.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
 import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
-import { singleLayerValue } from '../polish/singleLayerForm.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
 import { feasibleSetFor } from '../testing/feasibleSets.ts';
 import { randomGraph } from '../testing/testNetworks.ts';

@@ -1,4 +1,4 @@
-import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
 import { type BranchAndBoundInput, branchAndBound } from './branchAndBound.ts';
 import { relativeGap } from './relativeGap.ts';
 import { subsetBranchAndBound } from './subsetBranchAndBound.ts';

@@ -1,6 +1,6 @@
-import { runHighs } from '../lp/highsSolve.ts';
 import type { ConcaveCase } from '../lp/networkMilp.ts';
 import { buildNetworkMilp } from '../lp/networkMilp.ts';
+import { solveLp } from '../lp/solveLp.ts';
 import type { NodeBounds } from '../network/intervalBounds.ts';
 import { forwardLayerGraph, type LayerGraph } from '../network/layerGraph.ts';
 import type { CertifyRegion } from './region.ts';
@@ -33,6 +33,10 @@ export async function solveRegionLp(
     relaxIntegrality: true,
     ...(splitSign ? { splitSign } : {}),
   });
-  const solved = await runHighs(milp.lp, { deadline, shouldStop });
-  return solved.x?.slice(0, graph.inputSize);
+  const solved = await solveLp(milp.lp, {
+    timeLimitSeconds: (deadline - performance.now()) / 1000,
+    presolve: false,
+    inProcess: { shouldStop },
+  });
+  return solved.feasible ? solved.x.slice(0, graph.inputSize) : undefined;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { preActivations, singleLayerValue } from '../lp/singleLayerForm.ts';
 import { seededRandom } from '../methods/random.ts';
 import { logitsAt } from '../network/layerGraph.ts';
 import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
-import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
 import { randomGraph } from '../testing/testNetworks.ts';
 import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { certifyGraph } from './certify.ts';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
 import {
   type DualSchedule,
   initialTheta,

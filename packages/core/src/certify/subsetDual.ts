@@ -1,4 +1,4 @@
-import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
 import {
   type DualResult,
   type DualSchedule,

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SingleLayerForm } from '../polish/singleLayerForm.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
 import { optimizeDual, subsetProblem } from './subsetDual.ts';
 import type { DualReply, DualRequest } from './subsetDualRunner.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { preActivations, singleLayerValue } from '../lp/singleLayerForm.ts';
 import { seededRandom } from '../methods/random.ts';
 import { concaveCases, type ExactObjective } from '../objectives/exactObjective.ts';
-import { preActivations, singleLayerValue } from '../polish/singleLayerForm.ts';
 import { randomGraph } from '../testing/testNetworks.ts';
 import { compileCertifiedObjective } from './certifiedObjective.ts';
 import { hiddenLayerForm } from './hiddenLayerForm.ts';

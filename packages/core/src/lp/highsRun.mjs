@@ -1,6 +1,6 @@
 // The one place that drives HiGHS: builds a maximising model, sets its options, runs it and reads the
-// answer back. Both runners use it: solveLp's worker thread (hard deadline) and runHighs in process
-// (progress callbacks). Plain JavaScript so the worker thread loads it without a TypeScript loader.
+// answer back. solveLp uses it both in its worker thread (hard deadline) and in process (progress
+// callbacks, stop flag). Plain JavaScript so the worker thread loads it without a TypeScript loader.
 
 /**
  * Maximises `lp` (CSR rows) once. `integrality` marks integer columns (a MILP); `presolve` undefined

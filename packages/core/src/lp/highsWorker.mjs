@@ -1,4 +1,4 @@
-// Worker thread that hosts HiGHS for solveLp. HiGHS checks its time limit only between phases: on
+// Worker thread that hosts HiGHS for solveLp's deadline-enforced solves. HiGHS checks its time limit only between phases: on
 // the seed model a root LP ran 2.8 s past a 0.05 s limit. Solving here lets the caller stop a solve at
 // a hard deadline by terminating this thread. Plain JavaScript so it loads without a TypeScript loader.
 import { parentPort } from 'node:worker_threads';
@@ -18,9 +18,7 @@ parentPort.on('message', ({ id, lp, options }) => {
 });
 
 function solve(lp, options) {
-  const { status, feasible, x, rowValue, rowDual, objective } = runMaximize(highs, lp, options);
-  // solveLp never interrupts a solve (it ends the thread instead), and reports no MILP bound.
-  return { status: status === 'interrupted' ? 'failed' : status, feasible, x, rowValue, rowDual, objective };
+  return runMaximize(highs, lp, options);
 }
 
 /**

@@ -1,20 +1,18 @@
 import { Worker } from 'node:worker_threads';
-import type { LinearProgram, LpSolution } from './linearProgram.ts';
+import type { HighsRun, HighsRunSettings } from './highsRun.mjs';
+import type { LinearProgram } from './linearProgram.ts';
 
-export interface WorkerSolveOptions {
-  timeLimitSeconds?: number;
+// solveLp's worker thread: its lifetime, its queue of solves, and its end at a solve's deadline.
+
+export interface WorkerSolveOptions extends HighsRunSettings {
   /** How long past its limit a solve may run before its thread is ended (default 25 ms). */
   graceSeconds?: number;
-  mipRelGap?: number;
-  start?: Float64Array;
-  integrality?: Int32Array;
-  presolve?: boolean;
 }
 
 /** How long past its own time limit a solve may run before its thread is terminated, by default. */
 const defaultGraceMs = 25;
 
-type Reply = { id: number; solution: LpSolution } | { id: number; error: string };
+type Reply = { id: number; solution: HighsRun } | { id: number; error: string };
 
 let worker: { thread: Worker; ready: Promise<void> } | undefined;
 let nextId = 0;
@@ -58,18 +56,18 @@ export async function solverReady(): Promise<void> {
 }
 
 /** Solves `lp` in the HiGHS worker thread; terminates the thread when the time limit is overrun. */
-export function solveInWorker(lp: LinearProgram, options: WorkerSolveOptions): Promise<LpSolution> {
+export function solveInWorker(lp: LinearProgram, options: WorkerSolveOptions): Promise<HighsRun> {
   const run = queue.then(() => solveNow(lp, options));
   queue = run.catch(() => {});
   return run;
 }
 
-async function solveNow(lp: LinearProgram, options: WorkerSolveOptions): Promise<LpSolution> {
+async function solveNow(lp: LinearProgram, options: WorkerSolveOptions): Promise<HighsRun> {
   const current = ensureWorker();
   await current.ready;
   const { thread } = current;
   const id = nextId++;
-  return new Promise<LpSolution>((resolve, reject) => {
+  return new Promise<HighsRun>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const settle = () => {
       if (timer) clearTimeout(timer);
@@ -113,7 +111,7 @@ async function solveNow(lp: LinearProgram, options: WorkerSolveOptions): Promise
 }
 
 /** What a solve stopped at its deadline reports: no point, nothing proven. */
-function stopped(lp: LinearProgram): LpSolution {
+function stopped(lp: LinearProgram): HighsRun {
   return {
     status: 'time-limit',
     feasible: false,
@@ -121,5 +119,6 @@ function stopped(lp: LinearProgram): LpSolution {
     rowValue: new Float64Array(lp.numRows),
     rowDual: new Float64Array(lp.numRows),
     objective: Number.NaN,
+    mipDualBound: Number.NaN,
   };
 }

@@ -16,14 +16,21 @@ export interface LinearProgram {
 }
 
 export interface LpSolution {
-  status: 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'failed';
-  /** Column values (meaningful for 'optimal', and for 'time-limit' when `feasible`). */
+  /** 'time-limit': stopped by its limit; 'interrupted': by the caller's stop flag (in process only). */
+  status: 'optimal' | 'infeasible' | 'unbounded' | 'time-limit' | 'interrupted' | 'failed';
+  /** Column values (meaningful when `feasible`). */
   x: Float64Array;
-  /** Whether `x` is a feasible point (a MILP stopped by its time limit may still have one). */
+  /** Whether `x` is a feasible point (an optimal one is; a stopped MILP may have one). */
   feasible: boolean;
   rowValue: Float64Array;
   rowDual: Float64Array;
+  /** `x`'s objective value (meaningful when `feasible`). */
   objective: number;
+  /**
+   * An upper bound on the maximum: the optimum when optimal, −∞ when infeasible, a stopped MILP's dual
+   * bound, otherwise +∞ (unknown).
+   */
+  bound: number;
 }
 
 /** An LP's rows while they are built, in plain arrays (CSR); `packRows` makes them typed. */

@@ -3,7 +3,7 @@ import { initBackend } from '../backend/initBackend.ts';
 import { buildFeasibleSet, type FeasibleSet, feasibleWithin } from '../constraints/feasibleSet.ts';
 import { quantizeInput, roundings } from '../constraints/quantize.ts';
 import { assertFinite, CancelledError } from '../errors.ts';
-import { prewarmSolver } from '../lp/highsWorkerClient.ts';
+import { prewarmSolver } from '../lp/solveLp.ts';
 import type { MethodContext, MethodOutcome, MethodRun } from '../methods/methodContext.ts';
 import { normalizedGradientAscent } from '../methods/normalizedGradientAscent.ts';
 import { projectedAdam } from '../methods/projectedAdam.ts';

@@ -87,7 +87,8 @@ export async function maximizeExactly(
     ...(options.timeLimitSeconds !== undefined ? { timeLimitSeconds: options.timeLimitSeconds } : {}),
   });
   return {
-    status: solution.status === 'unbounded' ? 'failed' : solution.status,
+    // Its solve runs in the worker thread, which no stop flag interrupts.
+    status: solution.status === 'unbounded' || solution.status === 'interrupted' ? 'failed' : solution.status,
     value: solution.objective,
     x: solution.x.slice(0, network.inputSize),
     seconds: (performance.now() - started) / 1000,

@@ -1,9 +1,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { solverReady } from '../lp/highsWorkerClient.ts';
 import { clipToDomain, type LinearDomain, linearDomain } from '../lp/linearDomain.ts';
-import { solveLp } from '../lp/solveLp.ts';
+import { type SingleLayerForm, singleLayerForm } from '../lp/singleLayerForm.ts';
+import { solveLp, solverReady } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
 import { forwardLayerGraph } from '../network/layerGraph.ts';
 import {
@@ -15,7 +15,6 @@ import { largestOther } from '../objectives/marginTerm.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
 import { polishMilp } from './exactMilp.ts';
 import { type ActivationPattern, buildRegionLp } from './regionLp.ts';
-import { type SingleLayerForm, singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { singleLayerForm } from '../lp/singleLayerForm.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
 import { compileExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
 import { maximizeExactly } from './exactMilp.ts';
-import { singleLayerForm } from './singleLayerForm.ts';
 import { singleLayerSearch } from './singleLayerSearch.ts';
 
 beforeAll(async () => {

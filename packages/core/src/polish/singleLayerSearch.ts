@@ -1,7 +1,7 @@
 import { clipToDomain, type LinearDomain } from '../lp/linearDomain.ts';
 import type { LinearProgram, LpSolution } from '../lp/linearProgram.ts';
+import { preActivations, type SingleLayerForm, singleLayerLps } from '../lp/singleLayerForm.ts';
 import { solveLp } from '../lp/solveLp.ts';
-import { preActivations, type SingleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { toggleBounds } from './toggleBounds.ts';
 
 /** Pairs of toggles are tried among this many best single ones, once no single toggle improves. */

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { preActivations, singleLayerForm, singleLayerLps } from '../lp/singleLayerForm.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import { extractDenseRelu } from '../network/denseReluChain.ts';
 import { compileExactObjective } from '../objectives/exactObjective.ts';
 import type { ConstraintSpec } from '../spec/types.ts';
 import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
 import { toggleBounds } from './toggleBounds.ts';
 
 beforeAll(async () => {

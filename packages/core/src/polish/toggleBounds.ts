@@ -1,5 +1,5 @@
 import type { LinearProgram, LpSolution } from '../lp/linearProgram.ts';
-import type { SingleLayerForm } from './singleLayerForm.ts';
+import type { SingleLayerForm } from '../lp/singleLayerForm.ts';
 
 /**
  * For the optimal single-layer LP `lp` (counting the positive-weight ReLUs in `counted`), an upper

@@ -1,5 +1,5 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { type Executor, referencing } from '../driver.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { hashSecret, newSecret } from '../secrets.ts';
 import { toUser, type User } from './users.ts';

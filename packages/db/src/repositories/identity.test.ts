@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { createTestUser, uniqueEmail } from '../testing/fixtures.ts';
 import { storageBackends } from '../testing/storageBackends.ts';

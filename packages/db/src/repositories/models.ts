@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { type Executor, FOREIGN_KEY_VIOLATION, referencing, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
-import { ConflictError, InvalidArgumentError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { type Json, jsonParam } from '../json.ts';
 
@@ -46,7 +47,8 @@ export interface ModelRepository {
   /** Throws ConflictError for a second built-in model of the same name. */
   create(model: NewModel): Promise<ModelSummary>;
   get(id: string): Promise<ModelSummary | null>;
-  getArtifacts(id: string): Promise<ModelArtifacts | null>;
+  /** The model with its artefacts, in one read (a job needs both: its weights and what it was made for). */
+  getArtifacts(id: string): Promise<(ModelSummary & ModelArtifacts) | null>;
   /** Built-in models first, then the team's own, newest first. */
   listForTeam(teamId: string): Promise<ModelSummary[]>;
   /** For seeding at start: is the built-in model already there? */
@@ -162,12 +164,12 @@ export function createModelRepository(db: Executor): ModelRepository {
 
     async getArtifacts(id) {
       if (!isId(id)) return null;
-      const { rows } = await db.query<{ model_json: string; weights: Uint8Array }>(
-        'SELECT model_json, weights FROM models WHERE id = $1',
+      const { rows } = await db.query<ModelRow & { model_json: string; weights: Uint8Array }>(
+        `SELECT ${COLUMNS}, model_json, weights FROM models WHERE id = $1`,
         [id],
       );
       const row = rows[0];
-      return row === undefined ? null : { modelJson: row.model_json, weights: row.weights };
+      return row === undefined ? null : { ...toModel(row), modelJson: row.model_json, weights: row.weights };
     },
 
     async listForTeam(teamId) {

@@ -1,5 +1,5 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { createTestModel, createTestTeam, createTestUser } from '../testing/fixtures.ts';
 import { storageBackends } from '../testing/storageBackends.ts';

@@ -1,5 +1,5 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { type Executor, referencing } from '../driver.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import { isId } from '../ids.ts';
 import { float8Json, jsonParam } from '../json.ts';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, InvalidArgumentError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { createTestModel, createTestTeam, createTestUser } from '../testing/fixtures.ts';
 import { storageBackends } from '../testing/storageBackends.ts';

@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { type Executor, referencing, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
-import { ConflictError, InvalidArgumentError, LastOwnerError, NotFoundError } from '../errors.ts';
+import { ConflictError, LastOwnerError, NotFoundError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 import { toUser, type User } from './users.ts';
 

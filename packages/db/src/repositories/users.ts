@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from '@argmax/core/errors';
 import { type Executor, sqlState, UNIQUE_VIOLATION } from '../driver.ts';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { isId, newId } from '../ids.ts';
 
 export interface User {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/initBackend.ts';
 import { certificateSupport, certify } from '../../certify/certify.ts';
-import type { Certificate, CertifyProgress, CertifySearch } from '../../certify/types.ts';
+import type { Certificate, CertifyProgress, CertifyResult, CertifySearch } from '../../certify/types.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { runOptimization } from '../../optimize/optimize.ts';
 import { certifyPriorAnswer } from '../../prior/certifyInPrior.ts';
@@ -162,6 +162,17 @@ export const certifyCommand: Command = {
     };
     let certifyStarted = performance.now();
     try {
+      const certifyOptions = {
+        objective: parsed.target,
+        timeLimitSeconds,
+        search: (args.search ?? 'auto') as CertifySearch,
+        signal: controller.signal,
+        onProgress,
+      };
+      // Either path finds the best input and certifies it; what follows is theirs alike.
+      let result: CertifyResult;
+      let optimizeSeconds: number | undefined;
+      let priorRecord: ReturnType<typeof priorCertificateRecord> | undefined;
       if (prior) {
         let answer: PriorResult | undefined;
         for await (const event of optimizeWithPrior(
@@ -174,53 +185,31 @@ export const certifyCommand: Command = {
           else bar.update(event.step + 1, event.steps, `optimising ${event.objective.toPrecision(6)}`);
         }
         if (!answer) throw new Error('the search inside the prior ended without a result');
+        optimizeSeconds = answer.seconds;
         certifyStarted = performance.now();
-        const result = await certifyPriorAnswer(model, prior, answer, parsed.box, {
-          objective: parsed.target,
-          timeLimitSeconds,
-          search: (args.search ?? 'auto') as CertifySearch,
-          signal: controller.signal,
-          onProgress,
-        });
-        bar.clear();
-        if (!result.supported)
-          return fail(2, `no certificate: ${result.reason}; nothing was written to ${args.out}`);
-        const record = {
-          ...certificateRecord(result, parsed, shape, answer.seconds, (performance.now() - started) / 1000),
-          ...priorCertificateRecord(result, answer, prior),
-        };
-        return await writeCertificate(record, result, out, io);
+        const inPrior = await certifyPriorAnswer(model, prior, answer, parsed.box, certifyOptions);
+        if (inPrior.supported) priorRecord = priorCertificateRecord(inPrior, answer, prior);
+        result = inPrior;
+      } else {
+        if (!incumbent) {
+          const found = await runOptimization(
+            model,
+            { objective: parsed.target, constraints, signal: controller.signal },
+            (step) => bar.update(step.step + 1, step.steps, `optimising ${step.objective.toPrecision(6)}`),
+          );
+          incumbent = found.input;
+          optimizeSeconds = found.seconds;
+        }
+        certifyStarted = performance.now();
+        result = await certify(model, { ...certifyOptions, constraints, incumbent });
       }
-      let optimizeSeconds: number | undefined;
-      if (!incumbent) {
-        const found = await runOptimization(
-          model,
-          { objective: parsed.target, constraints, signal: controller.signal },
-          (step) => bar.update(step.step + 1, step.steps, `optimising ${step.objective.toPrecision(6)}`),
-        );
-        incumbent = found.input;
-        optimizeSeconds = found.seconds;
-      }
-      certifyStarted = performance.now();
-      const result = await certify(model, {
-        objective: parsed.target,
-        constraints,
-        incumbent,
-        timeLimitSeconds,
-        search: (args.search ?? 'auto') as CertifySearch,
-        signal: controller.signal,
-        onProgress,
-      });
       bar.clear();
       if (!result.supported)
         return fail(2, `no certificate: ${result.reason}; nothing was written to ${args.out}`);
-      const record = certificateRecord(
-        result,
-        parsed,
-        shape,
-        optimizeSeconds,
-        (performance.now() - started) / 1000,
-      );
+      const record = {
+        ...certificateRecord(result, parsed, shape, optimizeSeconds, (performance.now() - started) / 1000),
+        ...priorRecord,
+      };
       return await writeCertificate(record, result, out, io);
     } catch (error) {
       bar.clear();

@@ -1,13 +1,14 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { solveLp } from '../lp/solveLp.ts';
 import { type DenseReluNetwork, extractDenseRelu } from '../network/denseReluChain.ts';
+import type { LayerGraph, Matrix } from '../network/layerGraph.ts';
 import { compileExactObjective, evaluateExactObjective } from '../objectives/exactObjective.ts';
 import type { ObjectiveSpec } from '../spec/types.ts';
 import { linearDomainFor } from '../testing/feasibleSets.ts';
 import { randomReluMlp } from '../testing/randomReluMlp.ts';
-import { preActivations, singleLayerForm, singleLayerLps } from './singleLayerForm.ts';
+import { preActivations, singleLayerForm, singleLayerLps, singleLayerValue } from './singleLayerForm.ts';
+import { solveLp } from './solveLp.ts';
 
 beforeAll(async () => {
   await initBackend('cpu', () => {});
@@ -35,6 +36,28 @@ function networkOf(model: tfl.LayersModel): DenseReluNetwork {
   const extraction = extractDenseRelu(model);
   if ('unsupported' in extraction) throw new Error(extraction.unsupported);
   return extraction.network;
+}
+
+/** A dense row-major matrix in CSR form, without its zeros (a few weights zeroed so some rows are short). */
+function csrOf(values: Float64Array, rows: number, cols: number): Matrix {
+  const starts = [0];
+  const columns: number[] = [];
+  const entries: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = (r + c) % 3 === 0 ? 0 : values[r * cols + c]!;
+      if (v === 0) continue;
+      columns.push(c);
+      entries.push(v);
+    }
+    starts.push(columns.length);
+  }
+  return {
+    kind: 'csr',
+    starts: Int32Array.from(starts),
+    cols: Int32Array.from(columns),
+    values: Float64Array.from(entries),
+  };
 }
 
 function points(count: number, seed: number): Float64Array[] {
@@ -75,6 +98,26 @@ describe('singleLayerForm', () => {
         value += form.c[j]! * Math.max(v, 0);
       });
       expect(value).toBeCloseTo(evaluateExactObjective(network, objective, x), 9);
+    }
+    model.dispose();
+  });
+
+  it('reads sparse (CSR) affine ops as their dense selves', () => {
+    const model = sandwich();
+    const network = networkOf(model);
+    const objective = compileExactObjective(network, spec);
+    if ('unsupported' in objective) throw new Error(objective.unsupported);
+    // The graph with every affine matrix stored as CSR (some weights zeroed, so rows differ in length).
+    const sparse: LayerGraph = {
+      ...network,
+      ops: network.ops.map((op) =>
+        op.kind === 'affine' ? { ...op, matrix: csrOf(op.matrix.values, op.outSize, op.inSize) } : op,
+      ),
+    };
+    const form = singleLayerForm(sparse, objective);
+    if (!form) throw new Error('expected a single-layer form');
+    for (const x of points(10, 11)) {
+      expect(singleLayerValue(form, x)).toBeCloseTo(evaluateExactObjective(sparse, objective, x), 9);
     }
     model.dispose();
   });

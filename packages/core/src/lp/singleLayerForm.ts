@@ -1,12 +1,12 @@
-import type { LinearDomain } from '../lp/linearDomain.ts';
-import { emptyRows, type LinearProgram, packRows, pushUnitRow } from '../lp/linearProgram.ts';
-import type { DenseReluNetwork } from '../network/denseReluChain.ts';
-import { opSize } from '../network/layerGraph.ts';
-import type { ExactObjective } from '../objectives/exactObjective.ts';
+import { type AffineOp, type LayerGraph, opSize } from '../network/layerGraph.ts';
+import type { LinearDomain } from './linearDomain.ts';
+import { emptyRows, type LinearProgram, packRows, pushUnitRow } from './linearProgram.ts';
+import type { AffineTerm } from './networkMilp.ts';
 
 /**
  * The objective of a network with one ReLU layer as `constant + linear·x + Σ_j c_j relu(A_j·x + b_j)`:
- * a convex part (c_j > 0) minus a convex part (c_j < 0).
+ * a convex part (c_j > 0) minus a convex part (c_j < 0). The polish searches it (one-layer LPs); the
+ * certifier bounds it (unit subsets).
  */
 export interface SingleLayerForm {
   inputSize: number;
@@ -21,31 +21,33 @@ export interface SingleLayerForm {
 }
 
 /**
- * Rewrites an affine objective (no margins) of a network with exactly one ReLU op; undefined for
- * anything else (deeper networks, margins), which keep the activation-region search.
+ * Rewrites an affine objective (terms on the graph's nodes, no margins) of a network with exactly one
+ * ReLU op, affine ops before it and on the way from it to each term; undefined for anything else (deeper
+ * networks, margins, other activations), which keep the activation-region search.
  */
 export function singleLayerForm(
-  network: DenseReluNetwork,
-  objective: ExactObjective,
+  graph: LayerGraph,
+  objective: { affine: readonly AffineTerm[]; margins: readonly unknown[] },
 ): SingleLayerForm | undefined {
-  const reluAt = network.ops.findIndex((op) => op.kind === 'relu');
+  const reluAt = graph.ops.findIndex((op) => op.kind === 'relu');
   if (reluAt < 0 || objective.margins.length > 0) return undefined;
-  if (network.ops.some((op, i) => op.kind === 'relu' && i !== reluAt)) return undefined;
-  const n = network.inputSize;
-  // Affine maps `M x + m` of every dense op before the ReLU (M null: the input itself).
+  if (graph.ops.some((op, i) => op.kind === 'relu' && i !== reluAt)) return undefined;
+  const n = graph.inputSize;
+  // Affine maps `M x + m` of every op before the ReLU (M null: the input itself).
   const maps = new Map<number, AffineMap>();
   let map: AffineMap = { M: null, m: new Float64Array(n) };
   maps.set(-1, map);
   for (let i = 0; i < reluAt; i++) {
-    const op = network.ops[i]!;
+    const op = graph.ops[i]!;
     if (op.kind !== 'affine') return undefined;
-    map = composeDense(op.matrix.values, op.bias, op.outSize, op.inSize, map, n);
+    map = composeAffine(denseValues(op), op.bias, op.outSize, op.inSize, map, n);
     maps.set(i, map);
   }
   const units = map.m.length;
   const c = new Float64Array(units);
   const linear = new Float64Array(n);
   let constant = 0;
+  const dense = new Map<number, Float64Array>();
   for (const term of objective.affine) {
     if (term.node < reluAt) {
       const { M, m } = maps.get(term.node)!;
@@ -54,24 +56,37 @@ export function singleLayerForm(
       constant += term.weight * m[term.index]!;
       continue;
     }
-    // Pull the term back through the dense ops after the ReLU onto the ReLU's outputs.
-    let g = new Float64Array(term.node === reluAt ? units : outSize(network, term.node));
+    // Pull the term back through the affine ops after the ReLU onto the ReLU's outputs.
+    let g = new Float64Array(term.node === reluAt ? units : opSize(graph.ops[term.node]!));
     g[term.index] = term.weight;
     for (let i = term.node; i > reluAt; i--) {
-      const op = network.ops[i]!;
+      const op = graph.ops[i]!;
       if (op.kind !== 'affine') return undefined;
+      if (!dense.has(i)) dense.set(i, denseValues(op));
+      const W = dense.get(i)!;
       const back = new Float64Array(op.inSize);
       for (let o = 0; o < op.outSize; o++) {
         const w = g[o]!;
         if (w === 0) continue;
         constant += w * op.bias[o]!;
-        for (let j = 0; j < op.inSize; j++) back[j]! += w * op.matrix.values[o * op.inSize + j]!;
+        for (let j = 0; j < op.inSize; j++) back[j]! += w * W[o * op.inSize + j]!;
       }
       g = back;
     }
     for (let j = 0; j < units; j++) c[j]! += g[j]!;
   }
   return { inputSize: n, units, A: map.M ?? identity(n), b: map.m, c, linear, constant };
+}
+
+/** An affine op's matrix as dense row-major `[outSize, inSize]` values (a CSR one expanded). */
+function denseValues(op: AffineOp): Float64Array {
+  if (op.matrix.kind === 'dense') return op.matrix.values;
+  const values = new Float64Array(op.outSize * op.inSize);
+  const { starts, cols, values: entries } = op.matrix;
+  for (let o = 0; o < op.outSize; o++) {
+    for (let k = starts[o]!; k < starts[o + 1]!; k++) values[o * op.inSize + cols[k]!] = entries[k]!;
+  }
+  return values;
 }
 
 /** Pre-activations `A x + b` at `x`. */
@@ -153,7 +168,7 @@ interface AffineMap {
   m: Float64Array;
 }
 
-function composeDense(
+function composeAffine(
   W: Float64Array,
   bias: Float64Array,
   outSize: number,
@@ -181,8 +196,4 @@ function composeDense(
     }
   }
   return { M, m };
-}
-
-function outSize(network: DenseReluNetwork, node: number): number {
-  return opSize(network.ops[node]!);
 }
