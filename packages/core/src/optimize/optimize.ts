@@ -43,6 +43,20 @@ const polishTimeLimitMs = 400;
  * polish keeps the same reach, adding at most this share to a run.
  */
 const polishTimeShare = 0.5;
+/**
+ * The limit instead of `polishTimeLimitMs` for a small net with several ReLU layers (see
+ * polishBestInput's `deepTimeLimitMs`), a cap: its search ends on its own once a neighbourhood MILP
+ * of 16 free ReLUs finds nothing better (on an 80-24-16 net after ~3 s of CPU, where the optimum lay
+ * 2 % above the walks' end, out of reach of a few hundred ms). A one-layer net (the seed MLP) keeps
+ * the short limit.
+ */
+const deepPolishTimeLimitMs = 5000;
+/**
+ * Or this multiple of the time the run took so far, when that is more: the MILPs need the same CPU
+ * time on a loaded machine, where the gradient steps measure how much slower it runs (at load ~20 on
+ * 2 cores the 80-24-16 net's steps took 8–10 s, its search ~30 s, and 5 s left it at 0.98).
+ */
+const deepPolishTimeFactor = 4;
 
 /**
  * Finds the input of `model` that maximises `options.objective` under `options.constraints`.
@@ -107,8 +121,10 @@ export async function* optimize(
     let valueBeforePolish: number | undefined;
     let polishSkipped: string | undefined;
     if (resolved.polish) {
+      const elapsed = performance.now() - started;
       const polished = await polishBestInput(model, options.objective, set, outcome.input, {
-        timeLimitMs: Math.max(polishTimeLimitMs, polishTimeShare * (performance.now() - started)),
+        timeLimitMs: Math.max(polishTimeLimitMs, polishTimeShare * elapsed),
+        deepTimeLimitMs: Math.max(deepPolishTimeLimitMs, deepPolishTimeFactor * elapsed),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if ('skipped' in polished) polishSkipped = polished.skipped;

@@ -1,6 +1,6 @@
 import { LineChart } from '../../components/charts/LineChart.tsx';
 import { formatNumber } from './formatNumber.ts';
-import { type CertificateView, formatGap } from './liveCertificate.ts';
+import { type CertificateView, formatGap, isProvenOptimal } from './liveCertificate.ts';
 
 const BOUND_COLOR = '#b3261e';
 const BEST_COLOR = '#2457d6';
@@ -62,7 +62,7 @@ function CertificateBody({
     );
   return (
     <>
-      {c.status === 'DONE' && c.proven ? (
+      {isProvenOptimal(c) ? (
         <p className="notice" data-testid="certificate-proven">
           Proven optimal: no input {region === 'PRIOR' ? 'of the set searched' : 'within the constraints'}{' '}
           scores above the best value found

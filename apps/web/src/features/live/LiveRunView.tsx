@@ -9,6 +9,7 @@ import { FrameStrip } from './FrameStrip.tsx';
 import { FrontierChart } from './FrontierChart.tsx';
 import { GifDownloadButton } from './GifDownloadButton.tsx';
 import { LiveImage } from './LiveImage.tsx';
+import { isProvenOptimal } from './liveCertificate.ts';
 import { isFinalStatus, stepsPerSecond } from './liveRunState.ts';
 import { ObjectiveChart } from './ObjectiveChart.tsx';
 import { PriorProgress } from './PriorProgress.tsx';
@@ -107,6 +108,7 @@ export function LiveRunView({ run, source, canWrite, onFinished }: Props) {
             bestValue={run.value}
             violation={live.violation ?? run.violation}
             stepsPerSecond={finished ? null : stepsPerSecond(live)}
+            proven={isProvenOptimal(certificate)}
           />
           <ObjectiveChart curve={curve} upperBound={certificate?.upperBound ?? null} />
           <section className="card stack">

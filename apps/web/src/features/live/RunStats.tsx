@@ -9,9 +9,20 @@ interface Props {
   bestValue: number | null;
   violation: number | null;
   stepsPerSecond: number | null;
+  /** The certificate proved the best value the optimum: said beside it, not only in the certificate panel. */
+  proven: boolean;
 }
 
-export function RunStats({ status, step, steps, objective, bestValue, violation, stepsPerSecond }: Props) {
+export function RunStats({
+  status,
+  step,
+  steps,
+  objective,
+  bestValue,
+  violation,
+  stepsPerSecond,
+  proven,
+}: Props) {
   const done = step === null ? 0 : step + 1;
   return (
     <dl className="stats">
@@ -34,7 +45,17 @@ export function RunStats({ status, step, steps, objective, bestValue, violation,
       </div>
       <div>
         <dt>Best value</dt>
-        <dd>{formatNumber(bestValue)}</dd>
+        <dd data-testid="best-value">
+          {formatNumber(bestValue)}
+          {proven ? (
+            <>
+              {' '}
+              <span className="badge" data-status="SUCCEEDED" data-testid="best-value-proven">
+                proven optimal
+              </span>
+            </>
+          ) : null}
+        </dd>
       </div>
       <div>
         <dt>Constraint violation</dt>

@@ -70,6 +70,11 @@ export function formatGap(gap: number | null | undefined): string {
   return `${Number((gap * 100).toPrecision(3))} %`;
 }
 
+/** Whether the certificate has ended proving the run's best value the optimum (within its tolerance). */
+export function isProvenOptimal(certificate: CertificateView | null | undefined): boolean {
+  return certificate?.status === 'DONE' && certificate.proven === true;
+}
+
 /** One line for tables and comparisons: the gap, or why there is none yet. */
 export function describeCertificate(certificate: CertificateView | null | undefined): string {
   if (!certificate) return 'no certificate';
@@ -81,7 +86,7 @@ export function describeCertificate(certificate: CertificateView | null | undefi
       return `no certificate: ${certificate.reason ?? 'no reason given'}`;
     default:
       if (certificate.upperBound === null) return `no certificate: ${certificate.reason ?? 'stopped'}`;
-      return certificate.status === 'DONE' && certificate.proven
+      return isProvenOptimal(certificate)
         ? `${formatGap(certificate.gap)} (proven optimal)`
         : `${formatGap(certificate.gap)}${certificate.status === 'DONE' ? '' : ` (${certificate.status.toLowerCase()})`}`;
   }
