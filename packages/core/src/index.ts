@@ -68,7 +68,11 @@ export {
 export { generativeDir, loadGenerativePrior, saveGenerativePrior } from './prior/generativeStore.ts';
 export { decodeLatent, latentModel } from './prior/latentModel.ts';
 export { type ClassSearchInfo, classSearch, optimizeForClass } from './prior/optimizeForClass.ts';
-export { type GenerativeSearchInfo, optimizeInGenerative } from './prior/optimizeInGenerative.ts';
+export {
+  type GenerativeSearchInfo,
+  generativeSearch,
+  optimizeInGenerative,
+} from './prior/optimizeInGenerative.ts';
 export { optimizeInPrior, type PriorResult } from './prior/optimizeInPrior.ts';
 export { classTarget, optimizeWithPrior } from './prior/optimizeWithPrior.ts';
 export type { Prior, PriorMethod } from './prior/prior.ts';

@@ -16,17 +16,19 @@ import type { ReluDecoder } from './reluDecoder.ts';
  * - the model itself certified over each input value's range on the box, found by interval
  *   arithmetic through the decoder (decoderInputRanges): looser per value, but the model's own
  *   search applies.
- * `k`: the class whose latent box the search used (undefined: all codes').
+ * `k` and `sigmas`: the latent box the search used (class k's codes, or all codes' when undefined;
+ * its half-width in standard deviations).
  */
 export async function certifyInGenerative(
   model: tfl.LayersModel,
   prior: Prior,
   k: number | undefined,
   box: [number, number],
+  sigmas: number,
   options: PriorCertifyOptions,
 ): Promise<PriorCertificate | { supported: false; reason: string }> {
   const generative = requireGenerative(prior);
-  const { lo, hi } = generativeLatentBox(generative, k);
+  const { lo, hi } = generativeLatentBox(generative, k, sigmas);
   const { incumbentLatent, ...rest } = options;
   const half = (options.timeLimitSeconds ?? 10) / 2;
   const byRanges = await certify(model, {
@@ -57,7 +59,7 @@ export async function certifyInGenerative(
       boundsBy: { latent: result.upperBound, inputRanges: byRanges.upperBound },
       latent: result.input,
       input: decodeLatent(generative.decoder, result.input, box),
-      region: `the VAE decoder's images of its ${generative.decoder.latent} latent codes within ${k === undefined ? 'all training codes' : `class ${k}'s codes`}' mean ± ${generative.sigmas} standard deviations, clipped to [${box.join(', ')}]; or every input value within its range over that set`,
+      region: `the VAE decoder's images of its ${generative.decoder.latent} latent codes within ${k === undefined ? 'all training codes' : `class ${k}'s codes`}' mean ± ${sigmas} standard deviations, clipped to [${box.join(', ')}]; or every input value within its range over that set`,
     };
   } finally {
     // The composed model shares the model's layers: dispose only what it added.

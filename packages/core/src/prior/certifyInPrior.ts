@@ -124,7 +124,7 @@ export function certifyPriorAnswer(
 ) {
   const generative = (result as { generativeSearch?: GenerativeSearchInfo }).generativeSearch;
   if (generative)
-    return certifyInGenerative(model, prior, generative.classIndex, box, {
+    return certifyInGenerative(model, prior, generative.classIndex, box, generative.sigmas, {
       ...options,
       incumbentLatent: result.latent,
     });

@@ -15,6 +15,7 @@ import { certifyInGenerative, decoderInputRanges } from './certifyInGenerative.t
 import { datasetPrior } from './datasetPrior.ts';
 import { generativeLatentBox } from './generativePrior.ts';
 import { disposeLatentLayers, latentModel } from './latentModel.ts';
+import { generativeSearch } from './optimizeInGenerative.ts';
 import type { Prior } from './prior.ts';
 import { loadPrior, priorCacheDir, priorDir } from './priorStore.ts';
 import { smallPriorOptions } from './smallPrior.ts';
@@ -120,7 +121,7 @@ describe('the generative prior (VAE)', () => {
   });
 
   it('decoder + clip + model as one network equals the model on the decoded images', () => {
-    const { lo, hi } = generativeLatentBox(prior.generative!, 2);
+    const { lo, hi } = generativeLatentBox(prior.generative!, 2, generativeSearch.sigmas);
     const z = latentSample(lo, hi, 64, 17);
     const composed = latentModel(model, prior.generative!.decoder, box);
     try {
@@ -148,8 +149,8 @@ describe('the generative prior (VAE)', () => {
 
   it('the certified bound inside the generative prior is above the value at every sampled latent point', async () => {
     const k = 2;
-    const { lo, hi } = generativeLatentBox(prior.generative!, k);
-    const certificate = await certifyInGenerative(model, prior, k, box, {
+    const { lo, hi } = generativeLatentBox(prior.generative!, k, generativeSearch.sigmas);
+    const certificate = await certifyInGenerative(model, prior, k, box, generativeSearch.sigmas, {
       objective: { kind: 'logit', index: k },
       timeLimitSeconds: 4,
     });
@@ -202,7 +203,7 @@ describe('the generative prior (VAE)', () => {
     expect(stderr).not.toMatch(/training its VAE/);
     const record = JSON.parse(await readFile(out, 'utf8'));
     expect(record.prior).toMatchObject({ name: 'mnist', method: 'vae', classIndex: 3, latentDimensions: 4 });
-    const { lo, hi } = generativeLatentBox(prior.generative!, 3);
+    const { lo, hi } = generativeLatentBox(prior.generative!, 3, generativeSearch.sigmas);
     const z = Float32Array.from(record.latent as number[]);
     for (const [d, v] of z.entries()) {
       expect(v).toBeGreaterThanOrEqual(lo[d]! - 1e-5);

@@ -7,9 +7,9 @@ export const generativeFormatVersion = 1;
 
 /**
  * A learned generative prior: a VAE's ReLU decoder and where the training images' codes lie. The
- * search runs over a latent box, each dimension within `sigmas` standard deviations of the codes'
- * mean (of class K's codes, for a class target): the decoder was trained on codes there, so what it
- * decodes there looks like data; far outside it decodes anything.
+ * search runs over a latent box, each dimension within a few standard deviations of the codes' mean
+ * (of class K's codes, for a class target; see generativeLatentBox): the decoder was trained on codes
+ * there, so what it decodes there looks like data; far outside it decodes anything.
  */
 export interface GenerativePrior {
   method: 'vae';
@@ -20,8 +20,6 @@ export interface GenerativePrior {
   /** `[classes, latent]`: the same per class, when the sample has labels. */
   classMean?: Float32Array;
   classSd?: Float32Array;
-  /** The latent box's half-width in standard deviations. */
-  sigmas: number;
   build: GenerativeBuildInfo;
 }
 
@@ -51,14 +49,11 @@ export const defaultVaeSettings: VaeSettings = {
   seed: 1,
 };
 
-/** The box searched: 2.5 standard deviations each way (see generativeLatentBox). */
-export const defaultSigmas = 2.5;
-
 /** Trains the VAE on `train` and records where its codes lie (overall and per class). */
 export async function buildGenerativePrior(
   train: ImageSample,
   settings: VaeSettings = defaultVaeSettings,
-  options: { onProgress?: (line: string) => void; signal?: AbortSignal; sigmas?: number } = {},
+  options: { onProgress?: (line: string) => void; signal?: AbortSignal } = {},
 ): Promise<GenerativePrior> {
   const cpuStarted = process.cpuUsage();
   const vae = await trainVae(train, settings, options);
@@ -68,7 +63,6 @@ export async function buildGenerativePrior(
     method: 'vae',
     decoder: vae.decoder,
     ...stats,
-    sigmas: options.sigmas ?? defaultSigmas,
     build: {
       version: generativeFormatVersion,
       settings,
@@ -126,8 +120,8 @@ function codeStatistics(vae: TrainedVae, labels: Uint8Array | undefined) {
  */
 export function generativeLatentBox(
   prior: GenerativePrior,
-  k?: number,
-  sigmas = prior.sigmas,
+  k: number | undefined,
+  sigmas: number,
 ): { lo: Float32Array; hi: Float32Array; centre: Float32Array } {
   const { latent } = prior.decoder;
   const perClass = k !== undefined && prior.classMean && k * latent < prior.classMean.length;

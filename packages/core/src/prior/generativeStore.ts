@@ -39,7 +39,6 @@ export async function saveGenerativePrior(prior: GenerativePrior, dir: string): 
       ...(prior.classMean && prior.classSd
         ? { classMean: put(prior.classMean), classSd: put(prior.classSd) }
         : {}),
-      sigmas: prior.sigmas,
       build: prior.build,
     };
     const bytes = Buffer.concat(arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
@@ -93,7 +92,6 @@ export async function loadGenerativePrior(dir: string): Promise<LoadedGenerative
       codeMean: take(manifest.codeMean),
       codeSd: take(manifest.codeSd),
       ...(manifest.classMean ? { classMean: take(manifest.classMean), classSd: take(manifest.classSd) } : {}),
-      sigmas: manifest.sigmas,
       build: manifest.build,
     },
   };

@@ -10,8 +10,14 @@ import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts
 import { type PriorResult, priorRestarts } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
 
-/** Halvings of the ray's bisection towards the box's centre (the class's mean code), and how many of the strongest answers get a ray. */
-export const generativeShrink = { steps: 8, rays: 4 };
+/**
+ * The latent box's half-width in standard deviations of the codes, the halvings of the ray's
+ * bisection towards its centre (the class's mean code), and how many of the strongest answers get a
+ * ray. Measured on Fashion-MNIST (seed MLP, classes 0, 5, 8): 2.5 σ gave answers realistic with room
+ * to spare (0.37–0.40 of the box maximum), 4 σ 0.41 on average, 6 σ no more (0.41; the answers reach
+ * the 99th percentile of the nearest-training distance and need the ray).
+ */
+export const generativeSearch = { sigmas: 4, shrinkSteps: 8, rays: 4 };
 
 export interface GenerativeSearchInfo {
   /** The class whose codes made the latent box (undefined: all codes). */
@@ -47,7 +53,8 @@ export async function* optimizeInGenerative(
   if (extra.length > 0)
     throw new InvalidArgumentError('constraints', extra.join(', '), 'only a box together with a prior');
   const started = performance.now();
-  const latentBox = generativeLatentBox(generative, k);
+  const { sigmas } = generativeSearch;
+  const latentBox = generativeLatentBox(generative, k, sigmas);
   const composed = latentModel(model, generative.decoder, box);
   const decode = (z: ArrayLike<number>) => decodeLatent(generative.decoder, z, box);
   let found: OptimizationResult | undefined;
@@ -73,7 +80,7 @@ export async function* optimizeInGenerative(
   ];
   const info = (rayFraction: number, realistic: boolean): GenerativeSearchInfo => ({
     ...(k !== undefined ? { classIndex: k } : {}),
-    sigmas: generative.sigmas,
+    sigmas,
     lo: Array.from(latentBox.lo),
     hi: Array.from(latentBox.hi),
     rayFraction,
@@ -127,11 +134,11 @@ async function realisticAnswer(
   // answers are strongest first (after the polished best): the first realistic one wins.
   for (const z of answers) if (realistic(z)) return { latent: z, t: 1 };
   const points: { latent: Float32Array; t: number }[] = [];
-  for (const z of answers.slice(0, generativeShrink.rays)) {
+  for (const z of answers.slice(0, generativeSearch.rays)) {
     const at = (t: number) => z.map((v, d) => centre[d]! + t * (v - centre[d]!));
     let lo = 0;
     let hi = 1;
-    for (let i = 0; i < generativeShrink.steps; i++) {
+    for (let i = 0; i < generativeSearch.shrinkSteps; i++) {
       const mid = (lo + hi) / 2;
       if (realistic(at(mid))) lo = mid;
       else hi = mid;
