@@ -15,11 +15,11 @@ import { certifyInGenerative, decoderInputRanges } from './certifyInGenerative.t
 import { datasetPrior } from './datasetPrior.ts';
 import { generativeLatentBox } from './generativePrior.ts';
 import { disposeLatentLayers, latentModel } from './latentModel.ts';
-import { generativeSearch } from './optimizeInGenerative.ts';
+import { generativeSearch, optimizeInGenerative } from './optimizeInGenerative.ts';
 import type { Prior } from './prior.ts';
 import { loadPrior, priorCacheDir, priorDir } from './priorStore.ts';
 import { smallPriorOptions } from './smallPrior.ts';
-import type { VaeSettings } from './trainVae.ts';
+import { trainVae, type VaeSettings } from './trainVae.ts';
 
 const bin = fileURLToPath(new URL('../../bin/argmax.js', import.meta.url));
 /** A tiny VAE (latent 4, one hidden layer of 24, one epoch over 3,000 images): seconds, not minutes. */
@@ -119,6 +119,22 @@ describe('the generative prior (VAE)', () => {
     expect(reopened.built).toBe(false);
     expect(lines).toEqual([]);
   });
+
+  it('training and searching leave no tensor behind', async () => {
+    const { values, size } = prior.realism.train;
+    const sample = { values: values.subarray(0, 256 * size), count: 256, size, shape: prior.shape };
+    const before = tf.memory().numTensors;
+    await trainVae(sample, { ...tinyVae, latent: 2, hidden: [8], examples: 256 });
+    expect(tf.memory().numTensors).toBe(before);
+    for await (const _ of optimizeInGenerative(
+      model,
+      { objective: { kind: 'logit', index: 3 }, steps: 5, restarts: 4, log: () => {} },
+      prior,
+      3,
+      box,
+    ));
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 
   it('decoder + clip + model as one network equals the model on the decoded images', () => {
     const { lo, hi } = generativeLatentBox(prior.generative!, 2, generativeSearch.sigmas);

@@ -56,10 +56,11 @@ export async function trainVae(
     const limit = Math.sqrt(6 / (inputs + units));
     const values = new Float32Array(inputs * units);
     for (let i = 0; i < values.length; i++) values[i] = (prng.next() * 2 - 1) * limit;
-    return {
-      kernel: tf.variable(tf.tensor2d(values, [inputs, units])),
-      bias: tf.variable(tf.zeros([units])),
-    };
+    const initial = [tf.tensor2d(values, [inputs, units]), tf.zeros([units])];
+    const layer = { kernel: tf.variable(initial[0]!), bias: tf.variable(initial[1]!) };
+    // A variable holds its own copy: the initial tensors would stay behind.
+    tf.dispose(initial);
+    return layer;
   };
   const chain = (sizes: number[]) => sizes.slice(1).map((units, i) => dense(sizes[i]!, units));
   const encoder = chain([size, ...hidden]);
