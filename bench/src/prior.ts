@@ -11,6 +11,7 @@ import {
   measureRealism,
   type OptimizationResult,
   optimizeForClass,
+  optimizeInGenerative,
   optimizeInPrior,
   type Realism,
   realismBounds,
@@ -30,8 +31,9 @@ const seedModel = fileURLToPath(
  * nearest-training distances; manifold distance ≤ their 99th percentile; every judge says K; logit ≥
  * 0.5 of the box maximum (projected-adam's default answer over [0, 1]). One row per method: the plain
  * box search ("none"), the data subspace, the class subspace, and the class subspace with only the
- * ray towards the class mean (no realism-penalised search). The prior is built fresh into a
- * temporary cache, so its build time is measured too.
+ * ray towards the class mean (no realism-penalised search), and the learned generative prior (a
+ * VAE's latent code, `--prior fashion-mnist:vae`). The prior and its VAE are built fresh into a
+ * temporary cache, so their build times are measured too.
  */
 export const priorSuite: BenchSuite = {
   name: 'prior',
@@ -43,6 +45,7 @@ export const priorSuite: BenchSuite = {
       const { prior } = await datasetPrior('fashion-mnist', {
         cacheDir,
         onProgress: log,
+        generative: true,
         ...(quick ? { limit: { train: 6000, heldOut: 500 } } : {}),
       });
       const buildSeconds = prior.build.seconds;
@@ -91,6 +94,18 @@ export const priorSuite: BenchSuite = {
           return result!;
         },
         'class subspace': (k) => classSubspace(k, true),
+        vae: async (k) => {
+          let result: OptimizationResult | undefined;
+          for await (const event of optimizeInGenerative(
+            model,
+            { objective: { kind: 'logit', index: k }, log: () => {} },
+            prior,
+            k,
+            [0, 1],
+          ))
+            if (event.type === 'done') result = event.result;
+          return result!;
+        },
         // The same search with only the ray towards the class mean to make answers realistic.
         'class subspace, ray only': (k) => classSubspace(k, false),
       };
@@ -160,6 +175,9 @@ export const priorSuite: BenchSuite = {
       const picture = join(outDir, 'prior-gallery.png');
       await writeFile(picture, galleryPicture([answers['class subspace']!, answers.none!], classes));
       log(`wrote ${picture}: the class subspace's answers (top) above the box maxima (bottom)`);
+      const vaePicture = join(outDir, 'prior-vae-gallery.png');
+      await writeFile(vaePicture, galleryPicture([answers.vae!, answers['class subspace']!], classes));
+      log(`wrote ${vaePicture}: the VAE's answers (top) above the class subspace's (bottom)`);
       rows.push({
         suite: 'prior',
         case: 'fashion-mnist prior',
@@ -177,6 +195,25 @@ export const priorSuite: BenchSuite = {
           unit: 's',
           note: 'process user + system (the build is single-threaded)',
         });
+      const vae = prior.generative!.build;
+      rows.push(
+        {
+          suite: 'prior',
+          case: 'fashion-mnist VAE',
+          metric: 'build time',
+          value: vae.seconds,
+          unit: 's',
+          note: `latent ${vae.settings.latent}, hidden ${vae.settings.hidden.join('+')}, ${vae.settings.epochs} epochs over ${vae.trainExamples} examples; reconstruction MSE ${vae.reconstructionError.toFixed(4)}`,
+        },
+        {
+          suite: 'prior',
+          case: 'fashion-mnist VAE',
+          metric: 'build CPU time',
+          value: vae.cpuSeconds,
+          unit: 's',
+          note: 'process user + system (single-threaded wasm)',
+        },
+      );
       return rows;
     } finally {
       model.dispose();

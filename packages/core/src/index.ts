@@ -58,18 +58,34 @@ export { defaultTimeBudget } from './optimize/timeBudget.ts';
 export { maximizeExactly } from './polish/exactMilp.ts';
 export { type AccentuationInfo, accentuate } from './prior/accentuate.ts';
 export type { BuildPriorOptions } from './prior/buildPrior.ts';
-export { certifyPriorAnswer, type PriorCertificate, searchedSubspace } from './prior/certifyInPrior.ts';
+export { certifyInGenerative, decoderInputRanges } from './prior/certifyInGenerative.ts';
+export { certifyPriorAnswer, searchedSubspace } from './prior/certifyInPrior.ts';
 export { type DatasetPriorOptions, datasetPrior } from './prior/datasetPrior.ts';
 export { diversePrototypes } from './prior/diversePrototypes.ts';
-export { decodeLatent } from './prior/latentModel.ts';
+export {
+  buildGenerativePrior,
+  defaultVaeSettings,
+  type GenerativePrior,
+  generativeLatentBox,
+} from './prior/generativePrior.ts';
+export { generativeDir, loadGenerativePrior, saveGenerativePrior } from './prior/generativeStore.ts';
+export { decodeLatent, latentModel } from './prior/latentModel.ts';
 export { type ClassSearchInfo, classSearch, optimizeForClass } from './prior/optimizeForClass.ts';
+export {
+  type GenerativeSearchInfo,
+  generativeSearch,
+  optimizeInGenerative,
+} from './prior/optimizeInGenerative.ts';
 export { optimizeInPrior, type PriorResult } from './prior/optimizeInPrior.ts';
 export { classTarget, optimizeWithPrior } from './prior/optimizeWithPrior.ts';
-export type { Prior } from './prior/prior.ts';
+export type { Prior, PriorMethod } from './prior/prior.ts';
+export type { PriorCertificate } from './prior/priorCertificate.ts';
 export { loadPrior, priorCacheDir, priorDir } from './prior/priorStore.ts';
 export { type FrontierPoint, realismFrontier, resultFrontier } from './prior/realismFrontier.ts';
 export type { RefinedPoint } from './prior/realisticRefine.ts';
+export type { ReluDecoder } from './prior/reluDecoder.ts';
 export { smallPriorOptions } from './prior/smallPrior.ts';
+export type { VaeSettings } from './prior/trainVae.ts';
 export { judgeRecipes } from './realism/judges.ts';
 export { measureRealism, type Realism } from './realism/measureRealism.ts';
 export { isRealistic, type RealismBounds, realismBounds, realismChecks } from './realism/realismCriteria.ts';

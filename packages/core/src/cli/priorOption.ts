@@ -3,24 +3,32 @@ import { relativeGap } from '../certify/certify.ts';
 import { type DatasetName, datasetNames } from '../data/dataset.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { AccentuationInfo } from '../prior/accentuate.ts';
-import type { PriorCertificate } from '../prior/certifyInPrior.ts';
 import { datasetPrior } from '../prior/datasetPrior.ts';
 import type { ClassSearchInfo } from '../prior/optimizeForClass.ts';
+import type { GenerativeSearchInfo } from '../prior/optimizeInGenerative.ts';
 import type { PriorResult } from '../prior/optimizeInPrior.ts';
 import { classTarget } from '../prior/optimizeWithPrior.ts';
-import type { Prior } from '../prior/prior.ts';
+import type { Prior, PriorMethod } from '../prior/prior.ts';
+import type { PriorCertificate } from '../prior/priorCertificate.ts';
 import { priorCacheDir } from '../prior/priorStore.ts';
 import type { RefinedPoint } from '../prior/realisticRefine.ts';
 import { measureRealism } from '../realism/measureRealism.ts';
 import type { OptimizationResult, OptimizeOptions } from '../spec/types.ts';
 import type { CliIo } from './command.ts';
 
-export const priorNames = datasetNames;
+/** `--prior` values: a dataset (its best method, the subspaces), or `DATASET:vae` for its generative prior. */
+export const priorNames = [...datasetNames, ...datasetNames.map((name) => `${name}:vae`)];
+
+/** The dataset and the method a `--prior` value names. */
+export function priorArgument(name: string): { dataset: DatasetName; method: PriorMethod } {
+  const [dataset, method] = name.split(':') as [DatasetName, string | undefined];
+  return { dataset, method: method === 'vae' ? 'vae' : 'subspace' };
+}
 
 /**
- * `--prior DATASET`: the dataset's prior from the cache (built there on first use, progress on
- * stderr). The model must take that dataset's inputs, and a prior replaces the other input
- * constraints (only --box, the clip range, stays).
+ * `--prior DATASET[:vae]`: the dataset's prior from the cache (built there on first use, its VAE too
+ * for `:vae`, progress on stderr). The model must take that dataset's inputs, and a prior replaces the
+ * other input constraints (only --box, the clip range, stays).
  */
 export async function openPrior(
   name: string,
@@ -31,8 +39,10 @@ export async function openPrior(
   for (const [flag, value] of Object.entries(other)) {
     if (value !== undefined) throw new InvalidArgumentError('--prior', name, `--prior without --${flag}`);
   }
-  const { prior } = await datasetPrior(name as DatasetName, {
+  const { dataset, method } = priorArgument(name);
+  const { prior } = await datasetPrior(dataset, {
     cacheDir: priorCacheDir(),
+    generative: method === 'vae',
     onProgress: (line) => io.stderr(`argmax: ${line}\n`),
   });
   const size = model.inputs.reduce(
@@ -102,6 +112,18 @@ export function accentuateClass(
 
 /** Which prior and subspace a result was searched in (RESULT.json's and CERT.json's `prior`). */
 function priorInfo(result: OptimizationResult, prior: Prior) {
+  const generative = (result as { generativeSearch?: GenerativeSearchInfo }).generativeSearch;
+  if (generative && prior.generative) {
+    const { settings, reconstructionError } = prior.generative.build;
+    return {
+      name: prior.name,
+      method: 'vae',
+      latentDimensions: settings.latent,
+      hidden: settings.hidden,
+      reconstructionError,
+      ...generative,
+    };
+  }
   const search = (result as { classSearch?: ClassSearchInfo }).classSearch;
   const accentuation = (result as { accentuation?: AccentuationInfo }).accentuation;
   if (search && accentuation)

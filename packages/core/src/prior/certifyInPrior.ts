@@ -1,27 +1,13 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { certify, relativeGap } from '../certify/certify.ts';
-import type { Certificate, CertifyOptions } from '../certify/types.ts';
+import { certifyInGenerative } from './certifyInGenerative.ts';
 import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts';
 import { type ClassSearchInfo, classSearchSubspace } from './optimizeForClass.ts';
+import type { GenerativeSearchInfo } from './optimizeInGenerative.ts';
 import type { PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
+import type { PriorCertificate, PriorCertifyOptions } from './priorCertificate.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
-
-export interface PriorCertifyOptions extends Omit<CertifyOptions, 'constraints' | 'incumbent'> {
-  /** The best latent point known (e.g. the search's answer), checked and evaluated, never trusted. */
-  incumbentLatent?: Float32Array;
-}
-
-/** A certificate over a subspace: what `certify` gives, with the best point as latent and as image. */
-export type PriorCertificate = Omit<Certificate, 'input'> & {
-  /** The best point found, in the subspace's whitened coordinates, and its decoded (clipped) image. */
-  latent: Float32Array;
-  input: Float32Array;
-  /** The two bounds `upperBound` is the smaller of (see certifyInPrior). */
-  boundsBy: { latent: number; inputRanges: number };
-  /** What the bound holds over, in words (the region searched, or a superset of it). */
-  region: string;
-};
 
 /**
  * An upper bound on the objective over every input the subspace search can return, the smaller of
@@ -125,7 +111,10 @@ export function searchedSubspace(result: PriorResult, prior: Prior): SubspacePri
     : prior.subspace;
 }
 
-/** `certifyInPrior` over the subspace `result` was found in, its latent point as the incumbent. */
+/**
+ * `certifyInPrior` over the subspace `result` was found in (certifyInGenerative over the latent box,
+ * for an answer of the generative prior), its latent point as the incumbent.
+ */
 export function certifyPriorAnswer(
   model: tfl.LayersModel,
   prior: Prior,
@@ -133,6 +122,12 @@ export function certifyPriorAnswer(
   box: [number, number],
   options: Omit<PriorCertifyOptions, 'incumbentLatent'>,
 ) {
+  const generative = (result as { generativeSearch?: GenerativeSearchInfo }).generativeSearch;
+  if (generative)
+    return certifyInGenerative(model, prior, generative.classIndex, box, generative.sigmas, {
+      ...options,
+      incumbentLatent: result.latent,
+    });
   return certifyInPrior(model, searchedSubspace(result, prior), box, {
     ...options,
     incumbentLatent: result.latent,

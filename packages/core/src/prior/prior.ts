@@ -1,9 +1,16 @@
 import type { Judge } from '../realism/judges.ts';
 import type { RealismReference } from '../realism/realismReference.ts';
+import type { GenerativePrior } from './generativePrior.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
 /** Bumped whenever the stored layout or the recipe changes: older cached priors are rebuilt. */
 export const priorFormatVersion = 3;
+
+/**
+ * How a run searches inside a prior: the subspaces (a class's own for class targets, else the data's)
+ * or the learned generative prior's latent code (`vae`).
+ */
+export type PriorMethod = 'subspace' | 'vae';
 
 /**
  * A prior: everything built once from a sample of real inputs and reused by every run on that data.
@@ -22,6 +29,8 @@ export interface Prior {
   classSubspaces?: SubspacePrior[];
   realism: RealismReference;
   judges: Judge[];
+  /** The learned generative prior (a VAE's decoder), once a run has asked for it: see datasetPrior. */
+  generative?: GenerativePrior;
   build: PriorBuildInfo;
 }
 

@@ -5,6 +5,7 @@ import { ArgmaxError } from '../errors.ts';
 import { loadModel } from '../models/loadModel.ts';
 import { saveModel } from '../models/saveModel.ts';
 import type { Judge } from '../realism/judges.ts';
+import { generativeDir, loadGenerativePrior, saveGenerativePrior } from './generativeStore.ts';
 import { type Prior, priorFormatVersion } from './prior.ts';
 
 /** Where built priors are kept: `$ARGMAX_CACHE_DIR/priors`, else `~/.cache/argmax/priors`. */
@@ -26,7 +27,8 @@ interface Stored {
 
 /**
  * Saves a prior as `prior.json` (settings, sizes, the layout of the arrays), `arrays.bin` (every
- * array, the training examples as bytes over the box) and one TF.js model folder per judge. Written
+ * array, the training examples as bytes over the box), one TF.js model folder per judge and the
+ * generative prior's folder when there is one (generativeStore). Written
  * into a temporary sibling and renamed into place, so a reader never sees half a prior.
  */
 export async function savePrior(prior: Prior, dir: string): Promise<void> {
@@ -79,6 +81,7 @@ export async function savePrior(prior: Prior, dir: string): Promise<void> {
     }));
     await writeFile(join(temp, 'arrays.bin'), Buffer.concat(chunks));
     for (const judge of prior.judges) await saveModel(judge.model, join(temp, 'judges', judge.name));
+    if (prior.generative) await saveGenerativePrior(prior.generative, generativeDir(temp));
     const manifest = {
       name: prior.name,
       shape: prior.shape,
@@ -148,6 +151,7 @@ export async function loadPrior(dir: string): Promise<Prior | undefined> {
     hi: f32('hi', arrays),
     radius,
   }));
+  const generative = await loadGenerativePrior(generativeDir(dir));
   return {
     name: manifest.name,
     shape: manifest.shape,
@@ -176,6 +180,7 @@ export async function loadPrior(dir: string): Promise<Prior | undefined> {
       heldOutResidual: take('heldOutResidual') as Float64Array,
     },
     judges,
+    ...('prior' in generative ? { generative: generative.prior } : {}),
     build: manifest.build,
   };
 }

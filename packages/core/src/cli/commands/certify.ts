@@ -14,7 +14,7 @@ import { parseArgs, parseNumber, splitPair } from '../args.ts';
 import { checkOutputPath, writeFilesAtomically } from '../atomicWrite.ts';
 import type { CliIo, Command } from '../command.ts';
 import { modelArgument, openModelArgument } from '../modelArgument.ts';
-import { openPrior, priorCertificateRecord, priorNames } from '../priorOption.ts';
+import { openPrior, priorArgument, priorCertificateRecord, priorNames } from '../priorOption.ts';
 import { progressBar } from '../progressBar.ts';
 import { readReferenceFile } from '../referenceFile.ts';
 import { checkTarget, parseTarget } from '../targetSpec.ts';
@@ -46,7 +46,10 @@ Options:
                         then the bound holds over the searched set (bounds ∩ ball): the smaller of
                         the model on the subspace's coordinates over their bounds and the model over
                         each input value's range on that set; "prior" says which, "answerValue" is
-                        the realistic answer's value. --box is the clip range.
+                        the realistic answer's value. --box is the clip range. DATASET:vae: the
+                        bound holds over the VAE decoder's images of the latent box searched (the
+                        smaller of the decoder + model over that box and the model over each input
+                        value's range found by interval arithmetic through the decoder).
   -h, --help            this text
 
 gap = (upperBound − bestValue) / |upperBound|. upperBound holds for the exact network and for any
@@ -180,6 +183,7 @@ export const certifyCommand: Command = {
           { objective: parsed.target, signal: controller.signal },
           prior,
           parsed.box,
+          priorArgument(args.prior!).method,
         )) {
           if (event.type === 'done') answer = event.result as PriorResult;
           else bar.update(event.step + 1, event.steps, `optimising ${event.objective.toPrecision(6)}`);

@@ -10,10 +10,11 @@ import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
 import { accentuate } from '../../prior/accentuate.ts';
-import { certifyPriorAnswer, type PriorCertificate } from '../../prior/certifyInPrior.ts';
+import { certifyPriorAnswer } from '../../prior/certifyInPrior.ts';
 import { diversePrototypes } from '../../prior/diversePrototypes.ts';
 import type { PriorResult } from '../../prior/optimizeInPrior.ts';
 import { optimizeWithPrior } from '../../prior/optimizeWithPrior.ts';
+import type { PriorCertificate } from '../../prior/priorCertificate.ts';
 import { resultFrontier } from '../../prior/realismFrontier.ts';
 import type { ConstraintSpec, OptimizationResult, OptimizeOptions } from '../../spec/types.ts';
 import { parseArgs, parseNumber, splitPair } from '../args.ts';
@@ -26,6 +27,7 @@ import {
   diverseClass,
   diverseRecord,
   openPrior,
+  priorArgument,
   priorNames,
   priorRecord,
 } from '../priorOption.ts';
@@ -90,6 +92,8 @@ Options:
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
   --prior DATASET       search only realistic inputs: the data subspace of fashion-mnist or mnist
                         (built once into $ARGMAX_CACHE_DIR/priors, default ~/.cache/argmax/priors);
+                        DATASET:vae (e.g. fashion-mnist:vae) searches the latent code of a VAE
+                        trained on the dataset instead (trained once into the prior's folder);
                         RESULT.json then has "realism" (nearest training image, manifold distance,
                         independent classifiers' labels) and "latent"
   --diverse COUNT       with --prior and a class target: also COUNT (2-8) different realistic answers
@@ -251,6 +255,17 @@ export const optimizeCommand: Command = {
       if (args.prior) {
         const { linf, l2 } = parsed;
         prior = await openPrior(args.prior, model, { linf, l2, quantize: args.quantize }, io);
+        if (priorArgument(args.prior).method === 'vae') {
+          // The extras search the class subspace around its answer: not the generative prior's.
+          const { diverse, frontier, accentuate } = args;
+          for (const [flag, value] of Object.entries({ diverse, frontier, accentuate }))
+            if (value !== undefined && value !== false)
+              throw new InvalidArgumentError(
+                '--prior',
+                args.prior,
+                `--prior ${args.prior} without --${flag}`,
+              );
+        }
       }
       if (args.diverse !== undefined) {
         if (!prior) throw new InvalidArgumentError('--diverse', args.diverse, '--diverse with --prior');
@@ -290,7 +305,7 @@ export const optimizeCommand: Command = {
         prior && accentuateK !== undefined
           ? accentuate(model, run, prior, accentuateK, parsed.box, anchor)
           : prior
-            ? optimizeWithPrior(model, run, prior, parsed.box)
+            ? optimizeWithPrior(model, run, prior, parsed.box, priorArgument(parsed.args.prior!).method)
             : optimize(model, run);
       for await (const event of events) {
         if (event.type === 'done') {
