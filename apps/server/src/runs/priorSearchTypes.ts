@@ -1,4 +1,5 @@
 import { builder } from '../graphql/builder.ts';
+import { RealisticPointRef } from './realismTypes.ts';
 import { type RunPriorSearch, readRunPriorSearch } from './runPriorSearch.ts';
 import { RunRef } from './runTypes.ts';
 
@@ -31,21 +32,7 @@ const RunPrototypeRef = builder
   .implement({
     description:
       'One of the distinct realistic prototypes of the class (a diverse run), with its value and realism.',
-    fields: (t) => ({
-      value: t.exposeFloat('value', { description: "The run's objective at the prototype." }),
-      image: t.exposeString('image', { nullable: true, description: 'PNG data URL.' }),
-      nearestDistance: t.exposeFloat('nearestDistance', {
-        description: 'L2 distance to the nearest training image.',
-      }),
-      nearestPercentile: t.exposeFloat('nearestPercentile', {
-        description: "Where that distance falls among held-out real images' own (0–100).",
-      }),
-      manifoldPercentile: t.exposeFloat('manifoldPercentile', {
-        description: "Distance off the data's leading components, among held-out real images' (0–100).",
-      }),
-      judgesAgreeing: t.exposeInt('judgesAgreeing', { nullable: true }),
-      realistic: t.exposeBoolean('realistic', { description: 'Whether every realism criterion is met.' }),
-    }),
+    interfaces: [RealisticPointRef],
   });
 
 builder.objectFields(RunRef, (t) => ({

@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { PriorDatasetEnum } from '../models/modelTypes.ts';
-import type { RunRealism } from './runRealism.ts';
+import type { RealisticPoint, RunRealism } from './runRealism.ts';
 
 /** `Run.realism` as typed objects (see `runs/runRealism.ts`). */
 
@@ -50,26 +50,35 @@ const RealismCriteriaRef = builder
     }),
   });
 
+/** What every image a prior search produced says of its realism (a frontier point, a diverse prototype). */
+export const RealisticPointRef = builder.interfaceRef<RealisticPoint>('RealisticPoint').implement({
+  description:
+    "An image a search in a prior produced, with its value and realism in brief (see `Run.realism` for the answer's in full).",
+  fields: (t) => ({
+    value: t.exposeFloat('value', { description: "The run's objective at the image." }),
+    image: t.exposeString('image', { nullable: true, description: 'PNG data URL.' }),
+    nearestDistance: t.exposeFloat('nearestDistance', {
+      description: 'L2 distance to the nearest training image.',
+    }),
+    nearestPercentile: t.exposeFloat('nearestPercentile', {
+      description: "Where that distance falls among held-out real images' own (0–100).",
+    }),
+    manifoldPercentile: t.exposeFloat('manifoldPercentile', {
+      description: "Distance off the data's leading components, among held-out real images' (0–100).",
+    }),
+    judgesAgreeing: t.exposeInt('judgesAgreeing', { nullable: true }),
+    realistic: t.exposeBoolean('realistic', { description: 'Whether every realism criterion is met.' }),
+  }),
+});
+
 const RealismFrontierPointRef = builder
   .objectRef<NonNullable<RunRealism['frontier']>[number]>('RealismFrontierPoint')
   .implement({
     description:
       "A point of the price of realism: the search's answer w scaled to t·w in the class subspace, from the class mean (t 0) through the answer (t 1) to the edge of the largest set the class search may search.",
+    interfaces: [RealisticPointRef],
     fields: (t) => ({
       t: t.exposeFloat('t', { description: "The ray's fraction t." }),
-      value: t.exposeFloat('value', { description: "The run's objective at the point." }),
-      nearestDistance: t.exposeFloat('nearestDistance', {
-        description: 'L2 distance to the nearest training image.',
-      }),
-      nearestPercentile: t.exposeFloat('nearestPercentile', {
-        description: "Where that distance falls among held-out real images' own (0–100).",
-      }),
-      manifoldPercentile: t.exposeFloat('manifoldPercentile', {
-        description: "Distance off the data's leading components, among held-out real images' (0–100).",
-      }),
-      judgesAgreeing: t.exposeInt('judgesAgreeing', { nullable: true }),
-      realistic: t.exposeBoolean('realistic', { description: 'Whether every realism criterion is met.' }),
-      image: t.exposeString('image', { nullable: true, description: 'PNG data URL of the point.' }),
     }),
   });
 

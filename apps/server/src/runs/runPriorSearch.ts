@@ -2,6 +2,7 @@ import type { Run } from '@argmax/db';
 import { z } from 'zod';
 import type { PriorSearchMessage } from '../jobs/thread/realismMessages.ts';
 import { inputToPngDataUrl } from './runImages.ts';
+import { realisticPointSchema, storedRealisticPoint } from './runRealism.ts';
 import type { RunSpec } from './runSpec.ts';
 
 /**
@@ -20,19 +21,7 @@ const priorSearchSchema = z.object({
       improved: z.boolean(),
     })
     .nullable(),
-  prototypes: z
-    .array(
-      z.object({
-        value: z.number(),
-        image: z.string().nullable(),
-        nearestDistance: z.number(),
-        nearestPercentile: z.number(),
-        manifoldPercentile: z.number(),
-        judgesAgreeing: z.number().int().nullable(),
-        realistic: z.boolean(),
-      }),
-    )
-    .nullable(),
+  prototypes: z.array(realisticPointSchema).nullable(),
 });
 
 export type RunPriorSearch = z.infer<typeof priorSearchSchema>;
@@ -51,16 +40,7 @@ export function storedPriorSearch(message: PriorSearchMessage, spec: RunSpec): R
       radius: anchor.radius,
       improved: anchor.improved,
     },
-    prototypes:
-      message.prototypes?.map((p) => ({
-        value: p.value,
-        image: png(p.input),
-        nearestDistance: p.realism.nearestTraining.distance,
-        nearestPercentile: p.realism.nearestTraining.percentile,
-        manifoldPercentile: p.realism.manifold.percentile,
-        judgesAgreeing: p.realism.judgesAgreeing ?? null,
-        realistic: p.realistic,
-      })) ?? null,
+    prototypes: message.prototypes?.map((p) => storedRealisticPoint(p, png(p.input))) ?? null,
   };
 }
 

@@ -1,20 +1,44 @@
+import type { Realism } from '@argmax/core';
 import type { Run } from '@argmax/db';
 import { z } from 'zod';
 import type { RealismMessage } from '../jobs/thread/realismMessages.ts';
 import { inputToPngDataUrl } from './runImages.ts';
 import type { RunSpec } from './runSpec.ts';
 
-/** A point of the price of realism (core's realismFrontier), its image as a PNG data URL. */
-const frontierPointSchema = z.object({
-  t: z.number(),
+/**
+ * An image a prior search produced, with its realism in brief (a frontier point, a diverse prototype): its
+ * value, the nearest training image's distance and percentile, the manifold percentile, the judges.
+ */
+export const realisticPointSchema = z.object({
   value: z.number(),
+  image: z.string().nullable(),
   nearestDistance: z.number(),
   nearestPercentile: z.number(),
   manifoldPercentile: z.number(),
   judgesAgreeing: z.number().int().nullable(),
   realistic: z.boolean(),
-  image: z.string().nullable(),
 });
+
+export type RealisticPoint = z.infer<typeof realisticPointSchema>;
+
+/** A realistic point as storage keeps it, from core's measures and the point's PNG. */
+export function storedRealisticPoint(
+  point: { value: number; realism: Realism; realistic: boolean },
+  image: string | null,
+): RealisticPoint {
+  return {
+    value: point.value,
+    image,
+    nearestDistance: point.realism.nearestTraining.distance,
+    nearestPercentile: point.realism.nearestTraining.percentile,
+    manifoldPercentile: point.realism.manifold.percentile,
+    judgesAgreeing: point.realism.judgesAgreeing ?? null,
+    realistic: point.realistic,
+  };
+}
+
+/** A point of the price of realism (core's realismFrontier): its fraction t along the ray. */
+const frontierPointSchema = realisticPointSchema.extend({ t: z.number() });
 
 /**
  * How realistic a run's best input is, as storage keeps it (`runs.realism`) and `Run.realism` shows it:
@@ -65,13 +89,7 @@ export function storedRealism(message: RealismMessage, spec: RunSpec): RunRealis
     frontier:
       message.frontier?.map((point) => ({
         t: point.t,
-        value: point.value,
-        nearestDistance: point.realism.nearestTraining.distance,
-        nearestPercentile: point.realism.nearestTraining.percentile,
-        manifoldPercentile: point.realism.manifold.percentile,
-        judgesAgreeing: point.realism.judgesAgreeing ?? null,
-        realistic: point.realistic,
-        image: inputToPngDataUrl(point.input, spec.inputShape, spec.imageRange),
+        ...storedRealisticPoint(point, inputToPngDataUrl(point.input, spec.inputShape, spec.imageRange)),
       })) ?? null,
   };
 }
