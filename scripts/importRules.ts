@@ -100,6 +100,7 @@ export const importRules: PackageRules[] = [
       [
         'certify.ts',
         'cnnCertify.ts',
+        'cnnGallery.ts',
         'cnnOptimization.ts',
         'import.ts',
         'optimization.ts',
