@@ -9,7 +9,7 @@ const EVENTS = `subscription($runId: ID!) { runEvents(runId: $runId) {
 const RUN = `query($id: ID!) { run(id: $id) {
   status stepCount timings
   spec { steps restarts timeBudgetSeconds }
-  budget { seconds steps restarts secondsPerStep } } }`;
+  budget { seconds steps restarts secondsPerStep keepBest { after starts } } } }`;
 
 type Event = {
   runEvents: { __typename: string; step?: number; steps?: number; restarts?: number; status?: string };
@@ -19,7 +19,13 @@ interface Run {
   stepCount: number;
   timings: { steps: number; restarts: number; budget?: unknown };
   spec: { steps: number | null; restarts: number | null; timeBudgetSeconds: number | null };
-  budget: { seconds: number; steps: number; restarts: number; secondsPerStep: number | null } | null;
+  budget: {
+    seconds: number;
+    steps: number;
+    restarts: number;
+    secondsPerStep: number | null;
+    keepBest: { after: number; starts: number }[] | null;
+  } | null;
 }
 
 let server: TestServer;
@@ -72,6 +78,12 @@ describe('time-budgeted runs over HTTP and WebSocket', () => {
     // Steps beyond the 20 kept at least fit the budget at the predicted step time.
     expect(budget.secondsPerStep).toBeGreaterThan(0);
     if (budget.steps > 20) expect(budget.steps * budget.secondsPerStep!).toBeLessThanOrEqual(budget.seconds);
+    // The ended choice says its start cuts (none: an empty list), each inside the run's steps and starts.
+    expect(budget.keepBest).not.toBeNull();
+    for (const c of budget.keepBest!) {
+      expect(c.after).toBeLessThan(budget.steps);
+      expect(c.starts).toBeLessThan(budget.restarts);
+    }
     // What ran is what was chosen: stored steps, the result's counts, every event live and replayed.
     expect(run.stepCount).toBe(budget.steps);
     expect(run.timings).toMatchObject({ steps: budget.steps, restarts: budget.restarts });
@@ -137,7 +149,10 @@ describe('time-budgeted runs over HTTP and WebSocket', () => {
     }));
     await storage.runSteps.append(run.id, steps);
     const running = await client.data<{ run: Run }>(RUN, { id: run.id });
-    expect(running.run).toMatchObject({ status: 'RUNNING', budget: { ...choice, secondsPerStep: null } });
+    expect(running.run).toMatchObject({
+      status: 'RUNNING',
+      budget: { ...choice, secondsPerStep: null, keepBest: null },
+    });
 
     await storage.runs.finish(run.id, {
       status: 'INTERRUPTED',
@@ -151,6 +166,45 @@ describe('time-budgeted runs over HTTP and WebSocket', () => {
       steps.map(({ step }) => ({ __typename: 'RunStepEvent', step, steps: 40, restarts: 32 })),
     );
     expect((await client.data<{ run: Run }>(RUN, { id: run.id })).run.budget).toMatchObject(choice);
+  });
+
+  it('reports the start cuts of an ended choice, and none as an empty list', async () => {
+    // The core's whole choice, as the executor stores it at the run's end.
+    const storage = server.app.services.storage;
+    const { client, teamId, userId } = await server.signUp('budget-cuts');
+    const ended = async (choice: {
+      seconds: number;
+      steps: number;
+      restarts: number;
+      secondsPerStep: number;
+      keepBest?: { after: number; starts: number }[];
+    }) => {
+      const run = await storage.runs.create({
+        teamId,
+        modelId: seedModelId,
+        creatorId: userId,
+        spec: {
+          options: { objective: { kind: 'logit', index: 1 }, method: 'projected-adam', timeBudget: 3 },
+          inputShape: [28, 28, 1],
+          imageRange: [0, 1],
+        },
+      });
+      await storage.runs.markRunning(run.id, { backend: 'wasm', method: 'projected-adam' });
+      await storage.runs.finish(run.id, {
+        status: 'INTERRUPTED',
+        error: 'stopped',
+        timings: { budget: choice },
+      });
+      return (await client.data<{ run: Run }>(RUN, { id: run.id })).run.budget;
+    };
+    const keepBest = [
+      { after: 8, starts: 16 },
+      { after: 20, starts: 4 },
+    ];
+    const cut = { seconds: 3, steps: 80, restarts: 128, secondsPerStep: 0.03, keepBest };
+    expect(await ended(cut)).toEqual(cut);
+    const uncut = { seconds: 3, steps: 80, restarts: 8, secondsPerStep: 0.03 };
+    expect(await ended(uncut)).toEqual({ ...uncut, keepBest: [] });
   });
 
   it('refuses a budget beside counts, or for another method, naming the field', async () => {

@@ -12,6 +12,8 @@ const runBudgetSchema = z.object({
   restarts: z.number().int(),
   /** The step time the choice predicted, from the measured cost; once the run has ended. */
   secondsPerStep: z.number().optional(),
+  /** The start cuts (core's methods/keepBest.ts), once the run has ended; absent when there were none. */
+  keepBest: z.array(z.object({ after: z.number().int(), starts: z.number().int() })).optional(),
 });
 
 export type RunBudget = z.infer<typeof runBudgetSchema>;

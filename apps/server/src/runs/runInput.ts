@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config.ts';
 import { badInput, limitExceeded } from '../errors.ts';
 import { priorDatasets } from '../models/modelDataset.ts';
 import { parseInput } from '../validation.ts';
-import { breaksRule, runInputDefaults, runInputRules } from './runInputRules.ts';
+import { breaksRule, brokenCrossFieldRules, runInputDefaults, runInputRules } from './runInputRules.ts';
 import type { RunOptions, RunSpec } from './runSpec.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -26,80 +26,86 @@ const target = z.discriminatedUnion('kind', [
 const ball = (name: 'linf' | 'l2') =>
   z.object({ reference: z.array(finite).min(1), epsilon: ruled(`constraints.${name}.epsilon`) });
 
-const runInput = z.object({
-  target: z
-    .object({ kind: z.string(), index: z.number().int().nullish(), layer: z.string().nullish() })
-    .transform((t, ctx) => {
-      const parsed = target.safeParse({
-        kind: t.kind,
-        index: t.index ?? undefined,
-        layer: t.layer ?? undefined,
-      });
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-          ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
-        return z.NEVER;
-      }
-      return parsed.data;
-    }),
-  method: z.enum(['TRAINABLE_INPUT_LAYER', 'NORMALIZED_GRADIENT_ASCENT', 'PROJECTED_ADAM']).nullish(),
-  steps: ruled('steps').nullish(),
-  restarts: ruled('restarts').nullish(),
-  timeBudgetSeconds: ruled('timeBudgetSeconds').nullish(),
-  seed: ruled('seed').nullish(),
-  learningRate: ruled('learningRate').nullish(),
-  parameterization: z.enum(['PIXEL', 'SIGMOID', 'FOURIER']).nullish(),
-  constraints: z
-    .object({
-      box: z
-        .object({ lo: ruled('constraints.box.lo'), hi: ruled('constraints.box.hi') })
-        .refine((b) => b.lo <= b.hi, { message: 'lo must be ≤ hi', path: ['lo'] })
-        .nullish(),
-      linf: ball('linf').nullish(),
-      l2: ball('l2').nullish(),
-      fixedMask: z
-        .object({ indices: z.array(z.number().int().min(0)), reference: z.array(finite).min(1) })
-        .nullish(),
-      linear: z
-        .array(
-          z.object({
-            weights: z.array(finite).nullish(),
-            mean: z.boolean().nullish(),
-            sense: z.enum(['LE', 'GE']),
-            bound: finite,
-          }),
-        )
-        .max(16)
-        .nullish(),
-      quantizeLevels: ruled('constraints.quantizeLevels').nullish(),
-    })
-    .nullish(),
-  regularizers: z
-    .object({
-      l2: ruled('regularizers.l2').nullish(),
-      tv: ruled('regularizers.tv').nullish(),
-      blur: ruled('regularizers.blur').nullish(),
-      blurEvery: ruled('regularizers.blurEvery').nullish(),
-      jitter: ruled('regularizers.jitter').nullish(),
-    })
-    .nullish(),
-  certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
-  prior: z.enum(['NONE', 'FASHION_MNIST', 'MNIST']).nullish(),
-  accentuate: z
-    .object({
-      anchor: z.enum(['TYPICAL', 'REFERENCE', 'TRAINING']),
-      reference: z.array(finite).min(1).nullish(),
-      trainingIndex: ruled('accentuate.trainingIndex').nullish(),
-    })
-    .nullish(),
-  diverse: ruled('diverse').nullish(),
-  snapshots: z
-    .object({
-      dense: ruled('snapshots.dense').nullish(),
-      perDecade: ruled('snapshots.perDecade').nullish(),
-    })
-    .nullish(),
-});
+const runInput = z
+  .object({
+    target: z
+      .object({ kind: z.string(), index: z.number().int().nullish(), layer: z.string().nullish() })
+      .transform((t, ctx) => {
+        const parsed = target.safeParse({
+          kind: t.kind,
+          index: t.index ?? undefined,
+          layer: t.layer ?? undefined,
+        });
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+          return z.NEVER;
+        }
+        return parsed.data;
+      }),
+    method: z.enum(['TRAINABLE_INPUT_LAYER', 'NORMALIZED_GRADIENT_ASCENT', 'PROJECTED_ADAM']).nullish(),
+    steps: ruled('steps').nullish(),
+    restarts: ruled('restarts').nullish(),
+    timeBudgetSeconds: ruled('timeBudgetSeconds').nullish(),
+    seed: ruled('seed').nullish(),
+    learningRate: ruled('learningRate').nullish(),
+    parameterization: z.enum(['PIXEL', 'SIGMOID', 'FOURIER']).nullish(),
+    constraints: z
+      .object({
+        box: z
+          .object({ lo: ruled('constraints.box.lo'), hi: ruled('constraints.box.hi') })
+          .refine((b) => b.lo <= b.hi, { message: 'lo must be ≤ hi', path: ['lo'] })
+          .nullish(),
+        linf: ball('linf').nullish(),
+        l2: ball('l2').nullish(),
+        fixedMask: z
+          .object({ indices: z.array(z.number().int().min(0)), reference: z.array(finite).min(1) })
+          .nullish(),
+        linear: z
+          .array(
+            z.object({
+              weights: z.array(finite).nullish(),
+              mean: z.boolean().nullish(),
+              sense: z.enum(['LE', 'GE']),
+              bound: finite,
+            }),
+          )
+          .max(16)
+          .nullish(),
+        quantizeLevels: ruled('constraints.quantizeLevels').nullish(),
+      })
+      .nullish(),
+    regularizers: z
+      .object({
+        l2: ruled('regularizers.l2').nullish(),
+        tv: ruled('regularizers.tv').nullish(),
+        blur: ruled('regularizers.blur').nullish(),
+        blurEvery: ruled('regularizers.blurEvery').nullish(),
+        jitter: ruled('regularizers.jitter').nullish(),
+      })
+      .nullish(),
+    certify: z.object({ timeLimitSeconds: ruled('certify.timeLimitSeconds').nullish() }).nullish(),
+    prior: z.enum(['NONE', 'FASHION_MNIST', 'MNIST']).nullish(),
+    accentuate: z
+      .object({
+        anchor: z.enum(['TYPICAL', 'REFERENCE', 'TRAINING']),
+        reference: z.array(finite).min(1).nullish(),
+        trainingIndex: ruled('accentuate.trainingIndex').nullish(),
+      })
+      .nullish(),
+    diverse: ruled('diverse').nullish(),
+    snapshots: z
+      .object({
+        dense: ruled('snapshots.dense').nullish(),
+        perDecade: ruled('snapshots.perDecade').nullish(),
+      })
+      .nullish(),
+  })
+  // The rules between fields, from the same table the form applies: the first broken is reported.
+  .superRefine((input, ctx) => {
+    const [rule] = brokenCrossFieldRules(input);
+    if (rule) ctx.addIssue({ code: 'custom', path: rule.field.split('.'), message: rule.message });
+  });
 
 export type RunInput = z.input<typeof runInput>;
 
@@ -172,8 +178,8 @@ export function toRunSpec(raw: unknown, model: ModelSummary, config: ServerConfi
         ? { kind: 'channel' as const, layer: t.layer, channel: t.index }
         : { kind: t.kind.toLowerCase() as 'logit' | 'prob' | 'logprob' | 'margin', index: t.index };
   const r = input.regularizers;
-  const prior = priorOfInput(input.prior ?? runInputDefaults.prior, model, c);
-  const extras = priorExtrasOfInput(input, prior !== undefined, inputSize);
+  const prior = priorOfInput(input.prior ?? runInputDefaults.prior, model);
+  const extras = priorExtrasOfInput(input, inputSize);
   // The prior's certificate bounds the class search's set, not the ball around an anchor: none by default.
   const timeLimitSeconds =
     input.certify?.timeLimitSeconds ?? (extras.accentuate ? 0 : config.defaultCertifySeconds);
@@ -232,15 +238,9 @@ function runCounts(input: {
   timeBudgetSeconds?: number | null;
 }): { timeBudget: number } | { steps: number; restarts: number } {
   const method = input.method ?? runInputDefaults.method;
+  // A budget given with counts, or to another method, was refused by the cross-field rules.
   if (method === 'PROJECTED_ADAM' && input.steps == null && input.restarts == null)
     return { timeBudget: input.timeBudgetSeconds ?? runInputDefaults.timeBudgetSeconds };
-  if (input.timeBudgetSeconds != null)
-    throw badInput(
-      'timeBudgetSeconds',
-      method === 'PROJECTED_ADAM'
-        ? 'give a time budget or steps and restarts, not both'
-        : 'applies to PROJECTED_ADAM only (the other methods take steps and restarts)',
-    );
   return {
     steps: input.steps ?? runInputDefaults.steps,
     restarts: input.restarts ?? runInputDefaults.restarts,
@@ -248,14 +248,10 @@ function runCounts(input: {
 }
 
 /**
- * The prior asked for, checked against the model (its input must be the dataset's image) and the other
- * constraints (a prior replaces them; only the box, the clip range, stays).
+ * The prior asked for, checked against the model (its input must be the dataset's image); that it replaces
+ * the other constraints is a cross-field rule.
  */
-function priorOfInput(
-  name: keyof typeof priorDatasets,
-  model: ModelSummary,
-  c: { [key: string]: unknown },
-): RunSpec['prior'] {
+function priorOfInput(name: keyof typeof priorDatasets, model: ModelSummary): RunSpec['prior'] {
   const dataset = priorDatasets[name];
   if (!dataset) return undefined;
   const size = model.inputShape.reduce((a, b) => a * b, 1);
@@ -264,45 +260,19 @@ function priorOfInput(
       'prior',
       `the ${dataset} prior needs a model whose input is one 28×28 image (${size} values)`,
     );
-  const other = ['linf', 'l2', 'fixedMask', 'linear', 'quantizeLevels'].filter((key) => c[key] != null);
-  if (other.length > 0)
-    throw badInput(
-      'prior',
-      `a prior replaces the other input constraints (${other.join(', ')}): keep only the box`,
-    );
   return dataset;
 }
 
 /**
- * Accentuation and diverse prototypes: both need a prior and a class target (they search one class's
- * subspace), and not each other (an accentuation searches around one anchor), as the CLI's flags.
+ * Accentuation and diverse prototypes, their combinations already checked by the cross-field rules (a prior
+ * and a class target, not each other, the anchor's own field); the reference's size needs the model.
  */
 function priorExtrasOfInput(
   input: z.output<typeof runInput>,
-  hasPrior: boolean,
   inputSize: number,
 ): Pick<RunSpec, 'accentuate' | 'diverse'> {
   const a = input.accentuate;
   const diverse = input.diverse ?? undefined;
-  const classTarget = input.target.kind !== 'UNIT' && input.target.kind !== 'CHANNEL';
-  for (const [field, given] of [
-    ['accentuate', a != null],
-    ['diverse', diverse !== undefined],
-  ] as const) {
-    if (!given) continue;
-    if (!hasPrior) throw badInput(field, 'needs a prior (FASHION_MNIST or MNIST)');
-    if (!classTarget) throw badInput(field, 'needs a class target (LOGIT, PROB, LOGPROB or MARGIN)');
-  }
-  if (a && diverse !== undefined)
-    throw badInput('diverse', 'an accentuation searches around one anchor: ask for prototypes without it');
-  if (a?.anchor === 'REFERENCE' && !a.reference)
-    throw badInput('accentuate.reference', 'give the reference image (one value per input) for REFERENCE');
-  if (a && a.anchor !== 'REFERENCE' && a.reference)
-    throw badInput('accentuate.reference', 'give a reference only with anchor REFERENCE');
-  if (a?.anchor === 'TRAINING' && a.trainingIndex == null)
-    throw badInput('accentuate.trainingIndex', "give the row of the prior's training sample for TRAINING");
-  if (a && a.anchor !== 'TRAINING' && a.trainingIndex != null)
-    throw badInput('accentuate.trainingIndex', 'give a training index only with anchor TRAINING');
   if (a?.reference && a.reference.length !== inputSize)
     throw badInput(
       'accentuate.reference',

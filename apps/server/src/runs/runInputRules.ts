@@ -65,6 +65,148 @@ export const runInputDefaults = {
   prior: 'NONE',
 } as const;
 
+/** A condition on one input field; a field given as null counts as absent. */
+export interface FieldCondition {
+  path: string;
+  /** true: the field is given; false: it is absent. */
+  given?: boolean;
+  /** Given, and one of these. */
+  oneOf?: readonly string[];
+  /** Absent, or none of these. */
+  noneOf?: readonly string[];
+}
+
+/**
+ * A rule across fields: where `when` holds, `requires` must hold too; a rule without `requires` refuses
+ * the combination `when` describes. `message` is shown beside `field` (BAD_USER_INPUT's `field`).
+ */
+export interface CrossFieldRule {
+  field: string;
+  when: readonly FieldCondition[];
+  requires?: readonly FieldCondition[];
+  message: string;
+}
+
+const priors = ['FASHION_MNIST', 'MNIST'];
+const classTargets = ['LOGIT', 'PROB', 'LOGPROB', 'MARGIN'];
+const countedMethods = ['TRAINABLE_INPUT_LAYER', 'NORMALIZED_GRADIENT_ASCENT'];
+const needsPrior = (field: string): CrossFieldRule => ({
+  field,
+  when: [{ path: field, given: true }],
+  requires: [{ path: 'prior', oneOf: priors }],
+  message: 'needs a prior (FASHION_MNIST or MNIST)',
+});
+// Accentuation and prototypes search one class's subspace.
+const needsClassTarget = (field: string): CrossFieldRule => ({
+  field,
+  when: [{ path: field, given: true }],
+  requires: [{ path: 'target.kind', oneOf: classTargets }],
+  message: 'needs a class target (LOGIT, PROB, LOGPROB or MARGIN)',
+});
+
+/**
+ * The rules between a run request's fields, by name, checked in this order (the server reports the first
+ * broken; the form shows the first broken beside each field). Rules that need the model stay in `runInput.ts`.
+ */
+export const crossFieldRules = {
+  budgetOnlyProjectedAdam: {
+    field: 'timeBudgetSeconds',
+    when: [
+      { path: 'timeBudgetSeconds', given: true },
+      { path: 'method', oneOf: countedMethods },
+    ],
+    message: 'applies to PROJECTED_ADAM only (the other methods take steps and restarts)',
+  },
+  budgetOrCounts: {
+    field: 'timeBudgetSeconds',
+    when: [
+      { path: 'timeBudgetSeconds', given: true },
+      { path: 'method', noneOf: countedMethods },
+    ],
+    requires: [
+      { path: 'steps', given: false },
+      { path: 'restarts', given: false },
+    ],
+    message: 'give a time budget or steps and restarts, not both',
+  },
+  priorReplacesConstraints: {
+    field: 'prior',
+    when: [{ path: 'prior', oneOf: priors }],
+    requires: ['linf', 'l2', 'fixedMask', 'linear', 'quantizeLevels'].map((name) => ({
+      path: `constraints.${name}`,
+      given: false,
+    })),
+    message:
+      'a prior replaces the other input constraints (linf, l2, fixedMask, linear, quantizeLevels): keep only the box',
+  },
+  accentuateNeedsPrior: needsPrior('accentuate'),
+  accentuateNeedsClassTarget: needsClassTarget('accentuate'),
+  diverseNeedsPrior: needsPrior('diverse'),
+  diverseNeedsClassTarget: needsClassTarget('diverse'),
+  diverseWithoutAccentuation: {
+    field: 'diverse',
+    when: [
+      { path: 'accentuate', given: true },
+      { path: 'diverse', given: true },
+    ],
+    message: 'an accentuation searches around one anchor: ask for prototypes without it',
+  },
+  referenceForReferenceAnchor: {
+    field: 'accentuate.reference',
+    when: [{ path: 'accentuate.anchor', oneOf: ['REFERENCE'] }],
+    requires: [{ path: 'accentuate.reference', given: true }],
+    message: 'give the reference image (one value per input) for REFERENCE',
+  },
+  referenceOnlyForReferenceAnchor: {
+    field: 'accentuate.reference',
+    when: [
+      { path: 'accentuate.reference', given: true },
+      { path: 'accentuate.anchor', noneOf: ['REFERENCE'] },
+    ],
+    message: 'give a reference only with anchor REFERENCE',
+  },
+  indexForTrainingAnchor: {
+    field: 'accentuate.trainingIndex',
+    when: [{ path: 'accentuate.anchor', oneOf: ['TRAINING'] }],
+    requires: [{ path: 'accentuate.trainingIndex', given: true }],
+    message: "give the row of the prior's training sample for TRAINING",
+  },
+  indexOnlyForTrainingAnchor: {
+    field: 'accentuate.trainingIndex',
+    when: [
+      { path: 'accentuate.trainingIndex', given: true },
+      { path: 'accentuate.anchor', noneOf: ['TRAINING'] },
+    ],
+    message: 'give a training index only with anchor TRAINING',
+  },
+} as const satisfies Record<string, CrossFieldRule>;
+
+/** The cross-field rules `input` (a run request) breaks, in order. */
+export function brokenCrossFieldRules(input: unknown): CrossFieldRule[] {
+  return Object.values<CrossFieldRule>(crossFieldRules).filter(
+    (rule) =>
+      rule.when.every((c) => holds(c, input)) && !(rule.requires?.every((c) => holds(c, input)) ?? false),
+  );
+}
+
+function holds(c: FieldCondition, input: unknown): boolean {
+  const value = valueAt(input, c.path);
+  if (c.given !== undefined && c.given !== (value !== undefined)) return false;
+  if (c.oneOf && !(typeof value === 'string' && c.oneOf.includes(value))) return false;
+  if (c.noneOf && typeof value === 'string' && c.noneOf.includes(value)) return false;
+  return true;
+}
+
+/** The value at a dotted path, or undefined where it is absent or null. */
+function valueAt(input: unknown, path: string): unknown {
+  let value = input;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value ?? undefined;
+}
+
 /** The message for a number that breaks `rule`, or null when it keeps it (the words both sides show). */
 export function breaksRule(rule: NumberRule, value: number): string | null {
   if (!Number.isFinite(value)) return 'must be a finite number';

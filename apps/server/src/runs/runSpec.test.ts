@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { defaultTimeBudget } from '@argmax/core';
 import type { ModelSummary } from '@argmax/db';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
+import { runInputRulesFile } from '../schema/printSchema.ts';
 import { toRunSpec } from './runInput.ts';
 import { readRunSpec } from './runSpec.ts';
 
@@ -175,6 +177,64 @@ describe('run spec', () => {
     });
     expect(diverse).not.toHaveProperty('accentuate');
     expect(read({ target, prior })).not.toHaveProperty('diverse');
+  });
+
+  it('refuses every combination the printed cross-field rules describe, with their field and words', () => {
+    const image = { ...model, inputShape: [28, 28, 1], outputCount: 10 };
+    const pixels = Array.from({ length: 784 }, (_, i) => (i % 5) / 5);
+    const target = { kind: 'LOGIT', index: 4 };
+    const prior = 'MNIST';
+    // One request per rule that breaks it and nothing else (the dashboard's test has the form's twin).
+    const breaking: Record<string, object> = {
+      budgetOnlyProjectedAdam: { target, method: 'NORMALIZED_GRADIENT_ASCENT', timeBudgetSeconds: 2 },
+      budgetOrCounts: { target, timeBudgetSeconds: 2, restarts: 4 },
+      priorReplacesConstraints: { target, prior, constraints: { quantizeLevels: 4 } },
+      accentuateNeedsPrior: { target, accentuate: { anchor: 'TYPICAL' } },
+      accentuateNeedsClassTarget: {
+        target: { kind: 'UNIT', index: 0, layer: 'd' },
+        prior,
+        accentuate: { anchor: 'TYPICAL' },
+      },
+      diverseNeedsPrior: { target, diverse: 3 },
+      diverseNeedsClassTarget: { target: { kind: 'CHANNEL', index: 0, layer: 'c' }, prior, diverse: 3 },
+      diverseWithoutAccentuation: { target, prior, accentuate: { anchor: 'TYPICAL' }, diverse: 3 },
+      referenceForReferenceAnchor: { target, prior, accentuate: { anchor: 'REFERENCE' } },
+      referenceOnlyForReferenceAnchor: {
+        target,
+        prior,
+        accentuate: { anchor: 'TYPICAL', reference: pixels },
+      },
+      indexForTrainingAnchor: { target, prior, accentuate: { anchor: 'TRAINING' } },
+      indexOnlyForTrainingAnchor: {
+        target,
+        prior,
+        accentuate: { anchor: 'REFERENCE', reference: pixels, trainingIndex: 3 },
+      },
+    };
+    const printed = JSON.parse(readFileSync(runInputRulesFile, 'utf8')) as {
+      crossFieldRules: Record<string, { field: string; message: string }>;
+    };
+    expect(Object.keys(breaking).sort()).toEqual(Object.keys(printed.crossFieldRules).sort());
+    for (const [name, rule] of Object.entries(printed.crossFieldRules)) {
+      let refused: unknown = null;
+      try {
+        toRunSpec(breaking[name], image, config);
+      } catch (error) {
+        refused = error;
+      }
+      const { extensions, message } = refused as { extensions: Record<string, unknown>; message: string };
+      expect({ name, field: extensions.field, message }).toEqual({
+        name,
+        field: rule.field,
+        message: `${rule.field}: ${rule.message}`,
+      });
+    }
+    // The same requests without the part that breaks the rule are accepted.
+    expect(() => toRunSpec({ target, timeBudgetSeconds: 2 }, image, config)).not.toThrow();
+    expect(() =>
+      toRunSpec({ target, prior, accentuate: { anchor: 'TRAINING', trainingIndex: 3 } }, image, config),
+    ).not.toThrow();
+    expect(() => toRunSpec({ target, prior, diverse: 3 }, image, config)).not.toThrow();
   });
 
   it('reads a run stored before certificates and snapshot policies were part of the request', () => {

@@ -44,6 +44,17 @@ const SnapshotRef = builder
 
 const specOf = readRunSpec;
 
+const RunBudgetCutRef = builder
+  .objectRef<NonNullable<RunBudget['keepBest']>[number]>('RunBudgetCut')
+  .implement({
+    description:
+      'A cut of the starts a time budget made: after `after` steps only the best `starts` went on.',
+    fields: (t) => ({
+      after: t.exposeInt('after', { description: 'Steps every start took.' }),
+      starts: t.exposeInt('starts', { description: 'Starts that took the remaining steps.' }),
+    }),
+  });
+
 const RunBudgetRef = builder.objectRef<RunBudget>('RunBudget').implement({
   description: "What the time budget chose for projected-adam's run: the most starts whose steps fit it.",
   fields: (t) => ({
@@ -53,6 +64,14 @@ const RunBudgetRef = builder.objectRef<RunBudget>('RunBudget').implement({
     secondsPerStep: t.exposeFloat('secondsPerStep', {
       nullable: true,
       description: 'The step time the choice predicted from the measured cost (once the run has ended).',
+    }),
+    keepBest: t.field({
+      type: [RunBudgetCutRef],
+      nullable: true,
+      description:
+        'The cuts of the starts, in step order (once the run has ended; empty when every start took every step).',
+      // The core leaves out `keepBest` without cuts; the ended choice is known by its step time.
+      resolve: (b) => b.keepBest ?? (b.secondsPerStep !== undefined ? [] : null),
     }),
   }),
 });

@@ -89,6 +89,7 @@ export const visibility: Record<string, TypeRule> = {
   RunRegularizers: teamAndLink,
   RunSnapshot: teamAndLink,
   RunBudget: teamAndLink,
+  RunBudgetCut: teamAndLink,
   RunCertificate: teamAndLink,
   // How realistic the run's answer is: about the answer, so the link shows it.
   RunRealism: teamAndLink,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildStartRunInput } from './buildStartRunInput.ts';
 import { fieldOfProblem } from './fieldOfProblem.ts';
 import { defaultRunForm, type RunFormValues } from './runForm.ts';
+import { crossFieldRules } from './runInputRules.ts';
 
 const model = { id: 'm1', inputShape: [28, 28, 1], outputCount: 10 };
 const form = (patch: Partial<RunFormValues>): RunFormValues => ({ ...defaultRunForm('m1'), ...patch });
@@ -166,7 +167,7 @@ describe('buildStartRunInput', () => {
       buildStartRunInput(form({ ...prior, accentuate: 'TRAINING', anchorTrainingIndex: '-1' }), model).errors,
     ).toEqual({ 'accentuate.trainingIndex': 'must be ≥ 0' });
     expect(buildStartRunInput(form({ ...prior, accentuate: 'REFERENCE' }), model).errors).toEqual({
-      'accentuate.reference': 'choose an image',
+      'accentuate.reference': crossFieldRules.referenceForReferenceAnchor!.message,
     });
     expect(buildStartRunInput(form({ accentuate: 'TYPICAL' }), model).errors?.accentuate).toMatch(/prior/);
     const diverse = buildStartRunInput(form({ ...prior, diverse: '3' }), model);
@@ -183,5 +184,39 @@ describe('buildStartRunInput', () => {
     expect(fieldOfProblem({ code: 'BAD_USER_INPUT', field: 'accentuate.reference', message: 'x' })).toBe(
       'accentuate.reference',
     );
+  });
+
+  it('flags every combination the server’s printed cross-field rules refuse, beside the server’s field', () => {
+    const prior = { prior: 'MNIST' as const };
+    const pixels = Array.from({ length: 784 }, (_, i) => (i % 3) / 3);
+    // One form per rule that breaks it (the server's test sends the same combinations); null where the
+    // form cannot build the combination at all (checked below).
+    const breaking: Record<string, Partial<RunFormValues> | null> = {
+      budgetOnlyProjectedAdam: { method: 'NORMALIZED_GRADIENT_ASCENT', timeBudgetSeconds: '2' },
+      budgetOrCounts: { timeBudgetSeconds: '2', restarts: '4' },
+      priorReplacesConstraints: { ...prior, quantizeLevels: '4' },
+      accentuateNeedsPrior: { accentuate: 'TYPICAL' },
+      accentuateNeedsClassTarget: { ...prior, accentuate: 'TYPICAL', targetKind: 'UNIT', targetLayer: 'd' },
+      diverseNeedsPrior: { diverse: '3' },
+      diverseNeedsClassTarget: { ...prior, diverse: '3', targetKind: 'CHANNEL', targetLayer: 'c' },
+      diverseWithoutAccentuation: { ...prior, accentuate: 'TYPICAL', diverse: '3' },
+      referenceForReferenceAnchor: { ...prior, accentuate: 'REFERENCE' },
+      referenceOnlyForReferenceAnchor: null,
+      indexForTrainingAnchor: { ...prior, accentuate: 'TRAINING' },
+      indexOnlyForTrainingAnchor: null,
+    };
+    expect(Object.keys(breaking).sort()).toEqual(Object.keys(crossFieldRules).sort());
+    for (const [name, rule] of Object.entries(crossFieldRules)) {
+      const patch = breaking[name];
+      if (!patch) continue;
+      const { errors } = buildStartRunInput(form(patch), model);
+      expect({ name, errors }).toEqual({ name, errors: { [rule.field]: rule.message } });
+    }
+    // An anchor's image or row is sent only with the anchor that takes it.
+    const typical = buildStartRunInput(
+      form({ ...prior, accentuate: 'TYPICAL', anchorReference: pixels, anchorTrainingIndex: '3' }),
+      model,
+    );
+    expect(typical.input?.accentuate).toEqual({ anchor: 'TYPICAL' });
   });
 });

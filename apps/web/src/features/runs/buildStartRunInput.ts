@@ -1,11 +1,12 @@
 import { CLASS_TARGETS, type FormModel, type RunFormValues, type StartRunInput } from './runForm.ts';
-import { breaksRule, type RulePath } from './runInputRules.ts';
+import { breaksRule, brokenCrossFieldRules, type RulePath } from './runInputRules.ts';
 
 export type FieldErrors = Record<string, string>;
 
 /**
- * Checks the form with the server's rules (`runInputRules.ts`: same rules and messages, errors keyed by the server's input paths, so a
- * server BAD_USER_INPUT lands next to the same field) and builds the `StartRunInput`.
+ * Builds the `StartRunInput` and checks it with the server's rules (`runInputRules.ts`: the same field and
+ * cross-field rules and messages, errors keyed by the server's input paths, so a server BAD_USER_INPUT
+ * lands next to the same field). Only the rules that need the model's facts are written here.
  */
 export function buildStartRunInput(
   v: RunFormValues,
@@ -50,34 +51,13 @@ export function buildStartRunInput(
     jitter: read.num('regularizers.jitter', v.regJitter),
   };
 
-  if (v.prior !== 'NONE' && (v.ball !== 'none' || v.maskPixels.length > 0 || v.quantizeLevels.trim()))
-    errors.prior = 'a prior replaces the other input constraints (ball, mask, levels): keep only the box';
-  else if (v.prior !== 'NONE' && model && inputSize !== 28 * 28)
+  if (v.prior !== 'NONE' && model && inputSize !== 28 * 28)
     errors.prior = `needs a model whose input is one 28×28 image (${inputSize} values)`;
 
   const diverse = read.num('diverse', v.diverse);
-  const classTarget = CLASS_TARGETS.includes(v.targetKind);
-  for (const [field, given] of [
-    ['accentuate', v.accentuate !== 'NONE'],
-    ['diverse', diverse !== undefined],
-  ] as const) {
-    if (!given || errors[field]) continue;
-    if (v.prior === 'NONE') errors[field] = 'needs a prior (Fashion-MNIST or MNIST)';
-    else if (!classTarget) errors[field] = 'needs a class target (LOGIT, PROB, LOGPROB or MARGIN)';
-  }
-  if (v.accentuate !== 'NONE' && diverse !== undefined && !errors.diverse)
-    errors.diverse = 'an accentuation searches around one anchor: ask for prototypes without it';
   const trainingIndex =
-    v.accentuate === 'TRAINING'
-      ? read.num('accentuate.trainingIndex', v.anchorTrainingIndex, { required: true })
-      : undefined;
-  if (v.accentuate === 'REFERENCE' && !v.anchorReference) errors['accentuate.reference'] = 'choose an image';
-  else if (
-    v.accentuate === 'REFERENCE' &&
-    v.anchorReference &&
-    model &&
-    v.anchorReference.length !== inputSize
-  )
+    v.accentuate === 'TRAINING' ? read.num('accentuate.trainingIndex', v.anchorTrainingIndex) : undefined;
+  if (v.accentuate === 'REFERENCE' && v.anchorReference && model && v.anchorReference.length !== inputSize)
     errors['accentuate.reference'] =
       `has ${v.anchorReference.length} values; the model input has ${inputSize}`;
 
@@ -85,10 +65,10 @@ export function buildStartRunInput(
   const dense = read.num('snapshots.dense', v.snapshotDense);
   const perDecade = read.num('snapshots.perDecade', v.snapshotPerDecade);
 
-  if (Object.keys(errors).length > 0 || !model) return { input: null, errors };
-  const channels = model.inputShape.length === 3 ? model.inputShape[2]! : 1;
-  const ball =
-    v.ball !== 'none' && v.reference ? { reference: v.reference, epsilon: epsilon ?? 0 } : undefined;
+  const channels = model?.inputShape.length === 3 ? model.inputShape[2]! : 1;
+  // A constraint chosen without its reference is still asked for, so the rules see it (the reference's
+  // own error keeps the input from being sent).
+  const ball = v.ball !== 'none' ? { reference: v.reference ?? [], epsilon: epsilon ?? 0 } : undefined;
   const definedRegularizers = Object.fromEntries(
     Object.entries(regularizers).filter(([, x]) => x !== undefined),
   );
@@ -107,8 +87,10 @@ export function buildStartRunInput(
       box: { lo: lo ?? 0, hi: hi ?? 1 },
       ...(v.ball === 'linf' && ball ? { linf: ball } : {}),
       ...(v.ball === 'l2' && ball ? { l2: ball } : {}),
-      ...(v.maskPixels.length > 0 && v.reference
-        ? { fixedMask: { indices: pixelsToIndices(v.maskPixels, channels), reference: v.reference } }
+      ...(v.maskPixels.length > 0
+        ? {
+            fixedMask: { indices: pixelsToIndices(v.maskPixels, channels), reference: v.reference ?? [] },
+          }
         : {}),
       ...(quantizeLevels !== undefined ? { quantizeLevels } : {}),
     },
@@ -118,12 +100,14 @@ export function buildStartRunInput(
       ? { certify: { timeLimitSeconds: certifySeconds } }
       : {}),
     ...(v.prior !== 'NONE' ? { prior: v.prior } : {}),
-    ...(v.accentuate === 'TYPICAL' ? { accentuate: { anchor: 'TYPICAL' as const } } : {}),
-    ...(v.accentuate === 'REFERENCE' && v.anchorReference
-      ? { accentuate: { anchor: 'REFERENCE' as const, reference: v.anchorReference } }
-      : {}),
-    ...(v.accentuate === 'TRAINING' && trainingIndex !== undefined
-      ? { accentuate: { anchor: 'TRAINING' as const, trainingIndex } }
+    ...(v.accentuate !== 'NONE'
+      ? {
+          accentuate: {
+            anchor: v.accentuate,
+            ...(v.accentuate === 'REFERENCE' && v.anchorReference ? { reference: v.anchorReference } : {}),
+            ...(trainingIndex !== undefined ? { trainingIndex } : {}),
+          },
+        }
       : {}),
     ...(diverse !== undefined ? { diverse } : {}),
     ...(dense !== undefined || perDecade !== undefined
@@ -135,6 +119,9 @@ export function buildStartRunInput(
         }
       : {}),
   };
+  // The server's rules between fields, the first broken beside each field that has no error yet.
+  for (const rule of brokenCrossFieldRules(input)) errors[rule.field] ??= rule.message;
+  if (Object.keys(errors).length > 0 || !model) return { input: null, errors };
   return { input, errors: null };
 }
 
