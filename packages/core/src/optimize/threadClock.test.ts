@@ -1,17 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { stepClock } from './threadClock.ts';
+import { threadCpuSeconds, timeWork } from './threadClock.ts';
 
-describe('stepClock', () => {
-  it('advances while this thread works, never backwards', () => {
-    const clock = stepClock();
-    const readings = [clock()];
-    let sum = 0;
+const spin = (n: number) => () => {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.sqrt(i);
+  if (sum < 0) throw new Error('unreachable');
+};
+
+describe('thread clock', () => {
+  it("the thread's CPU time advances while it works, never backwards", () => {
+    const readings = [threadCpuSeconds()];
     for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 2e6; i++) sum += Math.sqrt(i);
-      readings.push(clock());
+      spin(2e6)();
+      readings.push(threadCpuSeconds());
     }
-    expect(sum).toBeGreaterThan(0);
-    for (let i = 1; i < readings.length; i++) expect(readings[i]).toBeGreaterThanOrEqual(readings[i - 1]!);
+    if (readings[0] === undefined) return; // not Linux: timeWork falls back to wall time
+    for (let i = 1; i < readings.length; i++) expect(readings[i]!).toBeGreaterThanOrEqual(readings[i - 1]!);
     expect(readings.at(-1)!).toBeGreaterThan(readings[0]!);
+  });
+
+  it('times work shorter than a timer tick (where the CPU clock reads 0) as more than nothing', () => {
+    const work = spin(2e4);
+    work();
+    expect(timeWork(work, 3)).toBeGreaterThan(0);
+  });
+
+  it('times long work no longer than the wall clock saw any round take', () => {
+    const work = spin(1e7);
+    const started = performance.now();
+    const seconds = timeWork(work, 3);
+    const wall = (performance.now() - started) / 1000;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(wall);
   });
 });

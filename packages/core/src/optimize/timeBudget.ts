@@ -5,7 +5,7 @@ import { seededRandom } from '../methods/random.ts';
 import { uniformStarts } from '../methods/startPoints.ts';
 import type { CompiledObjective } from '../objectives/buildObjective.ts';
 import type { BudgetChoice } from '../spec/types.ts';
-import { stepClock } from './threadClock.ts';
+import { timeWork } from './threadClock.ts';
 
 /**
  * Seconds projected-adam's default run may spend on its gradient steps (CPU seconds of its thread, so
@@ -32,26 +32,24 @@ export interface StepCost {
 
 /**
  * The cost of a step, from gradients of two batch sizes (each warmed up once: the first call builds
- * the backend's operators), the best of three timings each, in this thread's CPU time (threadClock.ts).
+ * the backend's operators), three timings each (threadClock.ts: wall time, or this thread's CPU time where that is
+ * the smaller and long enough to read).
  */
 export function measureStepCost(objective: CompiledObjective, set: FeasibleSet): StepCost {
-  const clock = stepClock();
   const time = (batch: number) => {
     const x = tf.tensor2d(uniformStarts(set, batch, seededRandom(1)), [batch, set.input.size]);
     const plan = { objective, toInput: (theta: tf.Tensor2D) => theta };
-    let best = Number.POSITIVE_INFINITY;
+    const step = () => {
+      const evaluation = evaluateWithGradient(plan, x);
+      evaluation.grad.dataSync();
+      disposeEvaluation(evaluation);
+    };
     try {
-      for (let round = 0; round < 4; round++) {
-        const started = clock();
-        const evaluation = evaluateWithGradient(plan, x);
-        evaluation.grad.dataSync();
-        disposeEvaluation(evaluation);
-        if (round > 0) best = Math.min(best, clock() - started);
-      }
+      step();
+      return timeWork(step, 3);
     } finally {
       x.dispose();
     }
-    return best;
   };
   const [small, large] = [4, 16];
   const [tSmall, tLarge] = [time(small), time(large)];
