@@ -198,8 +198,11 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
   let seedModelId: string;
   let spareUserId: string;
   let shareToken: string;
-  /** A link to a run in the MNIST prior: what only such a run has (its realism) is probed through it. */
-  let priorShareToken: string;
+  /**
+   * Links to runs in the MNIST prior: what only such runs have is probed through them (the realism and
+   * the diverse prototypes of the first, the accentuation's anchor of the second).
+   */
+  let priorShareTokens: string[];
   let ownerEmail: string;
 
   beforeAll(async () => {
@@ -272,24 +275,26 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
       { r: runId },
     );
     shareToken = createShareLink.token;
-    const inPrior = await owner.client.data<{ startRun: { id: string } }>(
-      'mutation($t: ID!, $m: ID!, $i: StartRunInput!) { startRun(teamId: $t, modelId: $m, input: $i) { id } }',
-      {
-        t: teamId,
-        m: modelId,
-        // Time-budgeted, so that it also shows what a budget chose (`Run.budget`).
-        i: { target: { kind: 'LOGIT', index: 3 }, timeBudgetSeconds: 0.5, prior: 'MNIST' },
-      },
-    );
-    await owner.client.subscribe('subscription($r: ID!) { runEvents(runId: $r) { __typename } }', {
-      r: inPrior.startRun.id,
-    }).events;
-    priorShareToken = (
-      await owner.client.data<{ createShareLink: { token: string } }>(
-        'mutation($r: ID!) { createShareLink(runId: $r) { token } }',
-        { r: inPrior.startRun.id },
-      )
-    ).createShareLink.token;
+    const sharedPriorRun = async (input: Record<string, unknown>) => {
+      const { startRun } = await owner.client.data<{ startRun: { id: string } }>(
+        'mutation($t: ID!, $m: ID!, $i: StartRunInput!) { startRun(teamId: $t, modelId: $m, input: $i) { id } }',
+        { t: teamId, m: modelId, i: { target: { kind: 'LOGIT', index: 3 }, prior: 'MNIST', ...input } },
+      );
+      await owner.client.subscribe('subscription($r: ID!) { runEvents(runId: $r) { __typename } }', {
+        r: startRun.id,
+      }).events;
+      return (
+        await owner.client.data<{ createShareLink: { token: string } }>(
+          'mutation($r: ID!) { createShareLink(runId: $r) { token } }',
+          { r: startRun.id },
+        )
+      ).createShareLink.token;
+    };
+    priorShareTokens = [
+      // Time-budgeted, so that it also shows what a budget chose (`Run.budget`).
+      await sharedPriorRun({ timeBudgetSeconds: 0.5, diverse: 2 }),
+      await sharedPriorRun({ steps: 20, restarts: 4, accentuate: { anchor: 'TYPICAL' } }),
+    ];
   }, 600_000);
 
   afterAll(async () => {
@@ -542,9 +547,11 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
       const where = `${reached.type}.${reached.field}`;
       if (through === 'query') {
         let raw = await rawRequest(SHARED_RUN(selectOne(reached)), { k: shareToken });
-        // Realism is null on a run outside a prior of a model of unknown data: the prior run has it.
-        if (!JSON.parse(raw).errors && !hasKey(JSON.parse(raw).data, reached.field))
-          raw = await rawRequest(SHARED_RUN(selectOne(reached)), { k: priorShareToken });
+        // Realism, prototypes and an anchor are null on a run outside a prior: the prior runs have them.
+        for (const k of priorShareTokens) {
+          if (JSON.parse(raw).errors || hasKey(JSON.parse(raw).data, reached.field)) break;
+          raw = await rawRequest(SHARED_RUN(selectOne(reached)), { k });
+        }
         answers.push({ where, raw });
         const result = JSON.parse(raw) as GraphQLResponse;
         if (result.errors) {

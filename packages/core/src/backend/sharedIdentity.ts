@@ -4,6 +4,11 @@ interface RefCountedBackend {
   incRef(dataId: object): void;
 }
 
+/** wasm's backend counts references to its data (`incRef`); a backend without it is left alone. */
+function isRefCounted(backend: unknown): backend is RefCountedBackend {
+  return typeof (backend as Partial<RefCountedBackend> | null)?.incRef === 'function';
+}
+
 /**
  * Identity that shares its input's data (one more reference) instead of copying it, as
  * tfjs-backend-cpu's does and wasm's own Reshape does. tfjs clones every output a gradient will need
@@ -14,8 +19,8 @@ interface RefCountedBackend {
 function sharedIdentity(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    if (x.dtype === 'string') return original(args);
-    (args.backend as unknown as RefCountedBackend).incRef(x.dataId);
+    if (x.dtype === 'string' || !isRefCounted(args.backend)) return original(args);
+    args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
