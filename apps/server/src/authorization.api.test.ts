@@ -58,6 +58,8 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'snapshot',
     'realism',
     'budget',
+    'accentuation',
+    'prototypes',
   ],
   Model: ['name', 'inputShape', 'outputCount', 'classNames', 'dataset'],
   User: ['displayName'],
@@ -74,6 +76,8 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'regularizers',
     'prior',
     'timeBudgetSeconds',
+    'accentuate',
+    'diverse',
   ],
   RunBudget: ['seconds', 'steps', 'restarts', 'secondsPerStep', 'keepBest'],
   RunBudgetCut: ['after', 'starts'],
@@ -123,6 +127,16 @@ const shareLinkSees: Record<string, readonly string[]> = {
     'judgesAgreeing',
     'realistic',
     'image',
+  ],
+  RunAccentuation: ['anchorIndex', 'anchorImage', 'anchorValue', 'centreValue', 'radius', 'improved'],
+  RunPrototype: [
+    'value',
+    'image',
+    'nearestDistance',
+    'nearestPercentile',
+    'manifoldPercentile',
+    'judgesAgreeing',
+    'realistic',
   ],
   RunStatusEvent: ['runId', 'status', 'error', 'priorProgress', 'priorStage'],
   RunStepEvent: [
@@ -294,12 +308,44 @@ describe.each(await testServerStorages())('authorization ($name storage)', (stor
       // Time-budgeted, so that it also shows what a budget chose (`Run.budget`).
       await sharedPriorRun({ timeBudgetSeconds: 0.5, diverse: 2 }),
       await sharedPriorRun({ steps: 20, restarts: 4, accentuate: { anchor: 'TYPICAL' } }),
+      await sharedRunWithCuts(owner.userId),
     ];
   }, 600_000);
 
   afterAll(async () => {
     await server?.close();
   });
+
+  /**
+   * A link to a run whose time budget cut its starts (`Run.budget.keepBest`). Whether a real run's
+   * budget cuts depends on how fast this machine measures a step, so the run's end is stored as the
+   * executor stores it.
+   */
+  async function sharedRunWithCuts(creatorId: string): Promise<string> {
+    const storage = server.app.services.storage;
+    const run = await storage.runs.create({
+      teamId,
+      modelId,
+      creatorId,
+      spec: {
+        options: { objective: { kind: 'logit', index: 1 }, method: 'projected-adam', timeBudget: 3 },
+        inputShape: [28, 28, 1],
+        imageRange: [0, 1],
+      },
+    });
+    await storage.runs.markRunning(run.id, { backend: 'wasm', method: 'projected-adam' });
+    const keepBest = [
+      { after: 10, starts: 16 },
+      { after: 20, starts: 8 },
+    ];
+    const budget = { seconds: 3, steps: 80, restarts: 64, secondsPerStep: 0.03, keepBest };
+    await storage.runs.finish(run.id, { status: 'INTERRUPTED', error: 'stopped', timings: { budget } });
+    const { createShareLink } = await clients.owner.data<{ createShareLink: { token: string } }>(
+      'mutation($r: ID!) { createShareLink(runId: $r) { token } }',
+      { r: run.id },
+    );
+    return createShareLink.token;
+  }
 
   async function addSpareMember(): Promise<string> {
     const spare = await server.signUp('spare');
