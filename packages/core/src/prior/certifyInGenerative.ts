@@ -1,10 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { certify, relativeGap } from '../certify/certify.ts';
+import { certify } from '../certify/certify.ts';
 import { generativeLatentBox } from './generativePrior.ts';
 import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts';
 import { requireGenerative } from './optimizeInGenerative.ts';
 import type { Prior } from './prior.ts';
-import type { PriorCertificate, PriorCertifyOptions } from './priorCertificate.ts';
+import { type PriorCertificate, type PriorCertifyOptions, smallerPriorBound } from './priorCertificate.ts';
 import type { ReluDecoder } from './reluDecoder.ts';
 
 /**
@@ -47,20 +47,13 @@ export async function certifyInGenerative(
       ...(incumbentLatent ? { incumbent: incumbentLatent } : {}),
     });
     if (!result.supported) return result;
-    const upperBound = Math.max(result.bestValue, Math.min(result.upperBound, byRanges.upperBound));
-    const gap = relativeGap(upperBound, result.bestValue);
-    return {
-      ...result,
-      upperBound,
-      gap,
-      proven: result.proven || gap <= (options.tolerance ?? 1e-4),
-      method: byRanges.upperBound < result.upperBound ? byRanges.method : result.method,
-      seconds: result.seconds + byRanges.seconds,
-      boundsBy: { latent: result.upperBound, inputRanges: byRanges.upperBound },
-      latent: result.input,
-      input: decodeLatent(generative.decoder, result.input, box),
-      region: `the VAE decoder's images of its ${generative.decoder.latent} latent codes within ${k === undefined ? 'all training codes' : `class ${k}'s codes`}' mean ± ${sigmas} standard deviations, clipped to [${box.join(', ')}]; or every input value within its range over that set`,
-    };
+    return smallerPriorBound(
+      result,
+      byRanges,
+      (w) => decodeLatent(generative.decoder, w, box),
+      options.tolerance ?? 1e-4,
+      `the VAE decoder's images of its ${generative.decoder.latent} latent codes within ${k === undefined ? 'all training codes' : `class ${k}'s codes`}' mean ± ${sigmas} standard deviations, clipped to [${box.join(', ')}]; or every input value within its range over that set`,
+    );
   } finally {
     // The composed model shares the model's layers: dispose only what it added.
     disposeLatentLayers(composed);

@@ -1,12 +1,12 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { certify, relativeGap } from '../certify/certify.ts';
+import { certify } from '../certify/certify.ts';
 import { certifyInGenerative } from './certifyInGenerative.ts';
 import { decodeLatent, disposeLatentLayers, latentModel } from './latentModel.ts';
 import { type ClassSearchInfo, classSearchSubspace } from './optimizeForClass.ts';
 import type { GenerativeSearchInfo } from './optimizeInGenerative.ts';
 import type { PriorResult } from './optimizeInPrior.ts';
 import type { Prior } from './prior.ts';
-import type { PriorCertificate, PriorCertifyOptions } from './priorCertificate.ts';
+import { type PriorCertificate, type PriorCertifyOptions, smallerPriorBound } from './priorCertificate.ts';
 import type { SubspacePrior } from './subspacePrior.ts';
 
 /**
@@ -48,20 +48,13 @@ export async function certifyInPrior(
       ...(incumbentLatent ? { incumbent: incumbentLatent } : {}),
     });
     if (!result.supported) return result;
-    const upperBound = Math.max(result.bestValue, Math.min(result.upperBound, byRanges.upperBound));
-    const gap = relativeGap(upperBound, result.bestValue);
-    return {
-      ...result,
-      upperBound,
-      gap,
-      proven: result.proven || gap <= (options.tolerance ?? 1e-4),
-      method: byRanges.upperBound < result.upperBound ? byRanges.method : result.method,
-      seconds: result.seconds + byRanges.seconds,
-      boundsBy: { latent: result.upperBound, inputRanges: byRanges.upperBound },
-      latent: result.input,
-      input: decodeLatent(subspace.decoder, result.input, box),
-      region: `the subspace's ${subspace.decoder.latent} coordinates within their bounds and within ±${subspace.radius.toPrecision(4)} (the bounding box of the ball ‖w‖ ≤ ${subspace.radius.toPrecision(4)} searched, a superset of bounds ∩ ball), decoded and clipped to [${box.join(', ')}]; or every input value within its range over that set`,
-    };
+    return smallerPriorBound(
+      result,
+      byRanges,
+      (w) => decodeLatent(subspace.decoder, w, box),
+      options.tolerance ?? 1e-4,
+      `the subspace's ${subspace.decoder.latent} coordinates within their bounds and within ±${subspace.radius.toPrecision(4)} (the bounding box of the ball ‖w‖ ≤ ${subspace.radius.toPrecision(4)} searched, a superset of bounds ∩ ball), decoded and clipped to [${box.join(', ')}]; or every input value within its range over that set`,
+    );
   } finally {
     // The composed model shares the model's layers: dispose only what it added.
     disposeLatentLayers(composed);
