@@ -3,11 +3,11 @@ import { evaluateObjective, importModel } from '@argmax/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath, writeArtifactJson } from './support/artifacts.ts';
+import { artifactPath, screenshotIfFailed, writeArtifactJson } from './support/artifacts.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
 import { ensureDashboardBuild } from './support/dashboardBuild.ts';
 import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
-import { collectPageErrors, signUpInBrowser } from './support/userFlows.ts';
+import { collectPageErrors, queryFromPage, signUpInBrowser } from './support/userFlows.ts';
 
 const canRun = chromiumAvailable() || servicesRequired();
 if (!canRun)
@@ -21,18 +21,9 @@ const KERAS_CNN = '../../packages/core/fixtures/models/keras3-fashion-mnist-cnn/
 const shown = (v: number) => Number(v.toPrecision(4));
 
 /** A run as the API reports it, asked from the page with the user's own session. */
-function runFromApi(page: Page, id: string) {
-  return page.evaluate(async (runId) => {
-    const response = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'query($id: ID!) { run(id: $id) { status value bestInput outputs spec { prior objective { kind index } } certificate { status region upperBound } } }',
-        variables: { id: runId },
-      }),
-    });
-    return (await response.json()).data.run as {
+async function runFromApi(page: Page, id: string) {
+  const { run } = await queryFromPage<{
+    run: {
       status: string;
       value: number;
       bestInput: number[];
@@ -40,7 +31,12 @@ function runFromApi(page: Page, id: string) {
       spec: { prior: string; objective: { kind: string; index: number } };
       certificate: { status: string; region: string; upperBound: number | null } | null;
     };
-  }, id);
+  }>(
+    page,
+    'query($id: ID!) { run(id: $id) { status value bestInput outputs spec { prior objective { kind index } } certificate { status region upperBound } } }',
+    { id },
+  );
+  return run;
 }
 
 // The server as deployed on this machine: a job slot per core and the 10 s default certificate.
@@ -63,11 +59,7 @@ describe.runIf(canRun)('the class gallery on an uploaded Keras CNN', () => {
   }, 600_000);
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page)
-      await page.screenshot({
-        path: artifactPath(`failed-cnn-gallery-${context.task.name.replace(/\W+/g, '-')}.png`),
-        fullPage: true,
-      });
+    await screenshotIfFailed(page, context.task, 'cnn-gallery-');
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath, writeArtifactJson } from './support/artifacts.ts';
+import { artifactPath, screenshotIfFailed, writeArtifactJson } from './support/artifacts.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
 import { ensureDashboardBuild } from './support/dashboardBuild.ts';
 import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
@@ -43,11 +43,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
 
   // A failing test leaves a picture of where the owner's page was.
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page)
-      await page.screenshot({
-        path: artifactPath(`failed-${context.task.name.replace(/\W+/g, '-')}.png`),
-        fullPage: true,
-      });
+    await screenshotIfFailed(page, context.task);
   });
 
   afterAll(async () => {

@@ -3,11 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath } from './support/artifacts.ts';
+import { artifactPath, screenshotIfFailed } from './support/artifacts.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
 import { ensureDashboardBuild } from './support/dashboardBuild.ts';
 import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
-import { collectPageErrors, signUpInBrowser } from './support/userFlows.ts';
+import { collectPageErrors, queryFromPage, signUpInBrowser } from './support/userFlows.ts';
 
 const canRun = chromiumAvailable() || servicesRequired();
 if (!canRun)
@@ -24,18 +24,12 @@ interface ApiRun {
 
 /** The same run as the API reports it, asked from the page with the user's own session. */
 async function runFromApi(page: Page, id: string): Promise<ApiRun> {
-  return page.evaluate(async (runId) => {
-    const response = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'query($id: ID!) { run(id: $id) { value spec { prior accentuate diverse } accentuation { anchorIndex anchorImage anchorValue } prototypes { value image realistic } } }',
-        variables: { id: runId },
-      }),
-    });
-    return (await response.json()).data.run;
-  }, id);
+  const { run } = await queryFromPage<{ run: ApiRun }>(
+    page,
+    'query($id: ID!) { run(id: $id) { value spec { prior accentuate diverse } accentuation { anchorIndex anchorImage anchorValue } prototypes { value image realistic } } }',
+    { id },
+  );
+  return run;
 }
 
 /** The dashboard shows figures to 4 significant digits (formatNumber). */
@@ -76,11 +70,7 @@ describe.runIf(canRun)('accentuation and diverse prototypes in a real browser', 
   }, 600_000);
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page)
-      await page.screenshot({
-        path: artifactPath(`failed-prior-search-${context.task.name.replace(/\W+/g, '-')}.png`),
-        fullPage: true,
-      });
+    await screenshotIfFailed(page, context.task, 'prior-search-');
   });
 
   afterAll(async () => {

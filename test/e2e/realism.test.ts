@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath } from './support/artifacts.ts';
+import { artifactPath, screenshotIfFailed } from './support/artifacts.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
 import { ensureDashboardBuild } from './support/dashboardBuild.ts';
 import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
-import { collectPageErrors, signUpInBrowser } from './support/userFlows.ts';
+import { collectPageErrors, queryFromPage, signUpInBrowser } from './support/userFlows.ts';
 
 const canRun = chromiumAvailable() || servicesRequired();
 if (!canRun)
@@ -13,17 +13,8 @@ if (!canRun)
 
 /** The same run as the API reports it, asked from the page with the user's own session. */
 async function runFromApi(page: Page, id: string) {
-  return page.evaluate(async (runId) => {
-    const response = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'query($id: ID!) { run(id: $id) { value spec { prior } certificate { region upperBound } realism { realistic nearest { distance image } frontier { t value image } } } }',
-        variables: { id: runId },
-      }),
-    });
-    return (await response.json()).data.run as {
+  const { run } = await queryFromPage<{
+    run: {
       value: number;
       spec: { prior: string };
       certificate: { region: string; upperBound: number | null } | null;
@@ -33,7 +24,12 @@ async function runFromApi(page: Page, id: string) {
         frontier: { t: number; value: number; image: string }[] | null;
       } | null;
     };
-  }, id);
+  }>(
+    page,
+    'query($id: ID!) { run(id: $id) { value spec { prior } certificate { region upperBound } realism { realistic nearest { distance image } frontier { t value image } } } }',
+    { id },
+  );
+  return run;
 }
 
 /** The dashboard shows figures to 4 significant digits (formatNumber). */
@@ -59,11 +55,7 @@ describe.runIf(canRun)('realistic answers in a real browser', () => {
   }, 600_000);
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && page)
-      await page.screenshot({
-        path: artifactPath(`failed-realism-${context.task.name.replace(/\W+/g, '-')}.png`),
-        fullPage: true,
-      });
+    await screenshotIfFailed(page, context.task, 'realism-');
   });
 
   afterAll(async () => {

@@ -27,3 +27,23 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
+
+/** A GraphQL query's data, asked from the page with the signed-in user's own session (its cookie). */
+export async function queryFromPage<T>(
+  page: Page,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const data: unknown = await page.evaluate(
+    async (request) => {
+      const response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      return (await response.json()).data;
+    },
+    { query, variables },
+  );
+  return data as T;
+}
