@@ -25,6 +25,14 @@ const seedModel = fileURLToPath(
   new URL('../../packages/core/models/fashion-mnist-mlp/model.json', import.meta.url),
 );
 
+/** The result a search's events end with (each prior's search streams them as `optimize` does). */
+async function finalResult(
+  events: AsyncIterable<{ type: string; result?: OptimizationResult }>,
+): Promise<OptimizationResult> {
+  for await (const event of events) if (event.type === 'done' && event.result) return event.result;
+  throw new Error('the search ended without a result');
+}
+
 /**
  * Issue 16's criteria for `--prior fashion-mnist` on the seed MLP, per class K: probability of K
  * ≥ 0.99; nearest training image between the 5th and 99th percentile of held-out real images' own
@@ -59,16 +67,15 @@ export const priorSuite: BenchSuite = {
         const setting = classSearch.refine;
         classSearch.refine = refine;
         try {
-          let result: OptimizationResult | undefined;
-          for await (const event of optimizeForClass(
-            model,
-            { objective: { kind: 'logit', index: k }, log: () => {} },
-            prior,
-            k,
-            [0, 1],
-          ))
-            if (event.type === 'done') result = event.result;
-          return result!;
+          return await finalResult(
+            optimizeForClass(
+              model,
+              { objective: { kind: 'logit', index: k }, log: () => {} },
+              prior,
+              k,
+              [0, 1],
+            ),
+          );
         } finally {
           classSearch.refine = setting;
         }
@@ -82,30 +89,26 @@ export const priorSuite: BenchSuite = {
           boxMax[k] = result.value;
           return result;
         },
-        subspace: async (k) => {
-          let result: OptimizationResult | undefined;
-          for await (const event of optimizeInPrior(
-            model,
-            { objective: { kind: 'logit', index: k }, log: () => {} },
-            prior.subspace,
-            [0, 1],
-          ))
-            if (event.type === 'done') result = event.result;
-          return result!;
-        },
+        subspace: (k) =>
+          finalResult(
+            optimizeInPrior(
+              model,
+              { objective: { kind: 'logit', index: k }, log: () => {} },
+              prior.subspace,
+              [0, 1],
+            ),
+          ),
         'class subspace': (k) => classSubspace(k, true),
-        vae: async (k) => {
-          let result: OptimizationResult | undefined;
-          for await (const event of optimizeInGenerative(
-            model,
-            { objective: { kind: 'logit', index: k }, log: () => {} },
-            prior,
-            k,
-            [0, 1],
-          ))
-            if (event.type === 'done') result = event.result;
-          return result!;
-        },
+        vae: (k) =>
+          finalResult(
+            optimizeInGenerative(
+              model,
+              { objective: { kind: 'logit', index: k }, log: () => {} },
+              prior,
+              k,
+              [0, 1],
+            ),
+          ),
         // The same search with only the ray towards the class mean to make answers realistic.
         'class subspace, ray only': (k) => classSubspace(k, false),
       };
