@@ -5,10 +5,10 @@ import {
   certifyGraph,
   extractLayerGraph,
   importModel,
-  loadDataset,
   runOptimization,
 } from '@argmax/core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { fashionTestImages } from './testImages.ts';
 
 const cnn = fileURLToPath(
   new URL(
@@ -33,13 +33,7 @@ export const cnnCertifySuite: BenchSuite = {
     const extraction = extractLayerGraph(model);
     if ('unsupported' in extraction) throw new Error(extraction.unsupported);
     const { graph } = extraction;
-    const dataset = await loadDataset('fashion-mnist');
-    const firstOfClass = (k: number) => {
-      for (let i = 0; i < dataset.test.count; i++) if (dataset.test.labels[i] === k) return i;
-      throw new Error(`no test image of class ${k}`);
-    };
-    const imageOf = (i: number) =>
-      Array.from(dataset.test.images.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
+    const { firstOfClass, imageOf } = await fashionTestImages();
     const problems: { name: string; classIndex: number; constraints: ConstraintSpec }[] = [];
     for (const k of quick ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
       const image = firstOfClass(k);
