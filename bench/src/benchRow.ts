@@ -16,3 +16,26 @@ export interface BenchSuite {
   /** `outDir`: the folder of the JSON report, where a suite may write pictures beside it. */
   run(options: { quick: boolean; log: (line: string) => void; outDir: string }): Promise<BenchRow[]>;
 }
+
+/**
+ * A row as the suites write it: with a baseline measured in the same run, the ratio value / baseline too
+ * (none where the baseline is 0); a note only where there is one.
+ */
+export function benchRow(fields: {
+  suite: string;
+  case: string;
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: number | undefined;
+  note?: string | undefined;
+}): BenchRow {
+  const { baseline, note, ...row } = fields;
+  return {
+    ...row,
+    ...(baseline !== undefined
+      ? { baseline, ...(baseline !== 0 ? { ratio: row.value / baseline } : {}) }
+      : {}),
+    ...(note ? { note } : {}),
+  };
+}

@@ -16,7 +16,7 @@ import {
   runOptimization,
   solveLp,
 } from '@argmax/core';
-import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
 import { fashionTestImages } from './testImages.ts';
 
 const seedModel = fileURLToPath(
@@ -73,17 +73,7 @@ export const certifySuite: BenchSuite = {
 
     const rows: BenchRow[] = [];
     const row = (c: string, metric: string, value: number, unit: string, baseline?: number, note?: string) =>
-      rows.push({
-        suite: 'certify',
-        case: c,
-        metric,
-        value,
-        unit,
-        ...(baseline !== undefined
-          ? { baseline, ...(baseline !== 0 ? { ratio: value / baseline } : {}) }
-          : {}),
-        ...(note ? { note } : {}),
-      });
+      rows.push(benchRow({ suite: 'certify', case: c, metric, value, unit, baseline, note }));
     const summary = new Map<
       string,
       { seconds: number[]; baseline: number[]; gaps: number[]; baselineGaps: number[]; proven: number }

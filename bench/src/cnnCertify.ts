@@ -7,7 +7,7 @@ import {
   importModel,
   runOptimization,
 } from '@argmax/core';
-import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
 import { fashionTestImages } from './testImages.ts';
 
 const cnn = fileURLToPath(
@@ -66,15 +66,9 @@ export const cnnCertifySuite: BenchSuite = {
         `${problem.name}: best ${result.bestValue.toFixed(4)}, bound ${result.upperBound.toFixed(4)}, gap ${(100 * result.gap).toFixed(2)} %, ${note}, ${result.seconds.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`,
       );
       const row = (metric: string, value: number, unit: string, baseline?: number) =>
-        rows.push({
-          suite: 'cnn-certify',
-          case: problem.name,
-          metric,
-          value,
-          unit,
-          ...(baseline !== undefined ? { baseline, ratio: value / baseline } : {}),
-          note,
-        });
+        rows.push(
+          benchRow({ suite: 'cnn-certify', case: problem.name, metric, value, unit, baseline, note }),
+        );
       row('best value', result.bestValue, 'logit');
       row('upper bound', result.upperBound, 'logit', result.bounds.ibp);
       row('gap', 100 * result.gap, '%');

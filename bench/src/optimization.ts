@@ -10,7 +10,7 @@ import {
 } from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
 
 const modelPath = (relative: string) =>
   fileURLToPath(new URL(`../../packages/core/${relative}`, import.meta.url));
@@ -37,15 +37,9 @@ export const optimizationSuite: BenchSuite = {
     const model = await loadModel(path);
     const rows: BenchRow[] = [];
     const row = (c: string, metric: string, value: number, unit: string, baseline?: number, note?: string) =>
-      rows.push({
-        suite: 'optimization',
-        case: `${modelName}: ${c}`,
-        metric,
-        value,
-        unit,
-        ...(baseline !== undefined ? { baseline, ratio: value / baseline } : {}),
-        ...(note ? { note } : {}),
-      });
+      rows.push(
+        benchRow({ suite: 'optimization', case: `${modelName}: ${c}`, metric, value, unit, baseline, note }),
+      );
 
     // Step cost.
     const steps = quick ? 40 : 200;

@@ -9,7 +9,7 @@ import {
   runOptimization,
 } from '@argmax/core';
 import { linearDomainFor, randomReluMlp } from '@argmax/core/testing';
-import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
 
 const fixture = fileURLToPath(
   new URL('../../packages/core/fixtures/models/tfjs-fashion-mnist-mlp/model.json', import.meta.url),
@@ -49,17 +49,7 @@ export const polishSuite: BenchSuite = {
   async run({ quick, log }) {
     const rows: BenchRow[] = [];
     const row = (c: string, metric: string, value: number, unit: string, baseline?: number, note?: string) =>
-      rows.push({
-        suite: 'polish',
-        case: c,
-        metric,
-        value,
-        unit,
-        ...(baseline !== undefined
-          ? { baseline, ...(baseline !== 0 ? { ratio: value / baseline } : {}) }
-          : {}),
-        ...(note ? { note } : {}),
-      });
+      rows.push(benchRow({ suite: 'polish', case: c, metric, value, unit, baseline, note }));
 
     const fractions = { adam: [] as number[], polished: [] as number[] };
     let open = 0;

@@ -12,7 +12,7 @@ import { type ServiceProcess, startServiceProcess } from '@argmax/server/testing
 import { STACK_COMMANDS } from '@argmax/server/testing/stackCommands';
 import { startTestServer, type TestServer } from '@argmax/server/testing/testServer';
 import { until } from '@argmax/server/testing/until';
-import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
 import { quantile, watchFromAnotherProcess } from './server.ts';
 
 const START = `mutation($t: ID!, $m: ID!, $steps: Int!, $k: Int!) { startRun(teamId: $t, modelId: $m,
@@ -116,18 +116,16 @@ export const scaleOutSuite: BenchSuite = {
       );
       const watched = `1 subscriber, ${watchedSteps} steps × 16 starts`;
       const latencyRows = (label: string, sorted: number[], baseline?: number[]) =>
-        ([0.5, 0.95] as const).map((q): BenchRow => {
-          const value = quantile(sorted, q);
-          const base = baseline ? quantile(baseline, q) : undefined;
-          return {
+        ([0.5, 0.95] as const).map((q) =>
+          benchRow({
             suite: 'scale-out',
             case: `${watched}, ${label}`,
             metric: `step→client latency p${q * 100}`,
-            value,
+            value: quantile(sorted, q),
             unit: 'ms',
-            ...(base !== undefined ? { baseline: base, ratio: value / base } : {}),
-          };
-        });
+            baseline: baseline ? quantile(baseline, q) : undefined,
+          }),
+        );
       rows.push(
         ...latencyRows('in-memory (embedded, executed in the API server)', memoryLatency),
         ...latencyRows('through Redis (executed by a worker process)', redisLatency, memoryLatency),

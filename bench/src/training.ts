@@ -1,6 +1,6 @@
 import { buildSeedMlp, type ImageSplit, initBackend, loadFashionMnist, train } from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
 
 const batchSize = 32;
 
@@ -97,13 +97,7 @@ export const trainingSuite: BenchSuite = {
       const note = `${result.batches} of ${full} batches measured${result.batches < full ? ', scaled' : ''}`;
       const row = { suite: 'training', case: `seed-mlp ${name} (${backend})`, unit: 's' } as const;
       return [
-        {
-          ...row,
-          metric: 'epoch time',
-          value: result.seconds,
-          ...(baseline === undefined ? {} : { baseline, ratio: result.seconds / baseline }),
-          note,
-        },
+        benchRow({ ...row, metric: 'epoch time', value: result.seconds, baseline, note }),
         { ...row, metric: 'epoch cpu time', value: result.cpuSeconds, note },
       ];
     });

@@ -1,24 +1,16 @@
 import { loadavg } from 'node:os';
 import { evaluateObjective, importModel } from '@argmax/core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath, screenshotIfFailed, writeArtifactJson } from './support/artifacts.ts';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
-import { ensureDashboardBuild } from './support/dashboardBuild.ts';
-import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
-import { collectPageErrors, queryFromPage, signUpInBrowser } from './support/userFlows.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, writeArtifactJson } from './support/artifacts.ts';
+import { browserSuiteRuns } from './support/browser.ts';
+import { useBrowserSession } from './support/browserSession.ts';
+import { shown } from './support/shownFigure.ts';
+import { queryFromPage } from './support/userFlows.ts';
 
-const canRun = chromiumAvailable() || servicesRequired();
-if (!canRun)
-  console.warn(
-    `e2e CNN gallery suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`,
-  );
+const canRun = browserSuiteRuns('CNN gallery');
 
 const KERAS_CNN = '../../packages/core/fixtures/models/keras3-fashion-mnist-cnn/fashion_mnist.keras';
-
-/** The dashboard shows figures to 4 significant digits (formatNumber). */
-const shown = (v: number) => Number(v.toPrecision(4));
 
 /** A run as the API reports it, asked from the page with the user's own session. */
 async function runFromApi(page: Page, id: string) {
@@ -41,34 +33,15 @@ async function runFromApi(page: Page, id: string) {
 
 // The server as deployed on this machine: a job slot per core and the 10 s default certificate.
 describe.runIf(canRun)('the class gallery on an uploaded Keras CNN', () => {
-  let api: TestServer;
-  let web: Dashboard;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let teamId: string;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    await ensureDashboardBuild();
-    api = await startTestServer({ maxConcurrentJobs: 2, defaultCertifySeconds: 10 });
-    web = await startDashboard(api.url);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    pageErrors = collectPageErrors(page);
-    ({ teamId } = await signUpInBrowser(page, web.url, 'Cat'));
-  }, 600_000);
-
-  afterEach(async (context) => {
-    await screenshotIfFailed(page, context.task, 'cnn-gallery-');
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.close();
+  const session = useBrowserSession({
+    server: { maxConcurrentJobs: 2, defaultCertifySeconds: 10 },
+    signUpAs: 'Cat',
+    screenshotPrefix: 'cnn-gallery-',
   });
 
   it('runs all 10 classes of the uploaded CNN, each cell with its value and a certified bound above it', async () => {
+    const { page, web, pageErrors, user } = session();
+    const { teamId } = user!;
     await page.goto(`${web.url}/t/${teamId}/models`);
     await page.locator('#upload-name').fill('keras cnn');
     await page.locator('#upload-files').setInputFiles(new URL(KERAS_CNN, import.meta.url).pathname);

@@ -1,58 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath, screenshotIfFailed, writeArtifactJson } from './support/artifacts.ts';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
-import { ensureDashboardBuild } from './support/dashboardBuild.ts';
-import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, writeArtifactJson } from './support/artifacts.ts';
+import { browserSuiteRuns } from './support/browser.ts';
+import { useBrowserSession } from './support/browserSession.ts';
 import { readLiveImageProbe } from './support/liveImageProbe.ts';
 import { startRunFromForm } from './support/startRunFromForm.ts';
-import { collectPageErrors, signUpInBrowser } from './support/userFlows.ts';
+import { signUpInBrowser } from './support/userFlows.ts';
 
 // Without chromium the suite is skipped locally, but fails where CI or ARGMAX_REQUIRE_SERVICES asks for it.
-const canRun = chromiumAvailable() || servicesRequired();
-if (!canRun)
-  console.warn(`e2e dashboard suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+const canRun = browserSuiteRuns('dashboard');
 
 const KERAS_H5 = '../../packages/core/fixtures/models/keras-h5-mnist-mlp/mnist.h5';
 const statusOf = (page: Page) => page.getByTestId('run-status').textContent();
 
 describe.runIf(canRun)('dashboard in a real browser', () => {
-  let api: TestServer;
-  let web: Dashboard;
-  let browser: Browser;
-  let owner: BrowserContext;
-  let page: Page;
-  let pageErrors: string[];
+  // The owner's page; a failing test leaves a picture of where it was.
+  const session = useBrowserSession({
+    context: { viewport: { width: 1280, height: 900 }, acceptDownloads: true },
+  });
   let teamId: string;
   let runId: string;
   let shareUrl: string;
   const firstFrame: Record<string, unknown> = {};
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    await ensureDashboardBuild();
-    api = await startTestServer({ maxConcurrentJobs: 2 });
-    web = await startDashboard(api.url);
-    owner = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page = await owner.newPage();
-    pageErrors = collectPageErrors(page);
-  }, 600_000);
-
-  // A failing test leaves a picture of where the owner's page was.
-  afterEach(async (context) => {
-    await screenshotIfFailed(page, context.task);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.close();
-  });
-
   it('signs up, starts a run and watches the image change until the run finishes', async () => {
+    const { web, page, pageErrors } = session();
     ({ teamId } = await signUpInBrowser(page, web.url, 'Ada'));
     runId = await startRunFromForm(page, {
       className: 'Sneaker',
@@ -121,6 +95,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('shows the first frame of a second run sooner, once the server’s worker is warm', async () => {
+    const { api, page } = session();
     await startRunFromForm(page, { className: 'Bag', steps: 100, restarts: 8, certifySeconds: 1 });
     await page.getByTestId('live-image').waitFor({ timeout: 60_000 });
     const { clickAt, frames } = await readLiveImageProbe(page);
@@ -140,6 +115,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('starts a time-budgeted run by default and says what the budget chose', async () => {
+    const { page, pageErrors } = session();
     await startRunFromForm(page, { className: 'Sneaker', certifySeconds: 0 });
     await page.getByText(/steps × \d+ restarts, fitted to a 3 s time budget/).waitFor({ timeout: 120_000 });
     await page.getByText(/fitted to a 3 s time budget \(~[\d.]+ ms a step\)/).waitFor({ timeout: 120_000 });
@@ -147,6 +123,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('does not show the run to a user of another team', async () => {
+    const { web, browser } = session();
     expect(runId, 'needs the run of the first test').toBeTruthy();
     const outsider = await browser.newContext();
     const other = await outsider.newPage();
@@ -159,6 +136,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('opens the share link signed out, read-only', async () => {
+    const { browser } = session();
     expect(shareUrl, 'needs the share link of the first test').toBeTruthy();
     const anonymous = await browser.newContext();
     const visitor = await anonymous.newPage();
@@ -173,6 +151,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('lays the live page out within a phone’s width', async () => {
+    const { browser } = session();
     expect(shareUrl, 'needs the share link of the first test').toBeTruthy();
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
     const mobile = await phone.newPage();
@@ -185,6 +164,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('fills all ten cells of the class gallery live', async () => {
+    const { web, page, pageErrors } = session();
     await page.goto(`${web.url}/t/${teamId}/gallery`);
     // The unconstrained maximum (certified); realistic prototypes are realism.test.ts's.
     await page.getByTestId('gallery-unconstrained').check();
@@ -209,6 +189,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('lists, filters and compares runs', async () => {
+    const { web, page } = session();
     await page.goto(`${web.url}/t/${teamId}/runs`);
     // The team's runs so far: 3 from the form (the time-budgeted one among them) and the gallery's 10.
     await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 30_000 }).toBe(13);
@@ -254,6 +235,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('lets an owner invite a viewer, who sees no controls a viewer cannot use', async () => {
+    const { web, browser, page } = session();
     const viewerContext = await browser.newContext();
     const viewer = await viewerContext.newPage();
     const { email } = await signUpInBrowser(viewer, web.url, 'Vic');
@@ -280,6 +262,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('trains a small model with live progress and lists it', async () => {
+    const { web, page, pageErrors } = session();
     await page.goto(`${web.url}/t/${teamId}/models`);
     await page.locator('#train-name').fill('quick mlp');
     await page.locator('#epochs').fill('2');
@@ -300,6 +283,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('uploads a Keras .h5 model through the multipart form', async () => {
+    const { web, page, pageErrors } = session();
     await page.goto(`${web.url}/t/${teamId}/models`);
     await page.locator('#upload-name').fill('mnist h5');
     await page.locator('#upload-files').setInputFiles(new URL(KERAS_H5, import.meta.url).pathname);
@@ -312,6 +296,7 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   });
 
   it('takes a model dropped onto the upload form', async () => {
+    const { web, page, pageErrors } = session();
     await page.goto(`${web.url}/t/${teamId}/models`);
     await page.locator('#upload-name').fill('dropped h5');
     const bytes = [...(await readFile(new URL(KERAS_H5, import.meta.url)))];

@@ -1,19 +1,15 @@
 import { loadDataset } from '@argmax/core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath, screenshotIfFailed } from './support/artifacts.ts';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
-import { ensureDashboardBuild } from './support/dashboardBuild.ts';
-import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
-import { collectPageErrors, queryFromPage, signUpInBrowser } from './support/userFlows.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from './support/artifacts.ts';
+import { browserSuiteRuns } from './support/browser.ts';
+import { useBrowserSession } from './support/browserSession.ts';
+import { shown } from './support/shownFigure.ts';
+import { startRunFromForm } from './support/startRunFromForm.ts';
+import { queryFromPage } from './support/userFlows.ts';
 
-const canRun = chromiumAvailable() || servicesRequired();
-if (!canRun)
-  console.warn(
-    `e2e prior-search suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`,
-  );
+const canRun = browserSuiteRuns('prior-search');
 
 interface ApiRun {
   value: number;
@@ -31,9 +27,6 @@ async function runFromApi(page: Page, id: string): Promise<ApiRun> {
   );
   return run;
 }
-
-/** The dashboard shows figures to 4 significant digits (formatNumber). */
-const shown = (v: number) => Number(v.toPrecision(4));
 
 /** A Fashion-MNIST test image of `label` as a PNG file (its grey bytes), for the form's file input. */
 async function testImagePng(label: number) {
@@ -53,43 +46,18 @@ const greyOf = (url: string) => {
 
 // One server with the small prior (built on the first run that asks, in this file only).
 describe.runIf(canRun)('accentuation and diverse prototypes in a real browser', () => {
-  let api: TestServer;
-  let web: Dashboard;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    await ensureDashboardBuild();
-    api = await startTestServer({ maxConcurrentJobs: 2 });
-    web = await startDashboard(api.url);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    pageErrors = collectPageErrors(page);
-    await signUpInBrowser(page, web.url, 'Acc');
-  }, 600_000);
-
-  afterEach(async (context) => {
-    await screenshotIfFailed(page, context.task, 'prior-search-');
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.close();
-  });
+  const session = useBrowserSession({ signUpAs: 'Acc', screenshotPrefix: 'prior-search-' });
 
   /** Fills the form's class, counts and prior; `extra` sets the realism controls; returns the run's id once it has succeeded. */
   async function startInPrior(className: string, extra: () => Promise<void>): Promise<string> {
-    await page.getByRole('link', { name: 'New run' }).first().click();
-    await page.locator('#target-index').selectOption({ label: className });
-    await page.locator('#steps').fill('30');
-    await page.locator('#restarts').fill('6');
-    await page.locator('#prior').selectOption('FASHION_MNIST');
-    await extra();
-    await page.getByTestId('start-run').click();
-    await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
-    const runId = new URL(page.url()).pathname.split('/')[2]!;
+    const { page } = session();
+    const runId = await startRunFromForm(page, {
+      className,
+      steps: 30,
+      restarts: 6,
+      prior: 'FASHION_MNIST',
+      fillMore: extra,
+    });
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 500 })
       .toBe('succeeded');
@@ -97,6 +65,7 @@ describe.runIf(canRun)('accentuation and diverse prototypes in a real browser', 
   }
 
   it('accentuates from an uploaded PNG: the anchor is shown beside the answer, as the API reports it', async () => {
+    const { page, pageErrors } = session();
     const reference = await testImagePng(7);
     const runId = await startInPrior('Sneaker', async () => {
       await page.locator('#accentuate').selectOption('REFERENCE');
@@ -126,6 +95,7 @@ describe.runIf(canRun)('accentuation and diverse prototypes in a real browser', 
   }, 900_000);
 
   it('asks for 3 diverse prototypes and shows them as a strip, strongest first, as the API reports them', async () => {
+    const { page, pageErrors } = session();
     const runId = await startInPrior('Bag', async () => {
       await page.locator('#diverse').fill('3');
     });

@@ -1,15 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apps/server/src/testing/testServer.ts';
-import { artifactPath, screenshotIfFailed } from './support/artifacts.ts';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, servicesRequired } from './support/browser.ts';
-import { ensureDashboardBuild } from './support/dashboardBuild.ts';
-import { type Dashboard, startDashboard } from './support/dashboardServer.ts';
-import { collectPageErrors, queryFromPage, signUpInBrowser } from './support/userFlows.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from './support/artifacts.ts';
+import { browserSuiteRuns } from './support/browser.ts';
+import { useBrowserSession } from './support/browserSession.ts';
+import { shown } from './support/shownFigure.ts';
+import { startRunFromForm } from './support/startRunFromForm.ts';
+import { queryFromPage } from './support/userFlows.ts';
 
-const canRun = chromiumAvailable() || servicesRequired();
-if (!canRun)
-  console.warn(`e2e realism suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+const canRun = browserSuiteRuns('realism');
 
 /** The same run as the API reports it, asked from the page with the user's own session. */
 async function runFromApi(page: Page, id: string) {
@@ -32,47 +30,18 @@ async function runFromApi(page: Page, id: string) {
   return run;
 }
 
-/** The dashboard shows figures to 4 significant digits (formatNumber). */
-const shown = (v: number) => Number(v.toPrecision(4));
-
 // One server with the small prior (built on the first run that asks, in this file only).
 describe.runIf(canRun)('realistic answers in a real browser', () => {
-  let api: TestServer;
-  let web: Dashboard;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[];
-  let teamId: string;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    await ensureDashboardBuild();
-    api = await startTestServer({ maxConcurrentJobs: 2 });
-    web = await startDashboard(api.url);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    pageErrors = collectPageErrors(page);
-    ({ teamId } = await signUpInBrowser(page, web.url, 'Rea'));
-  }, 600_000);
-
-  afterEach(async (context) => {
-    await screenshotIfFailed(page, context.task, 'realism-');
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.close();
-  });
+  const session = useBrowserSession({ signUpAs: 'Rea', screenshotPrefix: 'realism-' });
 
   it('a run in the Fashion-MNIST prior shows the prior being built, then its realism beside the answer', async () => {
-    await page.getByRole('link', { name: 'New run' }).first().click();
-    await page.locator('#target-index').selectOption({ label: 'Sneaker' });
-    await page.locator('#steps').fill('30');
-    await page.locator('#restarts').fill('4');
-    await page.locator('#prior').selectOption('FASHION_MNIST');
-    await page.getByTestId('start-run').click();
-    await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 30_000 });
-    const runId = new URL(page.url()).pathname.split('/')[2]!;
+    const { page, pageErrors } = session();
+    const runId = await startRunFromForm(page, {
+      className: 'Sneaker',
+      steps: 30,
+      restarts: 4,
+      prior: 'FASHION_MNIST',
+    });
     // The prior is built once, before the run starts: its progress is on the page meanwhile.
     await page.getByTestId('prior-progress').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('prior-progress').textContent()).toMatch(/Building the prior \d+%/);
@@ -121,6 +90,8 @@ describe.runIf(canRun)('realistic answers in a real browser', () => {
   }, 600_000);
 
   it('the gallery makes realistic prototypes by default, and the toggle adds the unconstrained maxima', async () => {
+    const { page, web, pageErrors, user } = session();
+    const { teamId } = user!;
     await page.goto(`${web.url}/t/${teamId}/gallery`);
     const toggle = page.getByTestId('gallery-unconstrained');
     expect(await toggle.isChecked()).toBe(false);

@@ -1,14 +1,22 @@
 import { existsSync } from 'node:fs';
+import { servicesRequired } from '@argmax/db/testing';
 import { type Browser, chromium } from 'playwright-core';
 
 /** Debian's chromium (apt-get install chromium); the suite never downloads a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** In CI (or when asked) a missing browser is a failure, not a skip. */
-export const servicesRequired = (env: NodeJS.ProcessEnv = process.env) =>
-  Boolean(env.CI) || env.ARGMAX_REQUIRE_SERVICES === '1';
-
 export const chromiumAvailable = () => existsSync(CHROMIUM_PATH);
+
+/**
+ * Whether a browser suite runs here: with chromium, or where CI (or ARGMAX_REQUIRE_SERVICES) asks for the
+ * real services, so that a missing browser is a failure there, not a skip. Says so when it is skipped.
+ */
+export function browserSuiteRuns(suite: string): boolean {
+  const runs = chromiumAvailable() || servicesRequired();
+  if (!runs)
+    console.warn(`e2e ${suite} suite skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+  return runs;
+}
 
 export function launchChromium(): Promise<Browser> {
   if (!chromiumAvailable())

@@ -1,3 +1,4 @@
+import { ImageFigure } from '../../components/common/ImageFigure.tsx';
 import { formatNumber } from './formatNumber.ts';
 import type { LiveRunFields } from './runTypes.ts';
 
@@ -18,29 +19,17 @@ export function AccentuationPanel({ accentuation, answer, value }: Props) {
     <section className="card stack" aria-label="Accentuation" data-testid="accentuation-panel">
       <h3>Accentuation: from a real image</h3>
       <div className="row" style={{ alignItems: 'flex-start' }}>
-        <figure className="stack" style={{ margin: 0 }}>
-          {a.anchorImage ? (
-            // biome-ignore lint/performance/noImgElement: a data-URL PNG
-            <img
-              className="pixelated"
-              src={a.anchorImage}
-              alt="The anchor the search started from"
-              width={112}
-              height={112}
-              data-testid="accentuation-anchor-image"
-            />
-          ) : null}
-          <figcaption className="small muted" data-testid="accentuation-anchor-caption">
-            Anchor: {a.anchorIndex === null ? 'your reference image' : `training image #${a.anchorIndex}`}
-          </figcaption>
-        </figure>
-        <figure className="stack" style={{ margin: 0 }}>
-          {answer ? (
-            // biome-ignore lint/performance/noImgElement: a data-URL PNG
-            <img className="pixelated" src={answer} alt="The accentuated answer" width={112} height={112} />
-          ) : null}
-          <figcaption className="small muted">The answer near it</figcaption>
-        </figure>
+        <ImageFigure
+          src={a.anchorImage}
+          alt="The anchor the search started from"
+          imageTestId="accentuation-anchor-image"
+          captionTestId="accentuation-anchor-caption"
+        >
+          Anchor: {a.anchorIndex === null ? 'your reference image' : `training image #${a.anchorIndex}`}
+        </ImageFigure>
+        <ImageFigure src={answer} alt="The accentuated answer">
+          The answer near it
+        </ImageFigure>
         <dl className="stats">
           <div>
             <dt>Objective at the anchor</dt>

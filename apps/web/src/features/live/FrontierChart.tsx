@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { ImageFigure } from '../../components/common/ImageFigure.tsx';
 import { formatNumber } from './formatNumber.ts';
 import type { LiveRunFields } from './runTypes.ts';
 
@@ -89,27 +90,15 @@ export function FrontierChart({ points }: { points: readonly FrontierPoint[] }) 
             </circle>
           ))}
         </svg>
-        <figure className="stack" style={{ margin: 0 }} data-testid="frontier-selected">
-          {shown.image ? (
-            // biome-ignore lint/performance/noImgElement: a data-URL PNG
-            <img
-              className="pixelated"
-              src={shown.image}
-              alt={`The point at t = ${shown.t}`}
-              width={112}
-              height={112}
-            />
-          ) : null}
-          <figcaption className="small muted">
-            t = {shown.t.toFixed(2)}
-            {shown.t === 1 ? ' (the answer)' : ''}: {formatNumber(shown.value)}
-            <br />
-            nearest percentile {shown.nearestPercentile.toFixed(0)}, manifold{' '}
-            {shown.manifoldPercentile.toFixed(0)}
-            <br />
-            {shown.realistic ? 'realistic' : 'not realistic'}
-          </figcaption>
-        </figure>
+        <ImageFigure src={shown.image} alt={`The point at t = ${shown.t}`} testId="frontier-selected">
+          t = {shown.t.toFixed(2)}
+          {shown.t === 1 ? ' (the answer)' : ''}: {formatNumber(shown.value)}
+          <br />
+          nearest percentile {shown.nearestPercentile.toFixed(0)}, manifold{' '}
+          {shown.manifoldPercentile.toFixed(0)}
+          <br />
+          {shown.realistic ? 'realistic' : 'not realistic'}
+        </ImageFigure>
       </div>
     </section>
   );

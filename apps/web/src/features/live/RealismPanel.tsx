@@ -1,3 +1,4 @@
+import { ImageFigure } from '../../components/common/ImageFigure.tsx';
 import { formatNumber } from './formatNumber.ts';
 import type { LiveRunFields } from './runTypes.ts';
 
@@ -30,29 +31,12 @@ export function RealismPanel({ realism, answer, classNames }: Props) {
         </span>
       </h3>
       <div className="row" style={{ alignItems: 'flex-start' }}>
-        <figure className="stack" style={{ margin: 0 }}>
-          {answer ? (
-            // biome-ignore lint/performance/noImgElement: a data-URL PNG
-            <img className="pixelated" src={answer} alt="The run's answer" width={112} height={112} />
-          ) : null}
-          <figcaption className="small muted">The answer</figcaption>
-        </figure>
-        <figure className="stack" style={{ margin: 0 }}>
-          {nearest.image ? (
-            // biome-ignore lint/performance/noImgElement: a data-URL PNG
-            <img
-              className="pixelated"
-              src={nearest.image}
-              alt="Nearest training example"
-              width={112}
-              height={112}
-              data-testid="realism-nearest-image"
-            />
-          ) : null}
-          <figcaption className="small muted">
-            Nearest training image #{nearest.index}: {className(classNames, nearest.label)}
-          </figcaption>
-        </figure>
+        <ImageFigure src={answer} alt="The run's answer">
+          The answer
+        </ImageFigure>
+        <ImageFigure src={nearest.image} alt="Nearest training example" imageTestId="realism-nearest-image">
+          Nearest training image #{nearest.index}: {className(classNames, nearest.label)}
+        </ImageFigure>
         <dl className="stats">
           <div>
             <dt>Distance to it (L2)</dt>

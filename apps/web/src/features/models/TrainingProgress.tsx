@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useMutation, useSubscription } from 'urql';
-import { LineChart } from '../../components/charts/LineChart.tsx';
+import { type ChartSeries, LineChart } from '../../components/charts/LineChart.tsx';
 import { ErrorMessage } from '../../components/common/ErrorMessage.tsx';
 import { isFinalStatus } from '../live/liveRunState.ts';
 import { StatusBadge } from '../live/StatusBadge.tsx';
@@ -20,6 +20,27 @@ interface Props {
   canCancel: boolean;
   /** Called once when the job ends (to refresh the models list). */
   onFinished: () => void;
+}
+
+/** One chart's lines: the running figure batch by batch, and the train and test figures of each epoch. */
+function metricSeries(state: TrainingProgressState, metric: 'loss' | 'accuracy'): ChartSeries[] {
+  const test = metric === 'loss' ? 'testLoss' : 'testAccuracy';
+  return [
+    {
+      name: 'train (running)',
+      color: '#8aa3e0',
+      points: state.batchPoints.map((p) => ({ x: p.x, y: p[metric] })),
+    },
+    { name: 'train', color: '#2457d6', points: state.epochPoints.map((e) => ({ x: e.epoch, y: e[metric] })) },
+    {
+      name: 'test',
+      color: '#c2410c',
+      points: state.epochPoints.flatMap((e) => {
+        const y = e[test];
+        return y === null ? [] : [{ x: e.epoch, y }];
+      }),
+    },
+  ];
 }
 
 /** Live epochs of a training job: progress bar, ETA, loss and accuracy charts. */
@@ -47,7 +68,6 @@ export function TrainingProgress({ jobId, name, canCancel, onFinished }: Props) 
 
   const elapsed = startedAt.current === null ? 0 : (now - startedAt.current) / 1000;
   const eta = etaSeconds(state.fraction, elapsed);
-  const epochX = (e: { epoch: number }) => e.epoch;
   return (
     <section className="card stack" data-testid="training-progress">
       <div className="row">
@@ -80,54 +100,8 @@ export function TrainingProgress({ jobId, name, canCancel, onFinished }: Props) 
       {state.error ? <p className="error">{state.error}</p> : null}
       <ErrorMessage error={result.error ?? cancelling.error} />
       <div className="grid-2">
-        <LineChart
-          label="Loss"
-          xLabel="epoch"
-          height={160}
-          series={[
-            {
-              name: 'train (running)',
-              color: '#8aa3e0',
-              points: state.batchPoints.map((p) => ({ x: p.x, y: p.loss })),
-            },
-            {
-              name: 'train',
-              color: '#2457d6',
-              points: state.epochPoints.map((e) => ({ x: epochX(e), y: e.loss })),
-            },
-            {
-              name: 'test',
-              color: '#c2410c',
-              points: state.epochPoints.flatMap((e) =>
-                e.testLoss === null ? [] : [{ x: epochX(e), y: e.testLoss }],
-              ),
-            },
-          ]}
-        />
-        <LineChart
-          label="Accuracy"
-          xLabel="epoch"
-          height={160}
-          series={[
-            {
-              name: 'train (running)',
-              color: '#8aa3e0',
-              points: state.batchPoints.map((p) => ({ x: p.x, y: p.accuracy })),
-            },
-            {
-              name: 'train',
-              color: '#2457d6',
-              points: state.epochPoints.map((e) => ({ x: epochX(e), y: e.accuracy })),
-            },
-            {
-              name: 'test',
-              color: '#c2410c',
-              points: state.epochPoints.flatMap((e) =>
-                e.testAccuracy === null ? [] : [{ x: epochX(e), y: e.testAccuracy }],
-              ),
-            },
-          ]}
-        />
+        <LineChart label="Loss" xLabel="epoch" height={160} series={metricSeries(state, 'loss')} />
+        <LineChart label="Accuracy" xLabel="epoch" height={160} series={metricSeries(state, 'accuracy')} />
       </div>
     </section>
   );
