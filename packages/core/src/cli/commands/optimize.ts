@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/initBackend.ts';
+import { cliWasmThreads } from '../../backend/wasmThreads.ts';
 import { certificateSupport } from '../../certify/certify.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
@@ -240,7 +241,8 @@ export const optimizeCommand: Command = {
         ...(args.png ? { png: await checkOutputPath(args.png, '--png') } : {}),
         ...(args.gif ? { gif: await checkOutputPath(args.gif, '--gif') } : {}),
       };
-      await initBackend(undefined, (line) => io.stderr(`${line}\n`));
+      // One optimisation in its own process: both cores' worth of XNNPACK threads (wasmThreads.ts).
+      await initBackend(undefined, (line) => io.stderr(`${line}\n`), cliWasmThreads());
       model = await openModelArgument(args.model);
       const shape = jointInputShape(
         model.inputs.map((input) => (input.shape as (number | null)[]).slice(1).map((d) => d ?? 1)),
