@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { wantedWasmThreads } from './wasmThreads.ts';
+import { cliWasmThreads, wantedWasmThreads } from './wasmThreads.ts';
 
 const saved = process.env.ARGMAX_WASM_THREADS;
 afterEach(() => {
@@ -24,5 +24,15 @@ describe('wantedWasmThreads', () => {
     expect(wantedWasmThreads()).toBe(4);
     process.env.ARGMAX_WASM_THREADS = '2.5';
     expect(() => wantedWasmThreads(2)).toThrow(/ARGMAX_WASM_THREADS: received "2.5"/);
+  });
+});
+
+describe('cliWasmThreads', () => {
+  it('asks for 2 threads on 2 cores or more while the load leaves part of a core idle, else 1', () => {
+    expect(cliWasmThreads(2, 0.5)).toBe(2);
+    expect(cliWasmThreads(16, 9)).toBe(2);
+    expect(cliWasmThreads(2, 2)).toBe(1);
+    expect(cliWasmThreads(2, 13)).toBe(1);
+    expect(cliWasmThreads(1, 0)).toBe(1);
   });
 });

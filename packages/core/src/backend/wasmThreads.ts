@@ -10,7 +10,7 @@ const workerScript = fileURLToPath(new URL('./wasmThreadWorker.cjs', import.meta
  * single-threaded build). A library caller or the server gets 1 unless the variable says more: the
  * threaded build starts a pool per backend (per job thread in the server), and on a busy 2-core machine
  * 2 threads ran slower than 1. The CLI's optimize command, one optimisation in its own process, asks for
- * 2 where there are 2 cores or more (cliWasmThreads). The pool never exceeds 8.
+ * 2 where a core is idle (cliWasmThreads). The pool never exceeds 8.
  */
 export function wantedWasmThreads(fallback = 1): number {
   const value = process.env.ARGMAX_WASM_THREADS;
@@ -23,11 +23,14 @@ export function wantedWasmThreads(fallback = 1): number {
 
 /**
  * The pool the CLI's optimize command starts without `ARGMAX_WASM_THREADS`: 2 threads where the
- * machine has 2 cores or more (a Keras Fashion-MNIST CNN's fixed 20 × 64 run took 2.08 s against
- * 2.77 s on one thread, on the 2-core machine at load 2), else 1.
+ * machine has 2 cores or more and the last minute's load average leaves part of one idle, else 1. A
+ * second thread pays only on a core of its own: on the 2-core machine a Keras Fashion-MNIST CNN's
+ * fixed 20 × 64 run took 2.08 s on 2 threads against 2.77 s on one at load 2, while at load 13–15
+ * the seed MLP's default run took 16–17 s on 2 threads against 5–7 s on one (its steps are ~1 ms:
+ * each op waited for the other thread's turn on a core).
  */
-export function cliWasmThreads(): number {
-  return Math.min(2, os.availableParallelism());
+export function cliWasmThreads(cores = os.availableParallelism(), load = os.loadavg()[0] ?? 0): number {
+  return cores >= 2 && load < cores ? 2 : 1;
 }
 
 /**

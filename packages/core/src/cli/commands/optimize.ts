@@ -241,7 +241,7 @@ export const optimizeCommand: Command = {
         ...(args.png ? { png: await checkOutputPath(args.png, '--png') } : {}),
         ...(args.gif ? { gif: await checkOutputPath(args.gif, '--gif') } : {}),
       };
-      // One optimisation in its own process: both cores' worth of XNNPACK threads (wasmThreads.ts).
+      // One optimisation in its own process: 2 XNNPACK threads where a core is idle (wasmThreads.ts).
       await initBackend(undefined, (line) => io.stderr(`${line}\n`), cliWasmThreads());
       model = await openModelArgument(args.model);
       const shape = jointInputShape(
