@@ -10,9 +10,8 @@ import { timeWork } from './threadClock.ts';
 /**
  * Seconds projected-adam's default run may spend on its gradient steps, by the cost measured below
  * (CPU seconds of its thread, so wall seconds on idle cores). The 80 × 128 default takes ~0.1–0.3 s
- * on the seed MLP (so it keeps it), and would take ~15–20 s on a Keras Fashion-MNIST CNN. The measure
- * is a ceiling: extrapolated from 4 and 16 starts, it puts a CNN step of 128 starts ~1.2× above its
- * own CPU time, so 4 s here buys that CNN 128 starts with the cuts below, run in ~2.5–3 s.
+ * on the seed MLP (so it keeps it), and would take ~15–20 s on a Keras Fashion-MNIST CNN, where 4 s
+ * buys 128 starts with the cuts below (their steps took ~3 s of CPU at load 13).
  */
 export const defaultTimeBudget = 4;
 /** Fewer starts than this miss the best basins too often; below it the steps are cut instead. */
@@ -30,8 +29,13 @@ const cuts = [
   { share: 6 / 80, starts: 32 },
   { share: 12 / 80, starts: 8 },
 ];
-/** A step is one batched gradient plus Adam's update and the read-back (measured: ~15 % more). */
-const stepOverhead = 1.2;
+/**
+ * A step is one batched gradient plus Adam's update and the read-back, which add little beside a
+ * CNN's gradient; the gradients of 4 and 16 starts extrapolate to the CNN's 128 above their cost. With
+ * a factor 1.2 for the rest (before), the CNN's 64- and 128-start runs with the cuts were estimated at
+ * 3.6 s and took 2.25 and 2.95 s of CPU (one thread, load 13); without it, 3.0 s each.
+ */
+const stepOverhead = 1;
 
 /** Seconds one batched step takes: `fixed + perStart × starts`. */
 export interface StepCost {
