@@ -19,15 +19,16 @@ let current: Promise<BackendInfo> | undefined;
 /**
  * Picks the fastest backend that works here: tfjs-node when it loads (an optional dependency that
  * needs libtensorflow, downloaded at its install), then wasm (SIMD), then plain cpu.
- * wasm runs its single-threaded SIMD build, or its threaded build with `ARGMAX_WASM_THREADS` > 1 (falling back to one
- * thread when that cannot start). `ARGMAX_BACKEND=cpu|wasm|tensorflow` forces a choice. Idempotent:
- * later calls return the first result.
+ * wasm runs its single-threaded SIMD build, or its threaded build with more threads: `ARGMAX_WASM_THREADS`,
+ * else `threads` (default 1; falling back to one thread when that cannot start).
+ * `ARGMAX_BACKEND=cpu|wasm|tensorflow` forces a choice. Idempotent: later calls return the first result.
  */
 export function initBackend(
   preferred: BackendName | undefined = envPreference(),
   log: (line: string) => void = (line) => console.error(line),
+  threads = 1,
 ): Promise<BackendInfo> {
-  current ??= choose(preferred, log);
+  current ??= choose(preferred, log, threads);
   return current;
 }
 
@@ -45,14 +46,18 @@ function envPreference(): BackendName | undefined {
   return undefined;
 }
 
-async function choose(preferred: BackendName | undefined, log: (line: string) => void): Promise<BackendInfo> {
+async function choose(
+  preferred: BackendName | undefined,
+  log: (line: string) => void,
+  threads: number,
+): Promise<BackendInfo> {
   const order: BackendName[] = preferred
     ? [preferred, ...(['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== preferred)]
     : ['tensorflow', 'wasm', 'cpu'];
   const fallbacks: string[] = [];
   for (const name of order) {
     try {
-      const info = await tryBackend(name, fallbacks);
+      const info = await tryBackend(name, fallbacks, threads);
       if (info) {
         info.fallbacks = fallbacks;
         log(
@@ -68,21 +73,25 @@ async function choose(preferred: BackendName | undefined, log: (line: string) =>
   throw new Error(`no tfjs backend could start: ${fallbacks.join('; ')}`);
 }
 
-async function tryBackend(name: BackendName, fallbacks: string[]): Promise<BackendInfo | undefined> {
+async function tryBackend(
+  name: BackendName,
+  fallbacks: string[],
+  threads: number,
+): Promise<BackendInfo | undefined> {
   if (name === 'tensorflow') {
     // Optional dependency: absent (or without libtensorflow) on machines that could not download it.
     await import('@tensorflow/tfjs-node' as string);
   } else if (name === 'wasm') {
-    return tryWasm(fallbacks);
+    return tryWasm(fallbacks, threads);
   }
   if (!(await tf.setBackend(name))) return undefined;
   await tf.ready();
   return { name, simd: false, threads: 1, fallbacks: [] };
 }
 
-async function tryWasm(fallbacks: string[]): Promise<BackendInfo | undefined> {
+async function tryWasm(fallbacks: string[], fallbackThreads: number): Promise<BackendInfo | undefined> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const threads = wantedWasmThreads();
+  const threads = wantedWasmThreads(fallbackThreads);
   if (threads > 1) {
     const restore = prepareWasmThreads(wasm, threads);
     try {

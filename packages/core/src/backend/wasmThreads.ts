@@ -6,18 +6,31 @@ import * as tf from '@tensorflow/tfjs-core';
 const workerScript = fileURLToPath(new URL('./wasmThreadWorker.cjs', import.meta.url));
 
 /**
- * The threads wanted for the wasm backend's XNNPACK pool: `ARGMAX_WASM_THREADS`, else 1 (the
- * single-threaded build). Opt-in until a speed-up is measured on a quiet machine: on the shared 2-core
- * machine 2 threads ran slower than 1, and the threaded build starts 8 workers per backend (per job thread
- * in the server). The pool never exceeds 8.
+ * The threads wanted for the wasm backend's XNNPACK pool: `ARGMAX_WASM_THREADS`, else `fallback` (1: the
+ * single-threaded build). A library caller or the server gets 1 unless the variable says more: the
+ * threaded build starts a pool per backend (per job thread in the server), and on a busy 2-core machine
+ * 2 threads ran slower than 1. The CLI's optimize command, one optimisation in its own process, asks for
+ * 2 where a core is idle (cliWasmThreads). The pool never exceeds 8.
  */
-export function wantedWasmThreads(): number {
+export function wantedWasmThreads(fallback = 1): number {
   const value = process.env.ARGMAX_WASM_THREADS;
-  if (value === undefined || value === '') return 1;
+  if (value === undefined || value === '') return Math.max(1, Math.min(8, Math.floor(fallback)));
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 1)
     throw new Error(`ARGMAX_WASM_THREADS: received ${JSON.stringify(value)}; expected an integer ≥ 1`);
   return Math.min(8, threads);
+}
+
+/**
+ * The pool the CLI's optimize command starts without `ARGMAX_WASM_THREADS`: 2 threads where the
+ * machine has 2 cores or more and the last minute's load average leaves part of one idle, else 1. A
+ * second thread pays only on a core of its own: on the 2-core machine a Keras Fashion-MNIST CNN's
+ * fixed 20 × 64 run took 2.08 s on 2 threads against 2.77 s on one at load 2, while at load 13–15
+ * the seed MLP's default run took 16–17 s on 2 threads against 5–7 s on one (its steps are ~1 ms:
+ * each op waited for the other thread's turn on a core).
+ */
+export function cliWasmThreads(cores = os.availableParallelism(), load = os.loadavg()[0] ?? 0): number {
+  return cores >= 2 && load < cores ? 2 : 1;
 }
 
 /**

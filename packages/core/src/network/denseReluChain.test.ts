@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { extractDenseRelu } from './denseReluChain.ts';
+import { extractDenseRelu, spatialLayerOf } from './denseReluChain.ts';
 import { forwardLayerGraph } from './layerGraph.ts';
 
 beforeAll(async () => {
@@ -110,5 +110,28 @@ describe('extractDenseRelu (a layer graph viewed as a dense-ReLU chain)', () => 
     const model = tfl.model({ inputs: input, outputs: sum });
     expect(extractDenseRelu(model)).toEqual({ unsupported: expect.stringMatching(/join has 2 inputs/) });
     model.dispose();
+  });
+
+  it('tells a convolution or pooling layer from the classes alone, as extractDenseRelu refuses it', () => {
+    const cnn = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ filters: 2, kernelSize: 2, inputShape: [3, 3, 1], name: 'conv' }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    });
+    const mlp = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ units: 3, activation: 'relu', inputShape: [4] }),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    });
+    const why = spatialLayerOf(cnn);
+    expect(why).toMatch(/^layer conv: a sparse affine map/);
+    expect(extractDenseRelu(cnn)).toEqual({ unsupported: why });
+    expect(spatialLayerOf(mlp)).toBeUndefined();
+    expect('network' in extractDenseRelu(mlp)).toBe(true);
+    cnn.dispose();
+    mlp.dispose();
   });
 });

@@ -40,15 +40,22 @@ export function denseReluChain(graph: LayerGraph): DenseReluExtraction {
 export function extractDenseRelu(model: tfl.LayersModel): DenseReluExtraction {
   // A convolution or pooling layer rules the model out before its graph is built: a large CNN's graph takes
   // seconds to minutes to build, for a refusal.
-  for (const layer of model.layers) {
-    const kind = spatialLayers.get(layer.getClassName());
-    if (kind)
-      return {
-        unsupported: `layer ${layer.name}: ${whyNotDenseRelu(kind)}; supported: Dense and ReLU layers`,
-      };
-  }
+  const spatial = spatialLayerOf(model);
+  if (spatial) return { unsupported: spatial };
   const extraction = extractLayerGraph(model);
   return 'unsupported' in extraction ? extraction : denseReluChain(extraction.graph);
+}
+
+/**
+ * Why the model is not a dense-ReLU chain, from its layers' classes alone (a convolution or pooling
+ * layer), or undefined when that takes its graph (extractDenseRelu). Cheap: reads no weights.
+ */
+export function spatialLayerOf(model: tfl.LayersModel): string | undefined {
+  for (const layer of model.layers) {
+    const kind = spatialLayers.get(layer.getClassName());
+    if (kind) return `layer ${layer.name}: ${whyNotDenseRelu(kind)}; supported: Dense and ReLU layers`;
+  }
+  return undefined;
 }
 
 /** Layers whose op is never dense, by class, with the kind of op they become. */

@@ -8,6 +8,7 @@ import type { MethodContext, MethodOutcome, MethodRun } from '../methods/methodC
 import { normalizedGradientAscent } from '../methods/normalizedGradientAscent.ts';
 import { projectedAdam } from '../methods/projectedAdam.ts';
 import { trainableInputLayer } from '../methods/trainableInputLayer.ts';
+import { spatialLayerOf } from '../network/denseReluChain.ts';
 import { tapModel } from '../network/modelTaps.ts';
 import { buildObjective, type CompiledObjective } from '../objectives/buildObjective.ts';
 import { polishBestInput } from '../polish/polishBestInput.ts';
@@ -100,8 +101,10 @@ export async function* optimize(
         `argmax: time budget ${budget.seconds} s: ${budget.restarts} starts × ${budget.steps} steps${cut} (~${(budget.secondsPerStep * 1000).toPrecision(3)} ms a step)`,
       );
     }
-    // The exact polish solves in its own thread: start it now, beside the gradient steps.
-    if (resolved.polish) prewarmSolver();
+    // The exact polish solves in its own thread: start it now, beside the gradient steps (not for a
+    // model it skips at its first layer check, such as a CNN: loading the solver would take CPU time
+    // from the steps).
+    if (resolved.polish && !spatialLayerOf(model)) prewarmSolver();
 
     run = methods[resolved.method]({
       objective,

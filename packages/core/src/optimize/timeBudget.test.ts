@@ -11,23 +11,41 @@ describe('fitBudget', () => {
     });
   });
 
-  it('cuts to the best 16 starts after 10 steps and 8 after 20, with as many starts as then fit', () => {
-    // 1.5 ms per start-step: 128 starts would take 80 × 0.23 s ≈ 19 s; 128 with the cuts ≈ 3.6 s.
-    const cost = { fixed: 2e-3, perStart: 1.5e-3 };
+  it('cuts to the best 32 starts after 6 steps and 8 after 12, with as many starts as then fit', () => {
+    // 2 ms per start-step: 128 starts would take 80 × 0.26 s ≈ 21 s; 128 with the cuts ≈ 3.2 s.
+    const cost = { fixed: 2e-3, perStart: 2e-3 };
     const choice = fitBudget(cost, 3, defaults);
     expect(choice).toMatchObject({
       steps: 80,
       restarts: 64,
       keepBest: [
-        { after: 10, starts: 16 },
-        { after: 20, starts: 8 },
+        { after: 6, starts: 32 },
+        { after: 12, starts: 8 },
       ],
     });
-    const step = (starts: number) => 1.2 * (cost.fixed + cost.perStart * starts);
-    const run = (starts: number) => 10 * step(starts) + 10 * step(16) + 60 * step(8);
+    const step = (starts: number) => cost.fixed + cost.perStart * starts;
+    const run = (starts: number) => 6 * step(starts) + 6 * step(32) + 68 * step(8);
     expect(run(64)).toBeLessThanOrEqual(3);
     expect(run(128)).toBeGreaterThan(3);
     expect(choice.secondsPerStep * 80).toBeCloseTo(run(64), 9);
+  });
+
+  it('keeps 128 starts with the cuts when those fit', () => {
+    const step = (starts: number) => 2e-3 + 1.5e-3 * starts;
+    expect(6 * step(128) + 6 * step(32) + 68 * step(8)).toBeLessThanOrEqual(3);
+    expect(fitBudget({ fixed: 2e-3, perStart: 1.5e-3 }, 3, defaults)).toMatchObject({
+      steps: 80,
+      restarts: 128,
+    });
+  });
+
+  it('leaves out a cut that would keep every start: 16 starts go to the best 8 after 12 steps', () => {
+    const cost = { fixed: 0, perStart: 0.01 };
+    const step = (starts: number) => cost.perStart * starts;
+    const run16 = 12 * step(16) + 68 * step(8);
+    const choice = fitBudget(cost, run16, defaults);
+    expect(choice).toMatchObject({ steps: 80, restarts: 16, keepBest: [{ after: 12, starts: 8 }] });
+    expect(choice.secondsPerStep * 80).toBeCloseTo(run16, 9);
   });
 
   it('without the cut (every start wanted), halves the starts until 80 steps fit', () => {
@@ -35,12 +53,12 @@ describe('fitBudget', () => {
     expect(choice).toMatchObject({ steps: 80, restarts: 16 });
     expect(choice.keepBest).toBeUndefined();
     expect(choice.secondsPerStep * choice.steps).toBeLessThanOrEqual(3);
-    expect(1.2 * (2e-3 + 1.5e-3 * 32) * 80).toBeGreaterThan(3);
+    expect((2e-3 + 1.5e-3 * 32) * 80).toBeGreaterThan(3);
   });
 
   it('cuts the steps (to at least 20), and no start, once 16 starts cut to 8 do not fit 80 steps', () => {
     const slow = fitBudget({ fixed: 0, perStart: 0.01 }, 3, defaults);
-    expect(slow).toMatchObject({ restarts: 8, steps: 31 });
+    expect(slow).toMatchObject({ restarts: 8, steps: 37 });
     expect(slow.keepBest).toBeUndefined();
     expect(fitBudget({ fixed: 1, perStart: 0.1 }, 3, defaults)).toMatchObject({ restarts: 8, steps: 20 });
   });

@@ -8,21 +8,34 @@ import type { BudgetChoice } from '../spec/types.ts';
 import { timeWork } from './threadClock.ts';
 
 /**
- * Seconds projected-adam's default run may spend on its gradient steps (CPU seconds of its thread, so
- * wall seconds on an idle core). The 80 × 128 default takes
- * ~0.1–0.3 s on the seed MLP (so it keeps it), and would take ~30 s on a Keras Fashion-MNIST CNN.
+ * Seconds projected-adam's default run may spend on its gradient steps, by the cost measured below
+ * (CPU seconds of its thread, so wall seconds on idle cores). The 80 × 128 default takes ~0.1–0.3 s
+ * on the seed MLP (so it keeps it), and would take ~15–20 s on a Keras Fashion-MNIST CNN, where 4 s
+ * buys 128 starts with the cuts below (their steps took ~3 s of CPU at load 13).
  */
-export const defaultTimeBudget = 3;
+export const defaultTimeBudget = 4;
 /** Fewer starts than this miss the best basins too often; below it the steps are cut instead. */
 const minRestarts = 8;
 const minSteps = 20;
-/** The starts that go on after each share of the steps, when not all fit (methods/keepBest.ts). */
+/**
+ * The starts that go on after each share of the steps, when not all fit (methods/keepBest.ts): of 80
+ * steps, the best 32 after 6 and the best 8 after 12. On the Keras Fashion-MNIST CNN's 128 × 80 runs,
+ * the start that ended best ranked at most 25th after 6 steps and 5th after 12 in 9 of 10 classes, and
+ * the cuts kept the 128 × 80 value there for ~80 % of the gradient work of the cuts to 16 after 10 and
+ * 8 after 20 (which kept it in the same classes); cutting to 16 after 5 steps lost class 6's best start
+ * (32nd then). Class 1's best start ranked 92nd after 5 steps and 56th after 10: no early cut keeps it.
+ */
 const cuts = [
-  { share: 1 / 8, starts: 16 },
-  { share: 1 / 4, starts: 8 },
+  { share: 6 / 80, starts: 32 },
+  { share: 12 / 80, starts: 8 },
 ];
-/** A step is one batched gradient plus Adam's update and the read-back (measured: ~15 % more). */
-const stepOverhead = 1.2;
+/**
+ * A step is one batched gradient plus Adam's update and the read-back, which add little beside a
+ * CNN's gradient; the gradients of 4 and 16 starts extrapolate to the CNN's 128 above their cost. With
+ * a factor 1.2 for the rest (before), the CNN's 64- and 128-start runs with the cuts were estimated at
+ * 3.6 s and took 2.25 and 2.95 s of CPU (one thread, load 13); without it, 3.0 s each.
+ */
+const stepOverhead = 1;
 
 /** Seconds one batched step takes: `fixed + perStart × starts`. */
 export interface StepCost {
@@ -59,10 +72,10 @@ export function measureStepCost(objective: CompiledObjective, set: FeasibleSet):
 
 /**
  * Starts × steps for the budget. When the default count fits, it is kept (the seed MLP: 128 × 80).
- * Otherwise the starts are cut to the best 16 after an eighth of the steps and to the best 8 after a
- * quarter (methods/keepBest.ts), and the most starts (a power of two, at most the default) whose run
- * fits go in; when even `minRestarts` do not fit with the cuts, that many starts and fewer steps (at
- * least `minSteps`), without cuts. A bigger model gets fewer starts, not a longer wait. `cut: false`
+ * Otherwise the starts are cut to the best 32 after 6/80 of the steps and to the best 8 after 12/80
+ * (methods/keepBest.ts; a cut that would keep all the starts left out), and the most starts (a power
+ * of two, at most the default) whose run fits go in; when even `minRestarts` do not fit with the
+ * cuts, that many starts and fewer steps (at least `minSteps`), without cuts. A bigger model gets fewer starts, not a longer wait. `cut: false`
  * (every start's own best is wanted) leaves the cuts out.
  */
 export function fitBudget(
@@ -76,11 +89,13 @@ export function fitBudget(
   if (stepSeconds(defaults.restarts) * steps <= seconds) {
     return { seconds, steps, restarts: defaults.restarts, secondsPerStep: stepSeconds(defaults.restarts) };
   }
-  const keepBest = cuts.map((c) => ({ after: Math.ceil(steps * c.share), starts: c.starts }));
+  const allCuts = cuts.map((c) => ({ after: Math.ceil(steps * c.share), starts: c.starts }));
+  // The cuts that keep fewer starts than run: the others would cut nothing.
+  const cutsFor = (restarts: number) => allCuts.filter((c) => c.starts < restarts);
   const runSeconds = (restarts: number) => {
     let total = 0;
     let [from, active] = [0, restarts];
-    for (const c of keepBest) {
+    for (const c of cutsFor(restarts)) {
       total += stepSeconds(active) * (c.after - from);
       [from, active] = [c.after, Math.min(active, c.starts)];
     }
@@ -89,7 +104,8 @@ export function fitBudget(
   let restarts = defaults.restarts;
   while (restarts > minRestarts && runSeconds(restarts) > seconds) restarts /= 2;
   restarts = Math.floor(restarts);
-  if (cut && restarts > keepBest[0]!.starts && runSeconds(restarts) <= seconds) {
+  if (cut && restarts > allCuts.at(-1)!.starts && runSeconds(restarts) <= seconds) {
+    const keepBest = cutsFor(restarts);
     return { seconds, steps, restarts, secondsPerStep: runSeconds(restarts) / steps, keepBest };
   }
   // Without cuts: the starts halved until the steps fit, then the steps cut.

@@ -62,8 +62,8 @@ export interface OptimizeOptions {
   restarts?: number;
   /**
    * projected-adam with neither `steps` nor `restarts` given: seconds its gradient steps may take
-   * (default 3, CPU seconds of its thread). One step's cost is measured on the model; when 128 × 80
-   * do not fit, only the best 16 starts go on after 10 steps and the best 8 after 20, and the 128
+   * (default 4, CPU seconds of its thread). One step's cost is measured on the model; when 128 × 80
+   * do not fit, only the best 32 starts go on after 6 steps and the best 8 after 12, and the 128
    * starts are halved until that fits (below 16: 8 starts and fewer steps, at least 20; see
    * `BudgetChoice.keepBest`). Timing-dependent: give `steps` and `restarts` for runs that repeat
    * exactly on any machine.

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../backend/initBackend.ts';
+import { cliWasmThreads } from '../../backend/wasmThreads.ts';
 import { certificateSupport } from '../../certify/certify.ts';
 import { ArgmaxError, CancelledError, InvalidArgumentError, UnsupportedError } from '../../errors.ts';
 import { encodeGif } from '../../image/encodeGif.ts';
@@ -84,9 +85,9 @@ Options:
   --steps N             optimisation steps (method default: ${defaultsOf('steps')})
   --restarts B          starts optimised together (method default: ${defaultsOf('restarts')})
   --time-budget SEC     projected-adam without --steps/--restarts: seconds for the gradient steps
-                        (default 3); when 128 starts × 80 steps do not fit the step cost measured
-                        on this model, only the best 16 starts go on after 10 steps and the best 8
-                        after 20, the starts halved from 128 until that fits (then 8, steps cut)
+                        (default 4); when 128 starts × 80 steps do not fit the step cost measured
+                        on this model, only the best 32 starts go on after 6 steps and the best 8
+                        after 12, the starts halved from 128 until that fits (then 8, steps cut)
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
@@ -240,7 +241,8 @@ export const optimizeCommand: Command = {
         ...(args.png ? { png: await checkOutputPath(args.png, '--png') } : {}),
         ...(args.gif ? { gif: await checkOutputPath(args.gif, '--gif') } : {}),
       };
-      await initBackend(undefined, (line) => io.stderr(`${line}\n`));
+      // One optimisation in its own process: 2 XNNPACK threads where a core is idle (wasmThreads.ts).
+      await initBackend(undefined, (line) => io.stderr(`${line}\n`), cliWasmThreads());
       model = await openModelArgument(args.model);
       const shape = jointInputShape(
         model.inputs.map((input) => (input.shape as (number | null)[]).slice(1).map((d) => d ?? 1)),
