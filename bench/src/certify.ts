@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   buildFeasibleSet,
@@ -83,16 +84,23 @@ export const certifySuite: BenchSuite = {
       const objective = { kind: 'logit' as const, index: problem.classIndex };
       const gradient = await runOptimization(model, { objective, constraints: problem.constraints, seed: 0 });
       const limit = problem.group === 'box' ? budget.box : budget.ball;
+      // Other work shares the cores: the CPU seconds (this process, worker threads included) and the
+      // load say how much of the wall time the certifier had.
+      const loadBefore = loadavg()[0]!;
+      const cpuStarted = process.cpuUsage();
       const result = await certifyGraph(graph, {
         objective,
         constraints: problem.constraints,
         incumbent: gradient.input,
         timeLimitSeconds: limit,
       });
+      const cpu = process.cpuUsage(cpuStarted);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      const load = `load ${loadBefore.toFixed(1)}–${loadavg()[0]!.toFixed(1)}`;
       if (!result.supported) throw new Error(result.reason);
       const plain = await plainBigM(graph, objective, problem.constraints, limit);
       log(
-        `${problem.name}: gradient ${gradient.value.toFixed(4)} (${gradient.seconds.toFixed(2)} s), best ${result.bestValue.toFixed(4)}, bound ${result.upperBound.toFixed(4)}, gap ${pct(result.gap)}, ${result.proven ? 'proven' : 'open'} by ${result.method} in ${result.seconds.toFixed(2)} s; plain big-M: bound ${plain.bound.toFixed(4)}, gap ${pct(plain.gap)}, ${plain.proven ? 'proven' : 'open'} in ${plain.seconds.toFixed(2)} s`,
+        `${problem.name}: gradient ${gradient.value.toFixed(4)} (${gradient.seconds.toFixed(2)} s), best ${result.bestValue.toFixed(4)}, bound ${result.upperBound.toFixed(4)}, gap ${pct(result.gap)}, ${result.proven ? 'proven' : 'open'} by ${result.method} in ${result.seconds.toFixed(2)} s (${cpuSeconds.toFixed(1)} s CPU, ${load}, ${result.nodes ?? 0} nodes); plain big-M: bound ${plain.bound.toFixed(4)}, gap ${pct(plain.gap)}, ${plain.proven ? 'proven' : 'open'} in ${plain.seconds.toFixed(2)} s`,
       );
       if (result.open) {
         // Where the bound stalls: how wide the front of open nodes is, how flat, how deep.
@@ -117,6 +125,15 @@ export const certifySuite: BenchSuite = {
           `5th: ${bounds.at(-1)?.toFixed(3)}`,
         );
       }
+      row(
+        problem.name,
+        'CPU seconds',
+        cpuSeconds,
+        's',
+        undefined,
+        `${load}, wall ${result.seconds.toFixed(1)} s`,
+      );
+      row(problem.name, 'nodes', result.nodes ?? 0, 'nodes');
       record(problem, gradient.value, gradient.seconds, result, plain, limit);
     }
     model.dispose();
