@@ -108,7 +108,7 @@ export const importRules: PackageRules[] = [
         'server.ts',
         'training.ts',
       ],
-      ['benchRow.ts', 'testImages.ts'],
+      ['benchRow.ts', 'exactReference.ts', 'testImages.ts'],
     ],
     mayImport: ['@argmax/core', '@argmax/db', '@argmax/server'],
   },
