@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { defaultTimeBudget } from '@argmax/core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { artifactPath, writeArtifactJson } from './support/artifacts.ts';
@@ -117,8 +118,10 @@ describe.runIf(canRun)('dashboard in a real browser', () => {
   it('starts a time-budgeted run by default and says what the budget chose', async () => {
     const { page, pageErrors } = session();
     await startRunFromForm(page, { className: 'Sneaker', certifySeconds: 0 });
-    await page.getByText(/steps × \d+ restarts, fitted to a 3 s time budget/).waitFor({ timeout: 120_000 });
-    await page.getByText(/fitted to a 3 s time budget \(~[\d.]+ ms a step\)/).waitFor({ timeout: 120_000 });
+    // The server's default budget, as the form leaves it.
+    const budget = `fitted to a ${defaultTimeBudget} s time budget`;
+    await page.getByText(new RegExp(`steps × \\d+ restarts, ${budget}`)).waitFor({ timeout: 120_000 });
+    await page.getByText(new RegExp(`${budget} \\(~[\\d.]+ ms a step\\)`)).waitFor({ timeout: 120_000 });
     expect(pageErrors).toEqual([]);
   });
 
