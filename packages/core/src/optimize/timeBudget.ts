@@ -29,14 +29,6 @@ const cuts = [
   { share: 6 / 80, starts: 32 },
   { share: 12 / 80, starts: 8 },
 ];
-/**
- * A step is one batched gradient plus Adam's update and the read-back, which add little beside a
- * CNN's gradient; the gradients of 4 and 16 starts extrapolate to the CNN's 128 above their cost. With
- * a factor 1.2 for the rest (before), the CNN's 64- and 128-start runs with the cuts were estimated at
- * 3.6 s and took 2.25 and 2.95 s of CPU (one thread, load 13); without it, 3.0 s each.
- */
-const stepOverhead = 1;
-
 /** Seconds one batched step takes: `fixed + perStart × starts`. */
 export interface StepCost {
   fixed: number;
@@ -84,7 +76,10 @@ export function fitBudget(
   defaults: { steps: number; restarts: number },
   cut = true,
 ): BudgetChoice {
-  const stepSeconds = (starts: number) => stepOverhead * (cost.fixed + cost.perStart * starts);
+  // A step is one batched gradient plus Adam's update and the read-back, which add little beside a CNN's
+  // gradient: a factor 1.2 for them (before) estimated the CNN's 64- and 128-start runs with the cuts at
+  // 3.6 s where they took 2.25 and 2.95 s of CPU (one thread, load 13); the measured gradients alone, 3.0 s.
+  const stepSeconds = (starts: number) => cost.fixed + cost.perStart * starts;
   const { steps } = defaults;
   if (stepSeconds(defaults.restarts) * steps <= seconds) {
     return { seconds, steps, restarts: defaults.restarts, secondsPerStep: stepSeconds(defaults.restarts) };
