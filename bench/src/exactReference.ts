@@ -6,11 +6,11 @@ import {
   intervalBounds,
   type NodeBounds,
   solveLp,
+  tightenReluBounds,
 } from '@argmax/core';
 
 type Network = Extract<ReturnType<typeof extractDenseRelu>, { network: unknown }>['network'];
 type Domain = Parameters<typeof buildNetworkMilp>[3];
-type Program = ReturnType<typeof buildNetworkMilp>['lp'];
 
 export interface ProvenOptimum {
   status: 'optimal' | 'time-limit' | 'failed';
@@ -63,37 +63,12 @@ export async function provenOptimum(
   const incumbentValue = valueAt(buildNetworkMilp(network, bounds, objectiveCase, domain), incumbent);
   const cut = incumbentValue - 1e-6 * (1 + Math.abs(incumbentValue));
 
-  for (let round = 0; round < (options.rounds ?? 2); round++) {
-    for (const p of reluOps) {
-      // The plain big-M relaxation: the objective-aware one leaves a ReLU of the last layer no upper
-      // envelope, which the cut row would then not constrain.
-      const milp = buildNetworkMilp(network, bounds, objectiveCase, domain, {
-        objectiveAware: false,
-        relaxIntegrality: true,
-      });
-      const lp = withCut(milp.lp, cut);
-      const lower = bounds.lo[p]!;
-      const upper = bounds.hi[p]!;
-      for (let j = 0; j < lower.length; j++) {
-        const col = milp.nodeColumns[p]![j]!;
-        if (!(lower[j]! < 0 && upper[j]! > 0) || col < 0) continue;
-        for (const sense of [1, -1]) {
-          if (outOfBudget()) break;
-          const colCost = new Float64Array(lp.numCols);
-          colCost[col] = sense;
-          const solution = await solveLp({ ...lp, colCost }, { inProcess: {} });
-          if (solution.status !== 'optimal') continue;
-          const b = solution.objective;
-          // Padded: the LP's optimum holds to HiGHS's feasibility tolerances.
-          const padded = b + 1e-6 * (1 + Math.abs(b));
-          if (sense === 1) upper[j] = Math.min(upper[j]!, padded);
-          else lower[j] = Math.max(lower[j]!, -padded);
-        }
-        lp.colLower[col] = lower[j]!;
-        lp.colUpper[col] = upper[j]!;
-      }
-    }
-  }
+  await tightenReluBounds(network, bounds, domain, {
+    atLeast: { objective: objectiveCase, value: cut },
+    rounds: options.rounds ?? 2,
+    shouldStop: outOfBudget,
+    inProcess: true,
+  });
   const tightenSeconds = (performance.now() - started) / 1000;
   const milp = buildNetworkMilp(network, bounds, objectiveCase, domain);
   const left = Math.max(1, (deadline - performance.now()) / 1000);
@@ -127,34 +102,4 @@ function valueAt(milp: ReturnType<typeof buildNetworkMilp>, x: ArrayLike<number>
     sum += w * columns[c]!;
   });
   return sum;
-}
-
-/** `lp` with one more row: its objective ≥ `atLeast`. */
-function withCut(lp: Program, atLeast: number): Program {
-  const cols: number[] = [];
-  const vals: number[] = [];
-  lp.colCost.forEach((w, c) => {
-    if (w !== 0) {
-      cols.push(c);
-      vals.push(w);
-    }
-  });
-  const end = lp.starts[lp.numRows]!;
-  return {
-    ...lp,
-    colLower: lp.colLower.slice(),
-    colUpper: lp.colUpper.slice(),
-    numRows: lp.numRows + 1,
-    rowLower: append(new Float64Array(lp.numRows + 1), lp.rowLower, [atLeast - lp.offset]),
-    rowUpper: append(new Float64Array(lp.numRows + 1), lp.rowUpper, [Number.POSITIVE_INFINITY]),
-    starts: append(new Int32Array(lp.numRows + 2), lp.starts, [end + cols.length]),
-    indices: append(new Int32Array(end + cols.length), lp.indices.subarray(0, end), cols),
-    values: append(new Float64Array(end + cols.length), lp.values.subarray(0, end), vals),
-  };
-}
-
-function append<T extends Float64Array | Int32Array>(into: T, head: ArrayLike<number>, tail: number[]): T {
-  into.set(head);
-  into.set(tail, head.length);
-  return into;
 }

@@ -37,6 +37,7 @@ export { imageStrip } from './image/imageStrip.ts';
 export { type ImportedModel, type ImportOptions, importModel } from './import/importModel.ts';
 export { buildNetworkMilp } from './lp/networkMilp.ts';
 export { solveLp } from './lp/solveLp.ts';
+export { type TightenOptions, tightenReluBounds } from './lp/tightenBounds.ts';
 export { describeModel, type ModelDescription } from './models/describeModel.ts';
 export { loadModel } from './models/loadModel.ts';
 export { type ModelBytes, memoryLoadHandler, saveToBytes } from './models/memoryIo.ts';
