@@ -86,8 +86,9 @@ Options:
   --restarts B          starts optimised together (method default: ${defaultsOf('restarts')})
   --time-budget SEC     projected-adam without --steps/--restarts: seconds for the gradient steps
                         (default 4); when 128 starts × 80 steps do not fit the step cost measured
-                        on this model, only the best 32 starts go on after 6 steps and the best 8
-                        after 12, the starts halved from 128 until that fits (then 8, steps cut)
+                        on this model, only the best 48 starts go on after 3 steps, the best 24
+                        after 9 and the best 8 after 23, the starts halved from 128 until that fits
+                        (then 8, steps cut)
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
