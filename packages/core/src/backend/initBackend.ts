@@ -15,6 +15,8 @@ export interface BackendInfo {
 }
 
 let current: Promise<BackendInfo> | undefined;
+/** What `current` resolved to, for the synchronous question below. */
+let chosen: BackendInfo | undefined;
 
 /**
  * Picks the fastest backend that works here: tfjs-node when it loads (an optional dependency that
@@ -36,6 +38,18 @@ export function initBackend(
 export async function backendInfo(): Promise<BackendInfo> {
   if (!current) throw new Error('initBackend() has not been called');
   return current;
+}
+
+/**
+ * Whether the active tfjs backend does an op's work on the calling thread alone (cpu, or wasm without
+ * an XNNPACK pool). tfjs-node and the threaded wasm build spread it over a pool, so the calling
+ * thread's CPU time holds only its own share of the work.
+ */
+export function workIsOnCallingThread(): boolean {
+  const active = tf.getBackend();
+  if (active === 'cpu') return true;
+  if (active === 'wasm') return chosen?.name !== 'wasm' || chosen.threads <= 1;
+  return false;
 }
 
 function envPreference(): BackendName | undefined {
@@ -60,6 +74,7 @@ async function choose(
       const info = await tryBackend(name, fallbacks, threads);
       if (info) {
         info.fallbacks = fallbacks;
+        chosen = info;
         log(
           `argmax: tfjs backend ${info.name}${info.name === 'wasm' ? ` (simd ${info.simd}, threads ${info.threads})` : ''}`,
         );

@@ -24,7 +24,7 @@ import type {
 import { evaluateInputs } from './evaluateInputs.ts';
 import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
 import { resolveOptions } from './resolveOptions.ts';
-import { fitBudget, measureStepCost } from './timeBudget.ts';
+import { confirmStepCost, fitBudget, measureStepCost, timeGradient } from './timeBudget.ts';
 
 const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
   'projected-adam': projectedAdam,
@@ -88,7 +88,12 @@ export async function* optimize(
     let budget: BudgetChoice | undefined;
     if (resolved.timeBudget !== undefined) {
       const { steps, restarts } = resolved.settings;
-      const cost = measureStepCost(objective, set);
+      const cost = confirmStepCost(
+        measureStepCost(objective, set),
+        resolved.timeBudget,
+        { steps, restarts },
+        () => timeGradient(objective, set, restarts, 1),
+      );
       budget = fitBudget(cost, resolved.timeBudget, { steps, restarts }, !resolved.settings.returnAllStarts);
       resolved.settings = {
         ...resolved.settings,

@@ -33,4 +33,17 @@ describe('thread clock', () => {
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(wall);
   });
+
+  it('times work that waits on other threads by the wall clock when asked, by its own CPU time otherwise', () => {
+    // 3 rounds of ~10–40 ms of this thread's CPU, then 80 ms waiting (as for a pool's threads).
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const work = () => {
+      spin(3e6)();
+      Atomics.wait(cell, 0, 0, 80);
+    };
+    const waited = timeWork(work, 3, { onThisThread: false });
+    expect(waited).toBeGreaterThanOrEqual(0.08);
+    if (threadCpuSeconds() === undefined) return; // not Linux: both are wall time
+    expect(timeWork(work, 3)).toBeLessThan(0.08);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitBudget } from './timeBudget.ts';
+import { confirmStepCost, fitBudget } from './timeBudget.ts';
 
 const defaults = { steps: 80, restarts: 128 };
 
@@ -69,5 +69,45 @@ describe('fitBudget', () => {
       steps: 50,
       restarts: 1,
     });
+  });
+});
+
+describe('confirmStepCost', () => {
+  const times = (seconds: number) => {
+    const calls: number[] = [];
+    const timeFull = () => {
+      calls.push(1);
+      return seconds;
+    };
+    return { calls, timeFull };
+  };
+
+  it('times a full batch where the estimate says the default run fits but takes over a quarter of the budget', () => {
+    // Estimated 128 starts: 2 + 128 × 0.2 = 27.6 ms a step, 2.2 s of a 4 s budget: uncut by this estimate.
+    const estimate = { fixed: 2e-3, perStart: 2e-4 };
+    expect(fitBudget(estimate, 4, defaults).keepBest).toBeUndefined();
+    const slow = times(0.15);
+    const cost = confirmStepCost(estimate, 4, defaults, slow.timeFull);
+    expect(slow.calls).toHaveLength(1);
+    expect(cost.fixed + 128 * cost.perStart).toBeCloseTo(0.15, 10);
+    // The full batch's 150 ms a step (12 s for 128 × 80) makes the budget cut.
+    expect(fitBudget(cost, 4, defaults).keepBest).toEqual([
+      { after: 3, starts: 48 },
+      { after: 9, starts: 24 },
+      { after: 23, starts: 8 },
+    ]);
+    // A full batch no slower than the estimate leaves it as it was.
+    expect(confirmStepCost(estimate, 4, defaults, times(0.02).timeFull)).toEqual(estimate);
+  });
+
+  it('times nothing where the estimate already cuts, or the run is small beside the budget', () => {
+    for (const estimate of [
+      { fixed: 5e-3, perStart: 6e-4 }, // 82 ms a step: 6.6 s, over the budget
+      { fixed: 1e-3, perStart: 1e-5 }, // the seed MLP: 0.18 s
+    ]) {
+      const timer = times(1);
+      expect(confirmStepCost(estimate, 4, defaults, timer.timeFull)).toEqual(estimate);
+      expect(timer.calls).toHaveLength(0);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { workIsOnCallingThread } from '../backend/initBackend.ts';
 import type { FeasibleSet } from '../constraints/feasibleSet.ts';
 import { disposeEvaluation, evaluateWithGradient } from '../methods/gradientStep.ts';
 import { seededRandom } from '../methods/random.ts';
@@ -44,30 +45,59 @@ export interface StepCost {
 }
 
 /**
- * The cost of a step, from gradients of two batch sizes (each warmed up once: the first call builds
- * the backend's operators), three timings each (threadClock.ts: wall time, or this thread's CPU time where that is
- * the smaller and long enough to read).
+ * Seconds one gradient of `batch` starts takes, warmed up once (the first call builds the backend's
+ * operators): the best of `rounds` timings (threadClock.ts: wall time, or this thread's CPU time where
+ * that is the smaller and long enough to read, unless a thread pool shares the backend's work).
  */
-export function measureStepCost(objective: CompiledObjective, set: FeasibleSet): StepCost {
-  const time = (batch: number) => {
-    const x = tf.tensor2d(uniformStarts(set, batch, seededRandom(1)), [batch, set.input.size]);
-    const plan = { objective, toInput: (theta: tf.Tensor2D) => theta };
-    const step = () => {
-      const evaluation = evaluateWithGradient(plan, x);
-      evaluation.grad.dataSync();
-      disposeEvaluation(evaluation);
-    };
-    try {
-      step();
-      return timeWork(step, 3);
-    } finally {
-      x.dispose();
-    }
+export function timeGradient(
+  objective: CompiledObjective,
+  set: FeasibleSet,
+  batch: number,
+  rounds: number,
+): number {
+  const x = tf.tensor2d(uniformStarts(set, batch, seededRandom(1)), [batch, set.input.size]);
+  const plan = { objective, toInput: (theta: tf.Tensor2D) => theta };
+  const step = () => {
+    const evaluation = evaluateWithGradient(plan, x);
+    evaluation.grad.dataSync();
+    disposeEvaluation(evaluation);
   };
+  try {
+    step();
+    return timeWork(step, rounds, { onThisThread: workIsOnCallingThread() });
+  } finally {
+    x.dispose();
+  }
+}
+
+/** The cost of a step, from gradients of two small batch sizes, three timings each. */
+export function measureStepCost(objective: CompiledObjective, set: FeasibleSet): StepCost {
   const [small, large] = [4, 16];
-  const [tSmall, tLarge] = [time(small), time(large)];
+  const [tSmall, tLarge] = [timeGradient(objective, set, small, 3), timeGradient(objective, set, large, 3)];
   const perStart = Math.max(0, (tLarge - tSmall) / (large - small));
   return { fixed: Math.max(0, tSmall - perStart * small), perStart };
+}
+
+/**
+ * `cost` checked against one timed gradient of the full batch (`timeFull`) where, by `cost`, the
+ * default run fits the budget but takes more than a quarter of it. The line through batches of 4 and
+ * 16 can sit far below a full batch's cost: a Keras CNN on 2 XNNPACK threads at load 4 was estimated
+ * at 74–124 ms for 128 starts against 137–178 ms taken, and its budget then ran 128 × 80 uncut (12 s
+ * of optimising for a 4 s budget). The check costs two full gradients, and only models that take
+ * seconds pay it (the seed MLP's default run is ~0.2 s by its estimate).
+ */
+export function confirmStepCost(
+  cost: StepCost,
+  seconds: number,
+  defaults: { steps: number; restarts: number },
+  timeFull: () => number,
+): StepCost {
+  const full = cost.fixed + cost.perStart * defaults.restarts;
+  const run = full * defaults.steps;
+  if (run > seconds || run <= seconds / 4) return cost;
+  const measured = timeFull();
+  if (!(measured > full)) return cost;
+  return { fixed: cost.fixed, perStart: (measured - cost.fixed) / defaults.restarts };
 }
 
 /**
