@@ -285,7 +285,9 @@ function inherit(
 /**
  * The open unit whose relaxation costs the bound most: for a unit on its upper line, the coefficient
  * times the line's height above the ReLU at 0 (`u·(−l)/(u−l)`), BaBSR-style; units on their lower line
- * come after, by coefficient times `min(u, −l)`. Objective-aware units never need a branch.
+ * come after, by coefficient times `min(u, −l)`. Objective-aware units never need a branch. (Strong
+ * branching among the 4 best-scored, each child bounded once, left larger gaps in 60 s at equal CPU
+ * on the polish bench's open 3-hidden-layer MLPs: 14.2 and 15.7 % against 5.7 and 9.2 %.)
  */
 function chooseBranch(
   problem: BoundProblem,
