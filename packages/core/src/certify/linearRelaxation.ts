@@ -215,8 +215,10 @@ export function crownIntermediateBounds(
   bounds: NodeBounds,
   /** performance.now() time after which the remaining nodes keep their interval bounds. */
   deadline = Number.POSITIVE_INFINITY,
+  /** The first node to tighten (the nodes before keep their bounds). */
+  from = 2,
 ): void {
-  for (let p = 2; p < graph.ops.length; p++) {
+  for (let p = Math.max(2, from); p < graph.ops.length; p++) {
     if (graph.ops[p]!.kind === 'affine' || graph.ops[p - 1]!.kind !== 'affine') continue;
     if (performance.now() > deadline) return;
     const before = graph.ops.slice(0, p);
@@ -227,6 +229,22 @@ export function crownIntermediateBounds(
     } else if (!tightenNodeByRows(graph, bounds, p, defaultSlopes(graph, bounds))) continue;
     tightenFrom(graph, bounds, p);
   }
+}
+
+/**
+ * Multiply-adds that `crownIntermediateBounds(…, from)` spends on dense back-substitution, or
+ * undefined when some node before would need the sparse rows (convolutions, max pooling).
+ */
+export function crownWork(graph: LayerGraph, from: number): number | undefined {
+  let work = 0;
+  for (let p = Math.max(2, from); p < graph.ops.length; p++) {
+    if (graph.ops[p]!.kind === 'affine' || graph.ops[p - 1]!.kind !== 'affine') continue;
+    const before = graph.ops.slice(0, p);
+    if (before.some((op) => op.kind === 'maxPool' || (op.kind === 'affine' && op.matrix.kind !== 'dense')))
+      return undefined;
+    work += 2 * opSize(graph.ops[p - 1]!) * before.reduce((sum, op) => sum + opWork(op), 0);
+  }
+  return work;
 }
 
 /** Multiply-adds allowed for the unit-by-unit CROWN bounds of one node (about 2 s). */
