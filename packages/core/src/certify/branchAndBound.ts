@@ -1,5 +1,6 @@
 import type { ConcaveCase } from '../lp/networkMilp.ts';
 import { buildNetworkMilp, objectiveAwareUnits } from '../lp/networkMilp.ts';
+import { padLp } from '../lp/padLp.ts';
 import { solveLp } from '../lp/solveLp.ts';
 import type { NodeBounds } from '../network/intervalBounds.ts';
 import type { LayerGraph } from '../network/layerGraph.ts';
@@ -249,12 +250,6 @@ export async function branchAndBound(input: BranchAndBoundInput): Promise<Branch
   const bound = globalBound();
   input.onBound?.(bound, incumbent, nodes);
   return { bound, incumbent, nodes, lps, complete: heap.size === 0 };
-}
-
-/** LP optima carry the solver's feasibility tolerances: pad them like the other solver bounds. */
-export function padLp(value: number): number {
-  if (!Number.isFinite(value)) return value;
-  return value + 1e-6 * (1 + Math.abs(value));
 }
 
 /**
