@@ -35,10 +35,13 @@ describe('thread clock', () => {
   });
 
   it('times work that waits on other threads by the wall clock when asked, by its own CPU time otherwise', () => {
-    // 3 rounds of ~10–40 ms of this thread's CPU, then 80 ms waiting (as for a pool's threads).
+    // 3 rounds of ~15 ms of this thread's CPU (by its own clock, whatever the CPU's speed), then 80 ms
+    // waiting (as for a pool's threads).
     const cell = new Int32Array(new SharedArrayBuffer(4));
     const work = () => {
-      spin(3e6)();
+      const started = threadCpuSeconds();
+      if (started === undefined) spin(3e6)();
+      else while (threadCpuSeconds()! - started < 0.015) spin(1e4)();
       Atomics.wait(cell, 0, 0, 80);
     };
     const waited = timeWork(work, 3, { onThisThread: false });
