@@ -109,6 +109,7 @@ export const importRules: PackageRules[] = [
         'training.ts',
       ],
       ['benchRow.ts', 'exactReference.ts', 'testImages.ts'],
+      ['cpuClock.ts'],
     ],
     mayImport: ['@argmax/core', '@argmax/db', '@argmax/server'],
   },

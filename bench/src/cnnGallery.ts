@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { startTestServer } from '@argmax/server/testing/testServer';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { cpuClock } from './cpuClock.ts';
 
 const CNN = new URL(
   '../../packages/core/fixtures/models/keras3-fashion-mnist-cnn/fashion_mnist.keras',
@@ -60,7 +61,7 @@ export const cnnGallerySuite: BenchSuite = {
       ];
       for (const { name, certify } of cases) {
         const loadBefore = loadavg()[0]!;
-        const cpuBefore = process.cpuUsage();
+        const cpuUsed = cpuClock();
         const started = performance.now();
         const ids: string[] = [];
         for (let index = 0; index < 10; index++) {
@@ -73,8 +74,7 @@ export const cnnGallerySuite: BenchSuite = {
         }
         const runs = await Promise.all(ids.map((id) => untilFinished(client, id)));
         const wall = (performance.now() - started) / 1000;
-        const cpu = process.cpuUsage(cpuBefore);
-        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+        const cpuSeconds = cpuUsed();
         const load = `load ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (2 cores)`;
         const failed = runs.filter((r) => r.status !== 'SUCCEEDED' || r.certificate?.upperBound == null);
         const opt = runs.map((r) => r.timings?.optimizeSeconds ?? Number.NaN);

@@ -8,6 +8,7 @@ import {
   solveLp,
   tightenReluBounds,
 } from '@argmax/core';
+import { cpuClock } from './cpuClock.ts';
 
 type Network = Extract<ReturnType<typeof extractDenseRelu>, { network: unknown }>['network'];
 type Domain = Parameters<typeof buildNetworkMilp>[3];
@@ -48,11 +49,7 @@ export async function provenOptimum(
   },
 ): Promise<ProvenOptimum> {
   const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  const cpuUsed = () => {
-    const u = process.cpuUsage(cpuStart);
-    return (u.user + u.system) / 1e6;
-  };
+  const cpuUsed = cpuClock();
   const deadline = started + (options.timeLimitSeconds ?? 10 * options.cpuSeconds) * 1000;
   const outOfBudget = () => cpuUsed() > options.cpuSeconds || performance.now() > deadline;
   const objectiveCase = concaveCases(network, objective)[0]!;

@@ -11,6 +11,7 @@ import {
 } from '@argmax/core';
 import { linearDomainFor, randomReluMlp } from '@argmax/core/testing';
 import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
+import { cpuClock } from './cpuClock.ts';
 import { provenOptimum } from './exactReference.ts';
 
 const fixture = fileURLToPath(
@@ -57,10 +58,6 @@ function netCases(quick: boolean) {
   });
 }
 
-function cpuSeconds(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1e6;
-}
-
 export const polishSuite: BenchSuite = {
   name: 'polish',
   async run({ quick, log }) {
@@ -91,13 +88,13 @@ export const polishSuite: BenchSuite = {
       if ('unsupported' in compiled) throw new Error(compiled.unsupported);
       // The best of the two answers under test only starts the proofs; they check it, never trust it.
       const start = adam.value > polished.value ? adam.input : polished.input;
-      const cpuBefore = process.cpuUsage();
+      const certifyCpuUsed = cpuClock();
       const certified = await certifyGraph(graph.graph, {
         objective,
         incumbent: Float32Array.from(start),
         timeLimitSeconds: quick ? 10 : certifySeconds,
       });
-      const certifyCpu = cpuSeconds(process.cpuUsage(cpuBefore));
+      const certifyCpu = certifyCpuUsed();
       if (!certified.supported) throw new Error(certified.reason);
       // The bound in exact arithmetic: the float32 allowance is about the model's float32 outputs.
       const certifiedBound = certified.upperBound - certified.roundoff;

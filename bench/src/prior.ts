@@ -20,6 +20,7 @@ import {
 } from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BenchRow, BenchSuite } from './benchRow.ts';
+import { cpuClock } from './cpuClock.ts';
 
 const seedModel = fileURLToPath(
   new URL('../../packages/core/models/fashion-mnist-mlp/model.json', import.meta.url),
@@ -121,12 +122,11 @@ export const priorSuite: BenchSuite = {
         let cpuSeconds = 0;
         for (const k of classes) {
           const started = performance.now();
-          const cpuStarted = process.cpuUsage();
+          const cpuUsed = cpuClock();
           const result = await run(k);
           answers[method]![k] = result.input;
           seconds += (performance.now() - started) / 1000;
-          const cpu = process.cpuUsage(cpuStarted);
-          cpuSeconds += (cpu.user + cpu.system) / 1e6;
+          cpuSeconds += cpuUsed();
           const probability = tf.tidy(
             () => (model.predict(tf.tensor(result.input, [1, 28, 28, 1])) as tf.Tensor).dataSync()[k]!,
           );

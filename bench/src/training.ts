@@ -1,6 +1,7 @@
 import { buildSeedMlp, type ImageSplit, initBackend, loadFashionMnist, train } from '@argmax/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BenchRow, type BenchSuite, benchRow } from './benchRow.ts';
+import { cpuClock } from './cpuClock.ts';
 
 const batchSize = 32;
 
@@ -15,7 +16,7 @@ interface Measured {
 /** Seconds per epoch of `train()` on the seed model (the lean loop unless `loop` says otherwise). */
 async function ourLoop(data: ImageSplit, batches: number, loop: 'auto' | 'generic'): Promise<Measured> {
   const model = buildSeedMlp({ seed: 42 });
-  const cpu = process.cpuUsage();
+  const cpuUsed = cpuClock();
   let seconds = 0;
   for await (const event of train(model, data, {
     epochs: 1,
@@ -25,10 +26,10 @@ async function ourLoop(data: ImageSplit, batches: number, loop: 'auto' | 'generi
     log: () => {},
   }))
     if (event.type === 'epoch') seconds = event.seconds;
-  const used = process.cpuUsage(cpu);
+  const cpuSeconds = cpuUsed();
   tf.dispose(model.getWeights());
   const scale = data.count / batchSize / batches;
-  return { seconds: seconds * scale, cpuSeconds: ((used.user + used.system) / 1e6) * scale, batches };
+  return { seconds: seconds * scale, cpuSeconds: cpuSeconds * scale, batches };
 }
 
 /** Seconds per epoch of Keras-style `model.fit` (Adam 1e-3, sparse categorical cross-entropy, batch 32). */
@@ -44,15 +45,15 @@ async function modelFit(data: ImageSplit, batches: number): Promise<Measured> {
     tf.div(tf.tensor(data.images.subarray(0, count * 784), [count, 28, 28, 1], 'float32'), 255),
     tf.tensor1d(data.labels.subarray(0, count), 'float32'),
   ]);
-  const cpu = process.cpuUsage();
+  const cpuUsed = cpuClock();
   const started = performance.now();
   await model.fit(x!, y!, { batchSize, epochs: 1, shuffle: true, verbose: 0 });
   const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
+  const cpuSeconds = cpuUsed();
   tf.dispose([x!, y!, ...model.getWeights()]);
   model.optimizer.dispose();
   const scale = data.count / count;
-  return { seconds: seconds * scale, cpuSeconds: ((used.user + used.system) / 1e6) * scale, batches };
+  return { seconds: seconds * scale, cpuSeconds: cpuSeconds * scale, batches };
 }
 
 /**
