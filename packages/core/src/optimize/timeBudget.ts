@@ -10,7 +10,8 @@ import { timeWork } from './threadClock.ts';
 
 /**
  * Seconds projected-adam's default run may spend on its gradient steps, by the cost measured below
- * (CPU seconds of its thread, so wall seconds on idle cores). The 80 × 128 default takes ~0.1–0.3 s
+ * (its thread's CPU seconds, so wall seconds on idle cores; wall seconds where a thread pool shares
+ * the work). The 80 × 128 default takes ~0.1–0.3 s
  * on the seed MLP (so it keeps it), and would take ~15–20 s on a Keras Fashion-MNIST CNN, where 4 s
  * buys 128 starts with the cuts below (their steps took ~3 s of CPU at load 13).
  */
@@ -105,8 +106,8 @@ export function confirmStepCost(
  * Otherwise the starts are cut to the best 48 after 3/80 of the steps, 24 after 9/80 and 8 after 23/80
  * (methods/keepBest.ts; a cut that would keep all the starts left out), and the most starts (a power
  * of two, at most the default) whose run fits go in; when even `minRestarts` do not fit with the
- * cuts, that many starts and fewer steps (at least `minSteps`), without cuts. A bigger model gets fewer starts, not a longer wait. `cut: false`
- * (every start's own best is wanted) leaves the cuts out.
+ * cuts, that many starts and fewer steps (at least `minSteps`), without cuts. A bigger model gets
+ * fewer starts, not a longer wait. `cut: false` (every start's own best is wanted) leaves the cuts out.
  */
 export function fitBudget(
   cost: StepCost,
