@@ -49,6 +49,17 @@ describe('training jobs', () => {
       { t: teamId },
     );
     expect(models.map((m) => m.id)).toContain(trainingJob.model.id);
+
+    // Joining after the end gives the stored history and the end, not a stream that never ends.
+    const late = await client.subscribe<{
+      trainingEvents: { kind: string; seq: number; payload: Record<string, unknown> };
+    }>('subscription($j: ID!) { trainingEvents(jobId: $j) { kind seq payload } }', { j: trainModel.id })
+      .events;
+    const lateEpochs = late.filter((e) => e.trainingEvents.kind === 'epoch').map((e) => e.trainingEvents);
+    expect(lateEpochs.map((e) => e.payload)).toEqual(
+      epochs.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v === 'number'))),
+    );
+    expect(late.at(-1)?.trainingEvents).toMatchObject({ kind: 'status', payload: { status: 'SUCCEEDED' } });
   });
 
   it('cancels a running training job: it ends CANCELLED, its stream with it, and adds no model', async () => {

@@ -1,5 +1,4 @@
-import { isFinalStatus, type TrainingJob } from '@argmax/db';
-import { Repeater } from 'graphql-yoga';
+import type { TrainingJob } from '@argmax/db';
 import { z } from 'zod';
 import { loadTeamItem, requireTeamRole } from '../access.ts';
 import type { ApiContext } from '../graphql/apiContext.ts';
@@ -10,6 +9,7 @@ import type { TrainingEventMessage } from '../pubsub/eventBus.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
 import { parseInput } from '../validation.ts';
 import { seenAs, seenLike, teamAccess } from '../visibility/seen.ts';
+import { trainingEventStream } from './trainingEventStream.ts';
 
 const TrainingJobRef = builder.objectRef<TrainingJob>('TrainingJob').implement({
   fields: (t) => ({
@@ -120,25 +120,7 @@ builder.subscriptionField('trainingEvents', (t) =>
     args: { jobId: t.arg.id({ required: true }) },
     subscribe: async (_r, args, ctx) => {
       const job = await loadJob(ctx, String(args.jobId), 'VIEWER');
-      const live = ctx.services.bus.subscribe('training', job.id);
-      const events = new Repeater<TrainingEventMessage>(async (push, stop) => {
-        const current = (await ctx.storage.trainingJobs.get(job.id)) ?? job;
-        void push({
-          jobId: job.id,
-          kind: 'status',
-          seq: -1,
-          payload: { status: current.status, error: current.error },
-        });
-        if (isFinalStatus(current.status)) {
-          stop();
-          return;
-        }
-        for await (const event of live) {
-          await push(event);
-          if (event.kind === 'status' && isFinalStatus(String(event.payload.status))) break;
-        }
-        stop();
-      });
+      const events = trainingEventStream(job, ctx.storage, ctx.services.bus);
       return throttleLatest(events, { intervalMs: 100, keep: (e) => e.kind !== 'batch' });
     },
     // Every role sees every event field: the least role is enough to tag them with.

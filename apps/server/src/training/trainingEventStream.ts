@@ -1,0 +1,81 @@
+import { isFinalStatus, type Storage, type TrainingEvent, type TrainingJob } from '@argmax/db';
+import { Repeater } from 'graphql-yoga';
+import type { EventBus, TrainingEventMessage } from '../pubsub/eventBus.ts';
+
+/** The most stored events read at once (the repository's own maximum). */
+const READ_PAGE = 10_000;
+
+/**
+ * Everything a subscriber of one training job sees: its status, the epoch and batch events stored so far
+ * (a late joiner's history), then the live events, ending with the final status. A job that ended before
+ * the subscriber came still gives its whole history and its end, never a stream that waits forever.
+ */
+export function trainingEventStream(
+  job: TrainingJob,
+  storage: Storage,
+  bus: EventBus,
+): AsyncIterable<TrainingEventMessage> {
+  // The bus attaches its listener on the first read: start reading it before storage is read, so that
+  // nothing published in between is lost (the job's end above all). Events already replayed are skipped by seq.
+  const live = bus.subscribe('training', job.id);
+  return new Repeater<TrainingEventMessage>(async (push, stop) => {
+    let lastSeq = -1;
+    let ended = false;
+    let catchingUp = true;
+    const buffered: TrainingEventMessage[] = [];
+    const emit = (event: TrainingEventMessage) => {
+      if (ended) return;
+      if (event.kind !== 'status') {
+        if (event.seq <= lastSeq) return;
+        lastSeq = event.seq;
+      }
+      void push(event);
+      if (event.kind === 'status' && isFinalStatus(String(event.payload.status))) {
+        ended = true;
+        stop();
+      }
+    };
+    const forward = (async () => {
+      for await (const event of live) {
+        if (catchingUp) buffered.push(event);
+        else emit(event);
+        if (ended) break;
+      }
+    })();
+
+    const current = (await storage.trainingJobs.get(job.id)) ?? job;
+    const status: TrainingEventMessage = {
+      jobId: job.id,
+      kind: 'status',
+      seq: -1,
+      payload: { status: current.status, error: current.error },
+    };
+    if (!isFinalStatus(current.status)) emit(status);
+    for (let fromSeq = 0; !ended; ) {
+      const page = await storage.trainingEvents.read(job.id, { fromSeq, limit: READ_PAGE });
+      for (const stored of page) emit(replayed(job.id, stored));
+      if (page.length < READ_PAGE) break;
+      fromSeq = page[page.length - 1]!.seq + 1;
+    }
+    if (isFinalStatus(current.status)) emit(status);
+    catchingUp = false;
+    for (const event of buffered.splice(0)) emit(event);
+    await stop;
+    await live.return?.();
+    await forward.catch(() => {});
+  });
+}
+
+/** A stored event in the shape it was published live: `{ epoch, batch?, ...metrics }`. */
+function replayed(jobId: string, event: TrainingEvent): TrainingEventMessage {
+  return {
+    jobId,
+    kind: event.kind,
+    seq: event.seq,
+    payload: {
+      epoch: event.epoch,
+      ...(event.kind === 'batch' ? { batch: event.batch } : {}),
+      ...event.metrics,
+    },
+  };
+}
