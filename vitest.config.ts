@@ -20,6 +20,10 @@ export default defineConfig({
     // tfjs backends keep global state: one fork per file keeps tests independent.
     pool: 'forks',
     maxWorkers: 2,
+    // Job threads (test servers and the services tests start) at the tests' own priority: at the default
+    // nice 10 a job gets about a tenth of a core while other test files keep both busy, and a 5 s training
+    // job once ran past its test's 120 s in CI.
+    env: { ARGMAX_JOB_NICE: '0' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

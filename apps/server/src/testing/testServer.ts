@@ -18,7 +18,10 @@ export interface TestServer {
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'argmax-server-'));
   const config: ServerConfig = {
-    ...configFromEnv({ ARGMAX_SEED_MODEL_DIR: process.env.ARGMAX_SEED_MODEL_DIR }),
+    ...configFromEnv({
+      ARGMAX_SEED_MODEL_DIR: process.env.ARGMAX_SEED_MODEL_DIR,
+      ARGMAX_JOB_NICE: process.env.ARGMAX_JOB_NICE,
+    }),
     host: '127.0.0.1',
     port: 0,
     dataDir,
