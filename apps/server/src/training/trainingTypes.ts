@@ -116,7 +116,8 @@ builder.queryField('trainingJobs', (t) =>
 builder.subscriptionField('trainingEvents', (t) =>
   t.field({
     type: TrainingEventRef,
-    description: 'Epoch and batch progress of a training job, ending with its final status.',
+    description:
+      'Epoch and batch progress of a training job (a late joiner first gets the stored epochs and batches), ending with its final status.',
     args: { jobId: t.arg.id({ required: true }) },
     subscribe: async (_r, args, ctx) => {
       const job = await loadJob(ctx, String(args.jobId), 'VIEWER');
