@@ -1,0 +1,76 @@
+import { openDatabase, type Storage } from '@argmax/db';
+import { createTestTeam, createTestUser } from '@argmax/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventBus, type TrainingEventMessage } from '../pubsub/eventBus.ts';
+import { trainingEventStream } from './trainingEventStream.ts';
+
+let storage: Storage;
+beforeAll(async () => {
+  storage = await openDatabase();
+});
+afterAll(async () => {
+  await storage?.close();
+});
+
+async function runningJob() {
+  const user = await createTestUser(storage);
+  const team = await createTestTeam(storage, user);
+  const job = await storage.trainingJobs.create({ teamId: team.id, creatorId: user.id, spec: { epochs: 1 } });
+  return (await storage.trainingJobs.markRunning(job.id, { backend: 'cpu' }))!;
+}
+
+async function collect(events: AsyncIterable<TrainingEventMessage>): Promise<TrainingEventMessage[]> {
+  const seen: TrainingEventMessage[] = [];
+  for await (const event of events) seen.push(event);
+  return seen;
+}
+
+describe('trainingEventStream', () => {
+  it('ends when the job ends while the stream reads its status, and gives each event once', async () => {
+    const job = await runningJob();
+    const bus = createEventBus();
+    // The job's last epoch and its end happen during the stream's read of the job row, as the job
+    // machinery does them: stored first, then published.
+    const epoch = { seq: 0, kind: 'epoch' as const, epoch: 1, batch: null, metrics: { loss: 0.5 } };
+    const racing: Storage = {
+      ...storage,
+      trainingJobs: {
+        ...storage.trainingJobs,
+        get: async (id) => {
+          const row = await storage.trainingJobs.get(id);
+          await storage.trainingEvents.append(id, [epoch]);
+          bus.publish('training', id, { jobId: id, kind: 'epoch', seq: 0, payload: { epoch: 1, loss: 0.5 } });
+          await storage.trainingJobs.finish(id, { status: 'SUCCEEDED' });
+          bus.publish('training', id, {
+            jobId: id,
+            kind: 'status',
+            seq: -1,
+            payload: { status: 'SUCCEEDED', error: null },
+          });
+          return row;
+        },
+      },
+    };
+    const events = await collect(trainingEventStream(job, racing, bus));
+    expect(events.map((e) => [e.kind, e.payload.status ?? e.payload.epoch])).toEqual([
+      ['status', 'RUNNING'],
+      ['epoch', 1],
+      ['status', 'SUCCEEDED'],
+    ]);
+  });
+
+  it('gives a job that ended before it came its stored events in order, then its end', async () => {
+    const job = await runningJob();
+    await storage.trainingEvents.append(job.id, [
+      { seq: 0, kind: 'batch', epoch: 1, batch: 10, metrics: { loss: 0.9 } },
+      { seq: 1, kind: 'epoch', epoch: 1, batch: null, metrics: { loss: 0.7, testAccuracy: 0.8 } },
+    ]);
+    await storage.trainingJobs.finish(job.id, { status: 'FAILED', error: 'out of memory' });
+    const events = await collect(trainingEventStream(job, storage, createEventBus()));
+    expect(events.map(({ kind, seq, payload }) => ({ kind, seq, payload }))).toEqual([
+      { kind: 'batch', seq: 0, payload: { epoch: 1, batch: 10, loss: 0.9 } },
+      { kind: 'epoch', seq: 1, payload: { epoch: 1, loss: 0.7, testAccuracy: 0.8 } },
+      { kind: 'status', seq: -1, payload: { status: 'FAILED', error: 'out of memory' } },
+    ]);
+  });
+});
