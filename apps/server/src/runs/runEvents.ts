@@ -2,6 +2,7 @@ import { isFinalStatus, type Run, type Storage } from '@argmax/db';
 import { Repeater } from 'graphql-yoga';
 import { PUBLISH_INTERVAL_MS } from '../jobs/thread/liveFrameRate.ts';
 import type { EventBus, RunEvent } from '../pubsub/eventBus.ts';
+import { holdLive } from '../pubsub/holdLive.ts';
 import { throttleLatest } from '../pubsub/throttleLatest.ts';
 import { replayTurn } from './replayPacing.ts';
 import { readReplay, sharedReplay } from './runReplay.ts';
@@ -40,14 +41,11 @@ export function runEvents(
   bus: EventBus,
   runs: RunService,
 ): AsyncIterable<RunEvent> {
-  // Subscribe before reading storage so nothing published in between is lost; duplicates are skipped.
   const live = bus.subscribe('run', run.id);
   const merged = new Repeater<RunEvent>(async (push, stop) => {
     let lastStep = -1;
     let lastBound = -1;
     let ended = false;
-    const buffered: RunEvent[] = [];
-    let catchingUp = true;
     const emit = (event: RunEvent) => {
       if (ended) return;
       if (event.type === 'step') {
@@ -64,14 +62,8 @@ export function runEvents(
         stop();
       }
     };
-    const forward = (async () => {
-      for await (const event of live) {
-        if (catchingUp) buffered.push(event);
-        else emit(event);
-        if (ended) break;
-      }
-    })();
-
+    // Live events wait while storage is read; the repeats among them are skipped by step and index.
+    const held = holdLive(live, emit, () => ended);
     const { run: current, history } = await sharedReplay(run.id, () => readReplay(run, storage, runs));
     const status: RunEvent = { type: 'status', runId: run.id, status: current.status, error: current.error };
     if (!isFinalStatus(current.status)) emit(status);
@@ -82,11 +74,9 @@ export function runEvents(
       for (const event of slice) emit(event);
     }
     if (isFinalStatus(current.status)) emit(status);
-    catchingUp = false;
-    for (const event of buffered.splice(0)) emit(event);
+    held.release();
     await stop;
-    await live.return?.();
-    await forward.catch(() => {});
+    await held.close();
   });
   watchers.set(run.id, (watchers.get(run.id) ?? 0) + 1);
   const throttled = throttleLatest(merged, {

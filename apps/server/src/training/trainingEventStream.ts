@@ -1,6 +1,7 @@
 import { isFinalStatus, type Storage, type TrainingEvent, type TrainingJob } from '@argmax/db';
 import { Repeater } from 'graphql-yoga';
 import type { EventBus, TrainingEventMessage } from '../pubsub/eventBus.ts';
+import { holdLive } from '../pubsub/holdLive.ts';
 
 /** The most stored events read at once (the repository's own maximum). */
 const READ_PAGE = 10_000;
@@ -15,14 +16,10 @@ export function trainingEventStream(
   storage: Storage,
   bus: EventBus,
 ): AsyncIterable<TrainingEventMessage> {
-  // The bus attaches its listener on the first read: start reading it before storage is read, so that
-  // nothing published in between is lost (the job's end above all). Events already replayed are skipped by seq.
   const live = bus.subscribe('training', job.id);
   return new Repeater<TrainingEventMessage>(async (push, stop) => {
     let lastSeq = -1;
     let ended = false;
-    let catchingUp = true;
-    const buffered: TrainingEventMessage[] = [];
     const emit = (event: TrainingEventMessage) => {
       if (ended) return;
       if (event.kind !== 'status') {
@@ -35,14 +32,8 @@ export function trainingEventStream(
         stop();
       }
     };
-    const forward = (async () => {
-      for await (const event of live) {
-        if (catchingUp) buffered.push(event);
-        else emit(event);
-        if (ended) break;
-      }
-    })();
-
+    // Live events wait while storage is read; the repeats among them are skipped by seq.
+    const held = holdLive(live, emit, () => ended);
     const current = (await storage.trainingJobs.get(job.id)) ?? job;
     const status: TrainingEventMessage = {
       jobId: job.id,
@@ -58,11 +49,9 @@ export function trainingEventStream(
       fromSeq = page[page.length - 1]!.seq + 1;
     }
     if (isFinalStatus(current.status)) emit(status);
-    catchingUp = false;
-    for (const event of buffered.splice(0)) emit(event);
+    held.release();
     await stop;
-    await live.return?.();
-    await forward.catch(() => {});
+    await held.close();
   });
 }
 
