@@ -24,7 +24,7 @@ import type {
 import { evaluateInputs } from './evaluateInputs.ts';
 import { type GradientBackend, gradientBackend } from './gradientBackend.ts';
 import { resolveOptions } from './resolveOptions.ts';
-import { confirmStepCost, fitBudget, measureStepCost, timeGradient } from './timeBudget.ts';
+import { confirmStepCost, defaultStarts, fitBudget, measureStepCost, timeGradient } from './timeBudget.ts';
 
 const methods: Record<MethodName, (context: MethodContext) => MethodRun> = {
   'projected-adam': projectedAdam,
@@ -87,7 +87,8 @@ export async function* optimize(
     backend = await gradientBackend(model, objective, log);
     let budget: BudgetChoice | undefined;
     if (resolved.timeBudget !== undefined) {
-      const { steps, restarts } = resolved.settings;
+      const { steps } = resolved.settings;
+      const restarts = defaultStarts(resolved.settings.restarts, model.countParams(), !spatialLayerOf(model));
       const cost = confirmStepCost(
         measureStepCost(objective, set),
         resolved.timeBudget,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmStepCost, fitBudget } from './timeBudget.ts';
+import { confirmStepCost, defaultStarts, fitBudget } from './timeBudget.ts';
 
 const defaults = { steps: 80, restarts: 128 };
 
@@ -109,5 +109,16 @@ describe('confirmStepCost', () => {
       expect(confirmStepCost(estimate, 4, defaults, timer.timeFull)).toEqual(estimate);
       expect(timer.calls).toHaveLength(0);
     }
+  });
+});
+
+describe('defaultStarts', () => {
+  it('gives small dense networks 8× the starts, and the seed MLP and any convolutional network the default', () => {
+    // 50-16-16-24-9: 1,721 weights; the seed MLP (784-128-10): 101,770; a small CNN's weights are few.
+    expect(defaultStarts(128, 1721, true)).toBe(1024);
+    expect(defaultStarts(128, 10_000, true)).toBe(1024);
+    expect(defaultStarts(128, 10_001, true)).toBe(128);
+    expect(defaultStarts(128, 101_770, true)).toBe(128);
+    expect(defaultStarts(128, 1721, false)).toBe(128);
   });
 });

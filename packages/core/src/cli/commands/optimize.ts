@@ -10,6 +10,7 @@ import { imageStrip } from '../../image/imageStrip.ts';
 import { jointInputShape } from '../../network/jointInputShape.ts';
 import { optimize } from '../../optimize/optimize.ts';
 import { maxRestarts, maxSteps, methodDefaults, methodNames } from '../../optimize/resolveOptions.ts';
+import { smallNetworkStartFactor, smallNetworkWeights } from '../../optimize/timeBudget.ts';
 import { accentuate } from '../../prior/accentuate.ts';
 import { certifyPriorAnswer } from '../../prior/certifyInPrior.ts';
 import { diversePrototypes } from '../../prior/diversePrototypes.ts';
@@ -83,11 +84,13 @@ Options:
   --linf REF.json,EPS   stay within EPS (max-norm) of the reference input {"input": [numbers]}
   --l2 REF.json,EPS     stay within EPS (Euclidean norm) of the reference input
   --steps N             optimisation steps (method default: ${defaultsOf('steps')})
-  --restarts B          starts optimised together (method default: ${defaultsOf('restarts')})
+  --restarts B          starts optimised together (method default: ${defaultsOf('restarts')};
+                        projected-adam: ${smallNetworkStartFactor * methodDefaults['projected-adam'].restarts} for a network of ≤ ${smallNetworkWeights.toLocaleString('en')} weights without
+                        convolution or pooling)
   --time-budget SEC     projected-adam without --steps/--restarts: seconds for the gradient steps
-                        (default 4); when 128 starts × 80 steps do not fit the step cost measured
-                        on this model, only the best 48 starts go on after 3 steps, the best 24
-                        after 9 and the best 8 after 23, the starts halved from 128 until that fits
+                        (default 4); when the default starts × 80 steps do not fit the step cost
+                        measured on this model, only the best 48 starts go on after 3 steps, the
+                        best 24 after 9 and the best 8 after 23, the starts halved until that fits
                         (then 8, steps cut)
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
