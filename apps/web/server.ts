@@ -2,15 +2,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import next from 'next';
 import { createGraphqlProxy } from './src/server/graphqlProxy.ts';
-import { buildIsCurrent, runNextBuild } from './src/server/nextBuild.ts';
+import { ensureBuild } from './src/server/nextBuild.ts';
 import { webConfigFromEnv } from './src/server/webConfig.ts';
 
 // Next's own server plus a same-origin `/graphql` proxy to the API (HTTP and graphql-ws upgrades).
 const config = webConfigFromEnv();
 // `npm start` on a fresh checkout (or after a pull) builds first instead of failing on a missing or stale `.next`.
-if (!config.dev && !buildIsCurrent(import.meta.dirname)) {
-  console.log('argmax dashboard: building the production bundle first (about a minute)…');
-  await runNextBuild(import.meta.dirname);
+if (!config.dev) {
+  await ensureBuild(import.meta.dirname, () =>
+    console.log('argmax dashboard: building the production bundle first (about a minute)…'),
+  );
 }
 const app = next({ dev: config.dev, dir: import.meta.dirname, hostname: config.host, port: config.port });
 const handle = app.getRequestHandler();

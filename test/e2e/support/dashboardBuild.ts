@@ -1,4 +1,4 @@
-import { buildIsCurrent, runNextBuild } from '../../../apps/web/src/server/nextBuild.ts';
+import { ensureBuild } from '../../../apps/web/src/server/nextBuild.ts';
 
 export const WEB_DIR = new URL('../../../apps/web/', import.meta.url).pathname;
 
@@ -7,9 +7,7 @@ export const WEB_DIR = new URL('../../../apps/web/', import.meta.url).pathname;
  * dashboard's own start-up, so the build's minute is not counted against the server's start timeout.
  */
 export async function ensureDashboardBuild(log: (line: string) => void = console.log): Promise<void> {
-  if (buildIsCurrent(WEB_DIR)) return;
-  log('e2e: building the dashboard (next build)…');
   const started = Date.now();
-  await runNextBuild(WEB_DIR);
-  log(`e2e: dashboard built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const built = await ensureBuild(WEB_DIR, () => log('e2e: building the dashboard (next build)…'));
+  if (built) log(`e2e: dashboard built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -43,4 +43,37 @@ export function runNextBuild(webDir: string): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${output}`)),
     );
   });
+}
+
+/** A lock this old is a build that died (a build takes about a minute; minutes under load). */
+const staleLockMs = 15 * 60_000;
+
+/**
+ * Builds when `.next` is not current, one process at a time; true when this call built. Two e2e test files
+ * (or a test and `npm start`) that found the build stale together both ran `next build`, and Next refused
+ * the second ("Another next build process is already running"). The lock is a directory beside `.next`
+ * (creating one is atomic); a process that finds it waits and looks again, and uses the build it finds.
+ */
+export async function ensureBuild(webDir: string, onBuild: () => void = () => {}): Promise<boolean> {
+  const lock = join(webDir, '.next-build.lock');
+  for (;;) {
+    if (buildIsCurrent(webDir)) return false;
+    try {
+      mkdirSync(lock);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleLockMs) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 1000));
+      continue;
+    }
+    try {
+      if (buildIsCurrent(webDir)) return false;
+      onBuild();
+      await runNextBuild(webDir);
+      return true;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
