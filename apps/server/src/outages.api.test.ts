@@ -120,10 +120,15 @@ describe.skipIf(!ready)('PostgreSQL and Redis going away', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await pgProxy!.restore();
 
-    const run = await until('the run to finish', async () => {
-      const current = await getRun(id);
-      return current.status === 'RUNNING' ? undefined : current;
-    });
+    // 30,000 steps take ~30 s on an idle machine; the wait allows for a machine ten times as busy.
+    const run = await until(
+      'the run to finish',
+      async () => {
+        const current = await getRun(id);
+        return current.status === 'RUNNING' ? undefined : current;
+      },
+      400_000,
+    );
     expect(run).toEqual({ status: 'SUCCEEDED', stepCount: steps });
     expect((await readiness()).status).toBe(200);
     const log = workerLog.join('\n');
@@ -135,7 +140,7 @@ describe.skipIf(!ready)('PostgreSQL and Redis going away', () => {
       return current.status === 'QUEUED' || current.status === 'RUNNING' ? undefined : current;
     });
     expect(after).toEqual({ status: 'SUCCEEDED', stepCount: 300 });
-  });
+  }, 600_000);
 
   it('Redis away: nothing crashes, a run started meanwhile stays QUEUED and runs once Redis is back', async () => {
     await redisProxy!.cut();
