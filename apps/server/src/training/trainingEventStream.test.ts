@@ -59,6 +59,36 @@ describe('trainingEventStream', () => {
     ]);
   });
 
+  it('gives a long job that ended before it came every stored event, more than a page and a push queue hold', async () => {
+    const job = await runningJob();
+    // 12,000 events: over the repository's page of 10,000 and far over the 1,024 pushes a stream may queue.
+    const stored = Array.from({ length: 12_000 }, (_, seq) =>
+      seq % 100 === 99
+        ? {
+            seq,
+            kind: 'epoch' as const,
+            epoch: (seq + 1) / 100,
+            batch: null,
+            metrics: { loss: 1 / (seq + 1) },
+          }
+        : {
+            seq,
+            kind: 'batch' as const,
+            epoch: Math.floor(seq / 100) + 1,
+            batch: seq % 100,
+            metrics: { loss: 1 },
+          },
+    );
+    for (let i = 0; i < stored.length; i += 1000)
+      await storage.trainingEvents.append(job.id, stored.slice(i, i + 1000));
+    await storage.trainingJobs.finish(job.id, { status: 'SUCCEEDED' });
+    const events = await collect(trainingEventStream(job, storage, createEventBus()));
+    expect(events.map((e) => e.seq)).toEqual([...stored.map((e) => e.seq), -1]);
+    expect(events.filter((e) => e.kind === 'epoch').map((e) => e.payload.epoch)).toEqual(
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    );
+  });
+
   it('gives a job that ended before it came its stored events in order, then its end', async () => {
     const job = await runningJob();
     await storage.trainingEvents.append(job.id, [

@@ -20,17 +20,19 @@ export function trainingEventStream(
   return new Repeater<TrainingEventMessage>(async (push, stop) => {
     let lastSeq = -1;
     let ended = false;
-    const emit = (event: TrainingEventMessage) => {
-      if (ended) return;
+    /** Resolves once the subscriber has taken the event (undefined when it is skipped). */
+    const emit = (event: TrainingEventMessage): Promise<unknown> | undefined => {
+      if (ended) return undefined;
       if (event.kind !== 'status') {
-        if (event.seq <= lastSeq) return;
+        if (event.seq <= lastSeq) return undefined;
         lastSeq = event.seq;
       }
-      void push(event);
+      const taken = push(event);
       if (event.kind === 'status' && isFinalStatus(String(event.payload.status))) {
         ended = true;
         stop();
       }
+      return taken;
     };
     // Live events wait while storage is read; the repeats among them are skipped by seq.
     const held = holdLive(live, emit, () => ended);
@@ -44,7 +46,8 @@ export function trainingEventStream(
     if (!isFinalStatus(current.status)) emit(status);
     for (let fromSeq = 0; !ended; ) {
       const page = await storage.trainingEvents.read(job.id, { fromSeq, limit: READ_PAGE });
-      for (const stored of page) emit(replayed(job.id, stored));
+      // One at a time: a stream may queue at most 1,024 events, and a long job stores far more.
+      for (const stored of page) await emit(replayed(job.id, stored));
       if (page.length < READ_PAGE) break;
       fromSeq = page[page.length - 1]!.seq + 1;
     }
