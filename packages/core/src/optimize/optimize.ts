@@ -85,10 +85,12 @@ export async function* optimize(
     if (options.signal?.aborted) throw new CancelledError();
     const log = options.log ?? ((line: string) => console.error(line));
     backend = await gradientBackend(model, objective, log);
+    // A convolution or pooling layer: few weights, many multiply-adds, and no polish.
+    const spatial = spatialLayerOf(model);
     let budget: BudgetChoice | undefined;
     if (resolved.timeBudget !== undefined) {
       const { steps } = resolved.settings;
-      const restarts = defaultStarts(resolved.settings.restarts, model.countParams(), !spatialLayerOf(model));
+      const restarts = defaultStarts(resolved.settings.restarts, model.countParams(), !spatial);
       const cost = confirmStepCost(
         measureStepCost(objective, set),
         resolved.timeBudget,
@@ -110,7 +112,7 @@ export async function* optimize(
     // The exact polish solves in its own thread: start it now, beside the gradient steps (not for a
     // model it skips at its first layer check, such as a CNN: loading the solver would take CPU time
     // from the steps).
-    if (resolved.polish && !spatialLayerOf(model)) prewarmSolver();
+    if (resolved.polish && !spatial) prewarmSolver();
 
     run = methods[resolved.method]({
       objective,
