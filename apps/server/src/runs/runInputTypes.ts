@@ -147,7 +147,7 @@ export const StartRunInput = builder.inputType('StartRunInput', {
     }),
     timeBudgetSeconds: t.float({
       description:
-        "PROJECTED_ADAM without steps and restarts: seconds for the gradient steps (default 4, as the CLI's --time-budget). One step is measured on the model; then the most starts (up to 128) whose 80 steps fit, at least 8 starts (then fewer steps, at least 20). The choice is the run's `budget`.",
+        "PROJECTED_ADAM without steps and restarts: seconds for the gradient steps (default 4, as the CLI's --time-budget). One step is measured on the model; then the most starts (up to 128) whose 80 steps fit, or, where 128 do not, starts cut to the best 48, 24 and 8 after 3, 9 and 23 steps over 120 steps; at least 8 starts (then fewer steps, at least 20). The choice is the run's `budget`.",
     }),
     seed: t.int(),
     learningRate: t.float(),

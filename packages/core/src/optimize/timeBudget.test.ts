@@ -11,12 +11,12 @@ describe('fitBudget', () => {
     });
   });
 
-  it('cuts to the best 48 starts after 3 steps, 24 after 9 and 8 after 23, with as many starts as then fit', () => {
-    // 2 ms per start-step: 128 starts would take 80 × 0.26 s ≈ 21 s; 128 with the cuts ≈ 3.1 s.
+  it('cuts to the best 48 starts after 3 steps, 24 after 9 and 8 after 23, goes on to 120 steps, with as many starts as then fit', () => {
+    // 2 ms per start-step: 128 starts would take 80 × 0.26 s ≈ 21 s; 128 with the cuts ≈ 3.8 s.
     const cost = { fixed: 2e-3, perStart: 2e-3 };
-    const choice = fitBudget(cost, 3, defaults);
+    const choice = fitBudget(cost, 3.6, defaults);
     expect(choice).toMatchObject({
-      steps: 80,
+      steps: 120,
       restarts: 64,
       keepBest: [
         { after: 3, starts: 48 },
@@ -25,17 +25,17 @@ describe('fitBudget', () => {
       ],
     });
     const step = (starts: number) => cost.fixed + cost.perStart * starts;
-    const run = (starts: number) => 3 * step(starts) + 6 * step(48) + 14 * step(24) + 57 * step(8);
-    expect(run(64)).toBeLessThanOrEqual(3);
-    expect(run(128)).toBeGreaterThan(3);
-    expect(choice.secondsPerStep * 80).toBeCloseTo(run(64), 9);
+    const run = (starts: number) => 3 * step(starts) + 6 * step(48) + 14 * step(24) + 97 * step(8);
+    expect(run(64)).toBeLessThanOrEqual(3.6);
+    expect(run(128)).toBeGreaterThan(3.6);
+    expect(choice.secondsPerStep * 120).toBeCloseTo(run(64), 9);
   });
 
   it('keeps 128 starts with the cuts when those fit', () => {
     const step = (starts: number) => 2e-3 + 1.5e-3 * starts;
-    expect(3 * step(128) + 6 * step(48) + 14 * step(24) + 57 * step(8)).toBeLessThanOrEqual(3);
+    expect(3 * step(128) + 6 * step(48) + 14 * step(24) + 97 * step(8)).toBeLessThanOrEqual(3);
     expect(fitBudget({ fixed: 2e-3, perStart: 1.5e-3 }, 3, defaults)).toMatchObject({
-      steps: 80,
+      steps: 120,
       restarts: 128,
     });
   });
@@ -43,10 +43,10 @@ describe('fitBudget', () => {
   it('leaves out the cuts that would keep every start: 16 starts go to the best 8 after 23 steps', () => {
     const cost = { fixed: 0, perStart: 0.01 };
     const step = (starts: number) => cost.perStart * starts;
-    const run16 = 23 * step(16) + 57 * step(8);
+    const run16 = 23 * step(16) + 97 * step(8);
     const choice = fitBudget(cost, run16, defaults);
-    expect(choice).toMatchObject({ steps: 80, restarts: 16, keepBest: [{ after: 23, starts: 8 }] });
-    expect(choice.secondsPerStep * 80).toBeCloseTo(run16, 9);
+    expect(choice).toMatchObject({ steps: 120, restarts: 16, keepBest: [{ after: 23, starts: 8 }] });
+    expect(choice.secondsPerStep * 120).toBeCloseTo(run16, 9);
   });
 
   it('without the cut (every start wanted), halves the starts until 80 steps fit', () => {

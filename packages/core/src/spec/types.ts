@@ -64,7 +64,7 @@ export interface OptimizeOptions {
    * projected-adam with neither `steps` nor `restarts` given: seconds its gradient steps may take
    * (default 4, CPU seconds of its thread). One step's cost is measured on the model; when 128 × 80
    * do not fit, only the best 48 starts go on after 3 steps, the best 24 after 9 and the best 8 after
-   * 23, and the 128 starts are halved until that fits (below 16: 8 starts and fewer steps, at least 20; see
+   * 23, to 120 steps, and the 128 starts are halved until that fits (below 16: 8 starts and fewer steps, at least 20; see
    * `BudgetChoice.keepBest`). Timing-dependent: give `steps` and `restarts` for runs that repeat
    * exactly on any machine.
    */

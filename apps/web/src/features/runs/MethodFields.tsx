@@ -69,7 +69,7 @@ export function MethodFields({ values, errors, set }: Props) {
           onChange={(timeBudgetSeconds) => set({ timeBudgetSeconds })}
           error={errors.timeBudgetSeconds}
           placeholder={String(runInputDefaults.timeBudgetSeconds)}
-          hint="Seconds for the steps: one step is measured on the model, then the most restarts (8 to 128; 1,024 for a network of at most 10,000 weights without convolution) whose 80 steps fit."
+          hint="Seconds for the steps: one step is measured on the model, then the most restarts (8 to 128; 1,024 for a network of at most 10,000 weights without convolution) whose 80 steps fit; where 128 do not, the starts are cut to the best 8 as they go, and the run takes 120 steps."
         />
       ) : null}
       <TextField

@@ -90,8 +90,8 @@ Options:
   --time-budget SEC     projected-adam without --steps/--restarts: seconds for the gradient steps
                         (default 4); when the default starts × 80 steps do not fit the step cost
                         measured on this model, only the best 48 starts go on after 3 steps, the
-                        best 24 after 9 and the best 8 after 23, the starts halved until that fits
-                        (then 8, steps cut)
+                        best 24 after 9 and the best 8 after 23, to 120 steps, the starts halved
+                        until that fits (then 8, steps cut)
   --seed S              random seed (default 0); equal seeds give equal results
   --quantize LEVELS     round the answer to LEVELS evenly spaced values in the box (e.g. 256)
   --no-polish           skip the exact polish of ReLU MLPs (projected-adam)
