@@ -89,6 +89,40 @@ describe('trainingEventStream', () => {
     );
   });
 
+  it('stops reading the stored history once the subscriber leaves', async () => {
+    const job = await runningJob();
+    // 25,000 events: three pages of the repository's 10,000.
+    const stored = Array.from({ length: 25_000 }, (_, seq) => ({
+      seq,
+      kind: 'batch' as const,
+      epoch: 1,
+      batch: seq,
+      metrics: { loss: 1 },
+    }));
+    for (let i = 0; i < stored.length; i += 5000)
+      await storage.trainingEvents.append(job.id, stored.slice(i, i + 5000));
+    await storage.trainingJobs.finish(job.id, { status: 'SUCCEEDED' });
+    const pagesRead: number[] = [];
+    const counting: Storage = {
+      ...storage,
+      trainingEvents: {
+        ...storage.trainingEvents,
+        read: async (id, options) => {
+          pagesRead.push(options?.fromSeq ?? 0);
+          return storage.trainingEvents.read(id, options);
+        },
+      },
+    };
+    const taken: number[] = [];
+    // Leaving the loop returns the stream, which waits for its producer to finish.
+    for await (const event of trainingEventStream(job, counting, createEventBus())) {
+      taken.push(event.seq);
+      if (taken.length === 5) break;
+    }
+    expect(taken).toEqual([0, 1, 2, 3, 4]);
+    expect(pagesRead).toEqual([0]);
+  });
+
   it('gives a job that ended before it came its stored events in order, then its end', async () => {
     const job = await runningJob();
     await storage.trainingEvents.append(job.id, [

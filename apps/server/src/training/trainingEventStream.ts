@@ -20,6 +20,11 @@ export function trainingEventStream(
   return new Repeater<TrainingEventMessage>(async (push, stop) => {
     let lastSeq = -1;
     let ended = false;
+    // The subscriber left: pushes resolve at once from then on, so the history is not read any further.
+    let left = false;
+    stop.then(() => {
+      left = true;
+    });
     /** Resolves once the subscriber has taken the event (undefined when it is skipped). */
     const emit = (event: TrainingEventMessage): Promise<unknown> | undefined => {
       if (ended) return undefined;
@@ -44,10 +49,13 @@ export function trainingEventStream(
       payload: { status: current.status, error: current.error },
     };
     if (!isFinalStatus(current.status)) emit(status);
-    for (let fromSeq = 0; !ended; ) {
+    for (let fromSeq = 0; !ended && !left; ) {
       const page = await storage.trainingEvents.read(job.id, { fromSeq, limit: READ_PAGE });
       // One at a time: a stream may queue at most 1,024 events, and a long job stores far more.
-      for (const stored of page) await emit(replayed(job.id, stored));
+      for (const stored of page) {
+        if (left) break;
+        await emit(replayed(job.id, stored));
+      }
       if (page.length < READ_PAGE) break;
       fromSeq = page[page.length - 1]!.seq + 1;
     }
