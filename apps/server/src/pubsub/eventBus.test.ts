@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisForTests, TEST_REDIS_URL } from '../testing/redisForTests.ts';
 import type { RunEvent } from './eventBus.ts';
@@ -50,7 +51,7 @@ describe.each(['memory', 'redis'] as const)('event bus over %s', (kind) => {
     const b = randomUUID();
     const received = take(bus.subscribe('run', a), 3);
     const other = bus.subscribe('run', b);
-    await new Promise((r) => setTimeout(r, 50)); // Redis SUBSCRIBE is asynchronous
+    await bus.listening(); // Redis registers a SUBSCRIBE after it was sent
     bus.publish('run', b, step(b, 99));
     for (let i = 0; i < 3; i++) bus.publish('run', a, step(a, i));
     const events = await received;
@@ -61,6 +62,30 @@ describe.each(['memory', 'redis'] as const)('event bus over %s', (kind) => {
 });
 
 describe.skipIf(!redisUp)('event bus over Redis, across processes', () => {
+  it('has the server register every subscription read so far once listening() resolves', async () => {
+    const prefix = `argmax-test-${randomUUID()}:`;
+    const { bus } = await open('redis', prefix);
+    const observer = new Redis(redisUrl);
+    const runs = Array.from({ length: 20 }, () => randomUUID());
+    const streams = runs.map((id) => bus.subscribe('run', id));
+    try {
+      // The bus's subscribe connection drops (a network blip): its SUBSCRIBEs wait for the reconnect.
+      const clients = String(await observer.client('LIST')).split('\n');
+      const id = clients.find((line) => line.includes(` name=${prefix}subscribe `))?.match(/^id=(\d+)/)?.[1];
+      expect(id).toBeDefined();
+      await observer.client('KILL', 'ID', id!);
+      // Reading a subscription is what makes the bus listen (graphql-yoga's pub/sub).
+      for (const stream of streams) void stream.next();
+      await bus.listening();
+      const counts = (await observer.pubsub('NUMSUB', ...runs.map((r) => `${prefix}run:${r}`))) as unknown[];
+      // [channel, count, channel, count, …]
+      expect(counts.filter((_, i) => i % 2 === 1).map(Number)).toEqual(runs.map(() => 1));
+    } finally {
+      await observer.quit();
+      await Promise.all(streams.map((stream) => stream.return?.()));
+    }
+  });
+
   it('reaches a subscriber of another process’s bus (a second server)', async () => {
     const prefix = `argmax-test-${randomUUID()}:`;
     const serverA = await open('redis', prefix);
@@ -73,7 +98,7 @@ describe.skipIf(!redisUp)('event bus over Redis, across processes', () => {
     void (async () => {
       for await (const _ of stray) leaked++;
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await Promise.all([serverA.bus.listening(), elsewhere.bus.listening()]);
     serverB.bus.publish('run', runId, step(runId, 1));
     serverB.bus.publish('run', runId, { type: 'status', runId, status: 'SUCCEEDED', error: null });
     const events = await onA;

@@ -68,15 +68,24 @@ export type EventBus = PubSub<{
   run: [runId: string, event: RunEvent];
   training: [jobId: string, event: TrainingEventMessage];
   cancel: [message: CancelMessage];
-}>;
+}> & {
+  /**
+   * Resolves once every subscription read so far receives what is published from then on. In memory at
+   * once; over Redis once the server has registered its SUBSCRIBE (sent without being awaited), so a
+   * stream that reads storage after this misses no event published after that read.
+   */
+  listening(): Promise<void>;
+};
 
-/** In-memory by default; the scale-out setup passes a Redis event target here and nothing else changes. */
-export function createEventBus(
-  eventTarget?: NonNullable<Parameters<typeof createPubSub>[0]>['eventTarget'],
-): EventBus {
-  if (eventTarget) return createPubSub({ eventTarget });
+/** In-memory by default; the scale-out setup passes a Redis event target (and its `listening`) here and nothing else changes. */
+export function createEventBus(remote?: {
+  eventTarget: NonNullable<Parameters<typeof createPubSub>[0]>['eventTarget'];
+  listening(): Promise<void>;
+}): EventBus {
+  if (remote)
+    return Object.assign(createPubSub({ eventTarget: remote.eventTarget }), { listening: remote.listening });
   // Every subscriber of a run listens on the same event type: 100 watchers are normal, not a leak.
   const target = new EventTarget();
   setMaxListeners(0, target);
-  return createPubSub({ eventTarget: target });
+  return Object.assign(createPubSub({ eventTarget: target }), { listening: async () => {} });
 }

@@ -25,14 +25,18 @@ export async function openEventBus(
   if (!options.redisUrl)
     return { bus: createEventBus(), kind: 'memory', ping: async () => {}, close: async () => {} };
   // Reconnects forever (backing off to 5 s) and re-subscribes by itself once Redis is back.
-  const connect = () =>
+  const prefix = options.prefix ?? 'argmax:';
+  // Named so that CLIENT LIST tells them apart: `argmax:publish`, `argmax:subscribe`.
+  const connect = (role: string) =>
     new Redis(options.redisUrl!, {
+      // Redis refuses a name with spaces or newlines.
+      connectionName: `${prefix}${role}`.replace(/[^\w:.-]/g, '_'),
       lazyConnect: true,
       maxRetriesPerRequest: 3,
       retryStrategy: (times) => Math.min(times * 200, 5000),
     });
-  const publishClient = connect();
-  const subscribeClient = connect();
+  const publishClient = connect('publish');
+  const subscribeClient = connect('subscribe');
   // The first connection's failure is the error thrown below; later ones are reported once (see below).
   const quiet = () => {};
   for (const client of [publishClient, subscribeClient]) client.on('error', quiet);
@@ -59,9 +63,15 @@ export async function openEventBus(
     publishClient: withCaughtCommands(publishClient, ['publish'], reportOnce.error),
     subscribeClient: withCaughtCommands(subscribeClient, ['subscribe', 'unsubscribe'], reportOnce.error),
   });
-  const prefix = options.prefix ?? 'argmax:';
+  // One connection answers in order: a PING's reply comes after every SUBSCRIBE sent before it. While
+  // Redis is away nothing is delivered anyway, so a failed PING lets the caller go on.
+  const listening = () =>
+    subscribeClient.ping().then(
+      () => {},
+      () => {},
+    );
   return {
-    bus: createEventBus(prefixed(target, prefix)),
+    bus: createEventBus({ eventTarget: prefixed(target, prefix), listening }),
     kind: 'redis',
     ping: async () => {
       await publishClient.ping();

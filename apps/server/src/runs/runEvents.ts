@@ -64,6 +64,8 @@ export function runEvents(
     };
     // Live events wait while storage is read; the repeats among them are skipped by step and index.
     const held = holdLive(live, emit, () => ended);
+    // Over Redis the subscription is registered before storage is read (the bus says when).
+    await bus.listening();
     const { run: current, history } = await sharedReplay(run.id, () => readReplay(run, storage, runs));
     const status: RunEvent = { type: 'status', runId: run.id, status: current.status, error: current.error };
     if (!isFinalStatus(current.status)) emit(status);

@@ -41,6 +41,8 @@ export function trainingEventStream(
     };
     // Live events wait while storage is read; the repeats among them are skipped by seq.
     const held = holdLive(live, emit, () => ended);
+    // Over Redis the subscription is registered before storage is read (the bus says when).
+    await bus.listening();
     const current = (await storage.trainingJobs.get(job.id)) ?? job;
     const status: TrainingEventMessage = {
       jobId: job.id,
