@@ -102,12 +102,10 @@ export const polishSuite: BenchSuite = {
       if ('unsupported' in compiled) throw new Error(compiled.unsupported);
       // The best of the two answers under test only starts the proofs; they check it, never trust it.
       const start = adam.value > polished.value ? adam.input : polished.input;
+      const certifyWithin = (timeLimitSeconds: number) =>
+        certifyGraph(graph.graph, { objective, incumbent: Float32Array.from(start), timeLimitSeconds });
       const certifyCpuUsed = cpuClock();
-      const certified = await certifyGraph(graph.graph, {
-        objective,
-        incumbent: Float32Array.from(start),
-        timeLimitSeconds: quick ? 10 : certifySeconds,
-      });
+      const certified = await certifyWithin(quick ? 10 : certifySeconds);
       const certifyCpu = certifyCpuUsed();
       if (!certified.supported) throw new Error(certified.reason);
       // The bound in exact arithmetic: the float32 allowance is about the model's float32 outputs.
@@ -121,11 +119,7 @@ export const polishSuite: BenchSuite = {
       const last =
         certified.proven || milp?.status === 'optimal'
           ? undefined
-          : await certifyGraph(graph.graph, {
-              objective,
-              incumbent: Float32Array.from(start),
-              timeLimitSeconds: quick ? 10 : lastCertifySeconds,
-            });
+          : await certifyWithin(quick ? 10 : lastCertifySeconds);
       const lastCpu = lastCpuUsed();
       if (last && !last.supported) throw new Error(last.reason);
       const proof = certified.proven

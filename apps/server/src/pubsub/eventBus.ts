@@ -82,10 +82,13 @@ export function createEventBus(remote?: {
   eventTarget: NonNullable<Parameters<typeof createPubSub>[0]>['eventTarget'];
   listening(): Promise<void>;
 }): EventBus {
-  if (remote)
-    return Object.assign(createPubSub({ eventTarget: remote.eventTarget }), { listening: remote.listening });
+  const { eventTarget, listening } = remote ?? { eventTarget: localTarget(), listening: async () => {} };
+  return Object.assign(createPubSub({ eventTarget }), { listening });
+}
+
+function localTarget(): EventTarget {
   // Every subscriber of a run listens on the same event type: 100 watchers are normal, not a leak.
   const target = new EventTarget();
   setMaxListeners(0, target);
-  return Object.assign(createPubSub({ eventTarget: target }), { listening: async () => {} });
+  return target;
 }

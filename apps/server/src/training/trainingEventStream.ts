@@ -19,11 +19,11 @@ export function trainingEventStream(
   const live = bus.subscribe('training', job.id);
   return new Repeater<TrainingEventMessage>(async (push, stop) => {
     let lastSeq = -1;
+    // The final status went out, or the subscriber left (its pushes would resolve at once, so the
+    // history would be read to its end for nobody).
     let ended = false;
-    // The subscriber left: pushes resolve at once from then on, so the history is not read any further.
-    let left = false;
     stop.then(() => {
-      left = true;
+      ended = true;
     });
     /** Resolves once the subscriber has taken the event (undefined when it is skipped). */
     const emit = (event: TrainingEventMessage): Promise<unknown> | undefined => {
@@ -51,11 +51,11 @@ export function trainingEventStream(
       payload: { status: current.status, error: current.error },
     };
     if (!isFinalStatus(current.status)) emit(status);
-    for (let fromSeq = 0; !ended && !left; ) {
+    for (let fromSeq = 0; !ended; ) {
       const page = await storage.trainingEvents.read(job.id, { fromSeq, limit: READ_PAGE });
       // One at a time: a stream may queue at most 1,024 events, and a long job stores far more.
       for (const stored of page) {
-        if (left) break;
+        if (ended) break;
         await emit(replayed(job.id, stored));
       }
       if (page.length < READ_PAGE) break;
